@@ -1,0 +1,448 @@
+package io.firehosegateway.api;
+
+import static io.firehosegateway.sink.BatchLimits.MAX_RECORD_BYTES;
+
+import io.firehosegateway.event.Event;
+import io.firehosegateway.event.EventIds;
+import io.firehosegateway.pipeline.Admission;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.exc.UnexpectedEndOfInputException;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * Reads a request body into events, checking all of it before anything is queued.
+ *
+ * <p>Each event must be a JSON object. It is written again compactly, members in their order and
+ * strings and numbers unchanged, followed by {@code \n}: the framing that keeps Firehose's S3
+ * objects valid NDJSON. A top-level string {@code id} is kept as the event's id; an event without
+ * one gets a version 7 UUID as its first member. Each event reserves its room in the buffer as soon
+ * as it is read, so the bound on memory holds while bodies are still arriving.
+ */
+final class EventBodyParser {
+
+    private static final String ID = "id";
+
+    private final JsonFactory factory;
+    private final int maxLineLength;
+
+    EventBodyParser(ApiProperties limits) {
+        this.factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxNestingDepth())
+                        .maxStringLength(limits.maxStringLength())
+                        .maxNameLength(limits.maxStringLength())
+                        .maxNumberLength(limits.maxNumberLength())
+                        .maxDocumentLength(limits.maxRequestSize().toBytes())
+                        .build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        this.maxLineLength =
+                (int) Math.min(Integer.MAX_VALUE - 16, limits.maxLineLength().toBytes());
+    }
+
+    /**
+     * Reads every event of the body.
+     *
+     * @throws ProblemException naming the index or line of the first event at fault
+     * @throws io.firehosegateway.pipeline.GatewayFullException when the buffer has no room
+     */
+    List<Event> parse(InputStream body, EventFormat format, Admission admission) {
+        return format == EventFormat.NDJSON ? parseNdjson(body, admission) : parseJson(body, admission);
+    }
+
+    private List<Event> parseJson(InputStream body, Admission admission) {
+        List<Event> events = new ArrayList<>();
+        Position position = new Position(null, null);
+        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new ProblemException(ProblemType.EMPTY_REQUEST, "The request body is empty");
+            }
+            if (first == JsonToken.START_OBJECT) {
+                position = new Position(0, null);
+                add(events, readEvent(parser, position), admission);
+            } else if (first == JsonToken.START_ARRAY) {
+                int index = 0;
+                for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                    position = new Position(index, null);
+                    if (token != JsonToken.START_OBJECT) {
+                        throw notAnObject(position, token);
+                    }
+                    add(events, readEvent(parser, position), admission);
+                    index++;
+                }
+                if (index == 0) {
+                    throw new ProblemException(ProblemType.EMPTY_REQUEST, "The request's array of events is empty");
+                }
+            } else {
+                throw new ProblemException(
+                        ProblemType.INVALID_EVENT,
+                        "The body must be a JSON object or an array of objects, not " + describe(first));
+            }
+            position = new Position(null, null);
+            JsonToken trailing = parser.nextToken();
+            if (trailing != null) {
+                throw new ProblemException(
+                        ProblemType.MALFORMED_JSON, "Unexpected content after the end of the JSON value");
+            }
+        } catch (JacksonException e) {
+            throw fromJackson(e, position);
+        }
+        return events;
+    }
+
+    private List<Event> parseNdjson(InputStream body, Admission admission) {
+        List<Event> events = new ArrayList<>();
+        LineReader lines = new LineReader(body, maxLineLength);
+        for (byte[] line = lines.next(); line != null; line = lines.next()) {
+            int length = lines.length();
+            if (isBlank(line, length)) {
+                continue;
+            }
+            Position position = new Position(events.size(), lines.lineNumber());
+            try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), line, 0, length)) {
+                JsonToken first = parser.nextToken();
+                if (first != JsonToken.START_OBJECT) {
+                    throw notAnObject(position, first);
+                }
+                Event event = readEvent(parser, position);
+                if (parser.nextToken() != null) {
+                    throw position.apply(new ProblemException(
+                            ProblemType.MALFORMED_JSON, "More than one JSON value on line " + position.line));
+                }
+                add(events, event, admission);
+            } catch (JacksonException e) {
+                throw fromJackson(e, position);
+            }
+        }
+        if (events.isEmpty()) {
+            throw new ProblemException(ProblemType.EMPTY_REQUEST, "The request has no events");
+        }
+        return events;
+    }
+
+    private static void add(List<Event> events, Event event, Admission admission) {
+        admission.reserve(event);
+        events.add(event);
+    }
+
+    /** Copies one object, the parser on its START_OBJECT, and frames it. */
+    private Event readEvent(JsonParser parser, Position position) {
+        GrowableBytes out = new GrowableBytes(256);
+        String id = null;
+        boolean expectId = false;
+        try (JsonGenerator generator = factory.createGenerator(ObjectWriteContext.empty(), out)) {
+            int depth = 0;
+            JsonToken token = parser.currentToken();
+            while (true) {
+                if (expectId) {
+                    expectId = false;
+                    if (token != JsonToken.VALUE_STRING || parser.getTextLength() == 0) {
+                        throw position.apply(new ProblemException(
+                                ProblemType.INVALID_EVENT, "The event's id must be a non-empty string"));
+                    }
+                    id = parser.getText();
+                }
+                switch (token) {
+                    case START_OBJECT -> {
+                        generator.writeStartObject();
+                        depth++;
+                    }
+                    case END_OBJECT -> {
+                        generator.writeEndObject();
+                        depth--;
+                    }
+                    case START_ARRAY -> {
+                        generator.writeStartArray();
+                        depth++;
+                    }
+                    case END_ARRAY -> {
+                        generator.writeEndArray();
+                        depth--;
+                    }
+                    case PROPERTY_NAME -> {
+                        String name = parser.currentName();
+                        expectId = depth == 1 && ID.equals(name);
+                        generator.writeName(name);
+                    }
+                    case VALUE_STRING ->
+                        generator.writeString(
+                                parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                    // Numbers are copied as written: re-encoding 1.10 or 1e400 would change them.
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText());
+                    case VALUE_TRUE -> generator.writeBoolean(true);
+                    case VALUE_FALSE -> generator.writeBoolean(false);
+                    case VALUE_NULL -> generator.writeNull();
+                    default ->
+                        throw position.apply(
+                                new ProblemException(ProblemType.MALFORMED_JSON, "Unexpected " + describe(token)));
+                }
+                if (depth == 0) {
+                    break;
+                }
+                token = parser.nextToken();
+                if (token == null) {
+                    throw position.apply(new ProblemException(ProblemType.MALFORMED_JSON, "Unexpected end of input"));
+                }
+                if (out.size() > MAX_RECORD_BYTES) {
+                    throw tooLarge(position, id);
+                }
+            }
+        }
+        byte[] framed;
+        if (id == null) {
+            id = EventIds.timeOrdered().toString();
+            framed = withId(out, id);
+        } else {
+            framed = out.toFramed();
+        }
+        if (framed.length > MAX_RECORD_BYTES) {
+            throw tooLarge(position, id);
+        }
+        return new Event(id, framed);
+    }
+
+    /** Inserts {@code "id":"…"} as the first member and frames the event. */
+    private static byte[] withId(GrowableBytes object, String id) {
+        byte[] member = ("\"id\":\"" + id + "\"").getBytes(StandardCharsets.US_ASCII);
+        boolean empty = object.size() == 2;
+        int length = object.size() + member.length + (empty ? 0 : 1) + 1;
+        byte[] framed = new byte[length];
+        framed[0] = '{';
+        System.arraycopy(member, 0, framed, 1, member.length);
+        int offset = 1 + member.length;
+        if (!empty) {
+            framed[offset++] = ',';
+        }
+        System.arraycopy(object.buffer(), 1, framed, offset, object.size() - 1);
+        framed[length - 1] = '\n';
+        return framed;
+    }
+
+    private static ProblemException tooLarge(Position position, String id) {
+        return position.apply(new ProblemException(
+                                ProblemType.EVENT_TOO_LARGE,
+                                "The event is larger than a Firehose record can hold (" + MAX_RECORD_BYTES
+                                        + " bytes with its newline)")
+                        .with("id", id))
+                .with("limit", MAX_RECORD_BYTES);
+    }
+
+    private static ProblemException notAnObject(Position position, JsonToken token) {
+        String where = position.line != null ? "Line " + position.line : "Element " + position.index;
+        return position.apply(new ProblemException(
+                ProblemType.INVALID_EVENT, where + " must be a JSON object, not " + describe(token)));
+    }
+
+    private static ProblemException fromJackson(JacksonException e, Position position) {
+        if (e instanceof JacksonIOException io) {
+            // The client went away or the connection broke mid-body.
+            throw new UncheckedIOException(io.getCause());
+        }
+        ProblemType type;
+        String message = e.getOriginalMessage();
+        if (e instanceof StreamConstraintsException) {
+            type = message != null && message.contains("nesting depth")
+                    ? ProblemType.NESTING_TOO_DEEP
+                    : ProblemType.JSON_LIMIT_EXCEEDED;
+        } else if (message != null && message.contains("Invalid UTF-8")) {
+            type = ProblemType.INVALID_UTF8;
+        } else if (e instanceof UnexpectedEndOfInputException) {
+            type = ProblemType.MALFORMED_JSON;
+            message = "Unexpected end of input";
+        } else {
+            type = ProblemType.MALFORMED_JSON;
+        }
+        ProblemException problem = position.apply(new ProblemException(type, firstLine(message), e));
+        TokenStreamLocation location = e.getLocation();
+        if (location != null && position.line == null && location.getLineNr() > 0) {
+            problem.with("jsonLine", location.getLineNr()).with("jsonColumn", location.getColumnNr());
+        } else if (location != null && location.getColumnNr() > 0) {
+            problem.with("jsonColumn", location.getColumnNr());
+        }
+        return problem;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "Invalid JSON";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static String describe(JsonToken token) {
+        if (token == null) {
+            return "nothing";
+        }
+        return switch (token) {
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name();
+        };
+    }
+
+    private static boolean isBlank(byte[] line, int length) {
+        for (int i = 0; i < length; i++) {
+            byte b = line[i];
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Where an event stands in its request: its index among the events, and its NDJSON line. */
+    private record Position(Integer index, Integer line) {
+        ProblemException apply(ProblemException problem) {
+            return problem.with("index", index).with("line", line);
+        }
+    }
+
+    /** An output buffer whose bytes are framed without another copy when they fit. */
+    static final class GrowableBytes extends java.io.OutputStream {
+        private byte[] buffer;
+        private int size;
+
+        GrowableBytes(int capacity) {
+            buffer = new byte[capacity];
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buffer[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            ensure(length);
+            System.arraycopy(bytes, offset, buffer, size, length);
+            size += length;
+        }
+
+        private void ensure(int more) {
+            if (size + more > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        byte[] buffer() {
+            return buffer;
+        }
+
+        byte[] toFramed() {
+            byte[] framed = Arrays.copyOf(buffer, size + 1);
+            framed[size] = '\n';
+            return framed;
+        }
+    }
+
+    /** Splits a body into lines without holding more than one line, refusing lines over the limit. */
+    static final class LineReader {
+        private final InputStream in;
+        private final int maxLength;
+        private final byte[] chunk = new byte[16 * 1024];
+        private int chunkStart;
+        private int chunkEnd;
+        private byte[] line = new byte[1024];
+        private int length;
+        private int lineNumber;
+        private boolean eof;
+
+        LineReader(InputStream in, int maxLength) {
+            this.in = in;
+            this.maxLength = maxLength;
+        }
+
+        /** The next line without its {@code \n} (its length is {@link #length()}), or null at the end. */
+        byte[] next() {
+            if (eof) {
+                return null;
+            }
+            length = 0;
+            lineNumber++;
+            while (true) {
+                if (chunkStart == chunkEnd && !fill()) {
+                    eof = true;
+                    return length > 0 ? line : null;
+                }
+                int newline = -1;
+                for (int i = chunkStart; i < chunkEnd; i++) {
+                    if (chunk[i] == '\n') {
+                        newline = i;
+                        break;
+                    }
+                }
+                int end = newline >= 0 ? newline : chunkEnd;
+                append(chunkStart, end - chunkStart);
+                chunkStart = newline >= 0 ? newline + 1 : chunkEnd;
+                if (newline >= 0) {
+                    return line;
+                }
+            }
+        }
+
+        int length() {
+            return length;
+        }
+
+        int lineNumber() {
+            return lineNumber;
+        }
+
+        private void append(int from, int count) {
+            if (length + count > maxLength) {
+                throw new ProblemException(
+                                ProblemType.LINE_TOO_LONG,
+                                "Line " + lineNumber + " is longer than the limit of " + maxLength + " bytes")
+                        .with("line", lineNumber)
+                        .with("limit", maxLength);
+            }
+            if (length + count > line.length) {
+                line = Arrays.copyOf(line, Math.max(line.length * 2, length + count));
+            }
+            System.arraycopy(chunk, from, line, length, count);
+            length += count;
+        }
+
+        private boolean fill() {
+            try {
+                int n = in.read(chunk);
+                if (n <= 0) {
+                    return false;
+                }
+                chunkStart = 0;
+                chunkEnd = n;
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.firehosegateway.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.firehosegateway.event.Event;
+import io.firehosegateway.pipeline.Admission;
+import io.firehosegateway.pipeline.DeliveryMode;
+import io.firehosegateway.pipeline.DeliveryReport;
+import io.firehosegateway.pipeline.DeliveryTicket;
+import io.firehosegateway.pipeline.GatewayFullException;
+import io.firehosegateway.pipeline.Pipeline;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /events} and {@code POST /streams/{stream}/events}: a request is read and checked whole,
+ * then admitted whole or refused whole. In confirmed mode the answer waits until the destination
+ * accepted every event or the delivery timeout passed.
+ */
+@RestController
+class EventsController {
+
+    private final Pipeline pipeline;
+    private final EventBodyParser parser;
+    private final ApiProperties limits;
+
+    EventsController(Pipeline pipeline, ApiProperties limits) {
+        this.pipeline = pipeline;
+        this.parser = new EventBodyParser(limits);
+        this.limits = limits;
+    }
+
+    @Operation(summary = "Send events to the default stream")
+    @PostMapping(
+            path = "/events",
+            consumes = {MediaType.APPLICATION_JSON_VALUE, EventFormat.NDJSON_VALUE},
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Accepted> postEvents(
+            HttpServletRequest request,
+            @Parameter(
+                            description =
+                                    "List the events' ids in the answer; by default, for requests of up to 1000 events")
+                    @RequestParam(name = "ids", required = false)
+                    Boolean ids)
+            throws IOException, InterruptedException {
+        return accept(pipeline.defaultStream(), request, ids);
+    }
+
+    @Operation(summary = "Send events to a named stream")
+    @PostMapping(
+            path = "/streams/{stream}/events",
+            consumes = {MediaType.APPLICATION_JSON_VALUE, EventFormat.NDJSON_VALUE},
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Accepted> postStreamEvents(
+            @PathVariable String stream,
+            HttpServletRequest request,
+            @RequestParam(name = "ids", required = false) Boolean ids)
+            throws IOException, InterruptedException {
+        pipeline.checkStream(stream);
+        return accept(stream, request, ids);
+    }
+
+    private ResponseEntity<Accepted> accept(String stream, HttpServletRequest request, Boolean ids)
+            throws IOException, InterruptedException {
+        EventFormat format = EventFormat.of(RequestBodies.contentType(request));
+        List<Event> events;
+        DeliveryTicket ticket;
+        try (Admission admission = pipeline.admit();
+                InputStream body =
+                        RequestBodies.open(request, limits.maxRequestSize().toBytes())) {
+            try {
+                events = parser.parse(body, format, admission);
+            } catch (ProblemException | GatewayFullException e) {
+                pipeline.rejected(stream, admission.records() + 1);
+                throw e;
+            }
+            ticket = pipeline.submit(stream, events, admission, pipeline.mode());
+        }
+        boolean listIds = ids != null ? ids : events.size() <= limits.listIdsUpTo();
+        if (pipeline.mode() != DeliveryMode.CONFIRMED) {
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Accepted(events.size(), idsOf(events, listIds)));
+        }
+        DeliveryReport report = ticket.await(pipeline.deliveryTimeout().toNanos());
+        if (!report.complete()) {
+            throw deliveryFailed(events, report);
+        }
+        return ResponseEntity.ok(new Accepted(events.size(), idsOf(events, listIds)));
+    }
+
+    private static List<String> idsOf(List<Event> events, boolean list) {
+        if (!list) {
+            return null;
+        }
+        List<String> ids = new ArrayList<>(events.size());
+        for (Event event : events) {
+            ids.add(event.id());
+        }
+        return ids;
+    }
+
+    private ProblemException deliveryFailed(List<Event> events, DeliveryReport report) {
+        String reason = report.failureReason() != null ? report.failureReason() : "unknown outcome";
+        return new RetryableProblemException(
+                        ProblemType.DELIVERY_FAILED,
+                        report.failed().size() + " of " + events.size() + " events were not delivered and "
+                                + report.unknown().size() + " may or may not have been (" + reason
+                                + "); send again the failed ones, and the unknown ones if duplicates are acceptable",
+                        1)
+                .with("reason", reason)
+                .with("delivered", refs(events, report.delivered()))
+                .with("failed", refs(events, report.failed()))
+                .with("unknown", refs(events, report.unknown()));
+    }
+
+    private static List<Map<String, Object>> refs(List<Event> events, List<Integer> indexes) {
+        List<Map<String, Object>> refs = new ArrayList<>(indexes.size());
+        for (int index : indexes) {
+            refs.add(Map.of("index", index, "id", events.get(index).id()));
+        }
+        return refs;
+    }
+
+    /**
+     * The answer to an admitted request.
+     *
+     * @param accepted how many events the request had, all of them admitted
+     * @param ids the events' ids in request order, when listed
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Accepted(int accepted, List<String> ids) {}
+}

@@ -1,0 +1,85 @@
+package io.firehosegateway.api;
+
+import io.firehosegateway.pipeline.GatewayFullException;
+import io.firehosegateway.pipeline.UnknownStreamException;
+import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every error into an RFC 9457 problem with its own {@code type}: the gateway's own refusals,
+ * and Spring MVC's (wrong method, content type, parameter, path) too.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(ProblemException.class)
+    ResponseEntity<ProblemDetail> problem(ProblemException e) {
+        ResponseEntity.BodyBuilder response =
+                ResponseEntity.status(e.type().status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (e instanceof RetryableProblemException retryable) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryable.retryAfterSeconds()));
+        }
+        return response.body(e.toProblemDetail());
+    }
+
+    @ExceptionHandler(GatewayFullException.class)
+    ResponseEntity<ProblemDetail> full(GatewayFullException e) {
+        long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+        return problem(new RetryableProblemException(
+                ProblemType.GATEWAY_FULL,
+                "The gateway holds as many events as it may; nothing of this request was taken. Try again later.",
+                seconds));
+    }
+
+    @ExceptionHandler(UnknownStreamException.class)
+    ResponseEntity<ProblemDetail> unknownStream(UnknownStreamException e) {
+        return problem(new ProblemException(ProblemType.UNKNOWN_STREAM, e.getMessage()).with("stream", e.stream()));
+    }
+
+    @ExceptionHandler(UncheckedIOException.class)
+    ResponseEntity<ProblemDetail> unreadable(UncheckedIOException e) {
+        log.debug("Could not read a request body", e);
+        return problem(new ProblemException(ProblemType.BAD_REQUEST, "The request body could not be read to its end"));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("Unexpected error while handling a request", e);
+        return problem(new ProblemException(ProblemType.INTERNAL_ERROR, "The gateway failed to handle the request"));
+    }
+
+    /** Gives Spring MVC's own problems (405, 415, 404, 400 on parameters) a type of their own. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem) {
+            ProblemType type = switch (statusCode.value()) {
+                case 404 -> ProblemType.NOT_FOUND;
+                case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+                case 406 -> ProblemType.NOT_ACCEPTABLE;
+                case 413 -> ProblemType.REQUEST_TOO_LARGE;
+                case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+                case 400 -> ProblemType.INVALID_PARAMETER;
+                default -> null;
+            };
+            if (type != null) {
+                problem.setType(type.type());
+                problem.setTitle(type.title());
+            }
+        }
+        return response;
+    }
+}

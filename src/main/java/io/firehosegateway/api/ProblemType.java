@@ -1,0 +1,56 @@
+package io.firehosegateway.api;
+
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every kind of error the API answers, each with its own problem {@code type} (a URI relative to
+ * the gateway, listed in the README) so clients can tell them apart without parsing text.
+ */
+public enum ProblemType {
+    MALFORMED_JSON("malformed-json", HttpStatus.BAD_REQUEST, "Malformed JSON"),
+    INVALID_UTF8("invalid-utf8", HttpStatus.BAD_REQUEST, "Invalid UTF-8"),
+    NESTING_TOO_DEEP("nesting-too-deep", HttpStatus.BAD_REQUEST, "JSON nested too deep"),
+    JSON_LIMIT_EXCEEDED("json-limit-exceeded", HttpStatus.BAD_REQUEST, "JSON value too long"),
+    INVALID_EVENT("invalid-event", HttpStatus.BAD_REQUEST, "Invalid event"),
+    EMPTY_REQUEST("empty-request", HttpStatus.BAD_REQUEST, "No events in the request"),
+    INVALID_GZIP("invalid-gzip", HttpStatus.BAD_REQUEST, "Invalid gzip body"),
+    REQUEST_TOO_LARGE("request-too-large", HttpStatus.CONTENT_TOO_LARGE, "Request too large"),
+    EVENT_TOO_LARGE("event-too-large", HttpStatus.CONTENT_TOO_LARGE, "Event too large for a Firehose record"),
+    LINE_TOO_LONG("line-too-long", HttpStatus.CONTENT_TOO_LARGE, "NDJSON line too long"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported content type"),
+    UNSUPPORTED_ENCODING("unsupported-encoding", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported content encoding"),
+    INVALID_PARAMETER("invalid-parameter", HttpStatus.BAD_REQUEST, "Invalid parameter"),
+    INVALID_COUNT("invalid-count", HttpStatus.BAD_REQUEST, "Invalid count"),
+    JOB_NOT_FOUND("job-not-found", HttpStatus.NOT_FOUND, "No such generation job"),
+    METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+    NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+    NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
+    UNKNOWN_STREAM("unknown-stream", HttpStatus.NOT_FOUND, "Unknown stream"),
+    GATEWAY_FULL("gateway-full", HttpStatus.SERVICE_UNAVAILABLE, "Gateway full"),
+    DELIVERY_FAILED("delivery-failed", HttpStatus.SERVICE_UNAVAILABLE, "Delivery failed"),
+    BAD_REQUEST("bad-request", HttpStatus.BAD_REQUEST, "Bad request"),
+    INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+    private final URI type;
+    private final HttpStatus status;
+    private final String title;
+
+    ProblemType(String slug, HttpStatus status, String title) {
+        this.type = URI.create("/problems/" + slug);
+        this.status = status;
+        this.title = title;
+    }
+
+    public URI type() {
+        return type;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}

@@ -1,0 +1,59 @@
+package io.firehosegateway.generator;
+
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One generation job's counters; written by its thread and by delivery callbacks, read by anyone. */
+final class GenerationJob {
+
+    final String id;
+    final String stream;
+    final long requested;
+    final Instant started;
+    final long startNanos = System.nanoTime();
+    final AtomicLong accepted = new AtomicLong();
+    final AtomicLong delivered = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    /** Chunks submitted whose delivery is not settled yet, plus one while the job is still submitting. */
+    final AtomicLong unsettled = new AtomicLong(1);
+
+    final CompletableFuture<JobSummary> finished = new CompletableFuture<>();
+    private volatile long endNanos;
+
+    GenerationJob(String id, String stream, long requested, Instant started) {
+        this.id = id;
+        this.stream = stream;
+        this.requested = requested;
+        this.started = started;
+    }
+
+    /** Called when a chunk settles or submission ends; the last one finishes the job. */
+    void settleOne() {
+        if (unsettled.decrementAndGet() == 0) {
+            endNanos = System.nanoTime();
+            finished.complete(summary());
+        }
+    }
+
+    boolean done() {
+        return finished.isDone();
+    }
+
+    JobSummary summary() {
+        long end = done() ? endNanos : System.nanoTime();
+        double elapsed = (end - startNanos) / 1e9;
+        long deliveredNow = delivered.get();
+        return new JobSummary(
+                id,
+                stream,
+                done() ? "done" : "running",
+                requested,
+                accepted.get(),
+                deliveredNow,
+                failed.get(),
+                started,
+                Math.round(elapsed * 1000) / 1000.0,
+                elapsed > 0 ? Math.round(deliveredNow / elapsed * 10) / 10.0 : 0);
+    }
+}

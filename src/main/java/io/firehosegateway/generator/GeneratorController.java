@@ -1,0 +1,75 @@
+package io.firehosegateway.generator;
+
+import io.firehosegateway.api.ProblemException;
+import io.firehosegateway.api.ProblemType;
+import io.firehosegateway.pipeline.Pipeline;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.util.concurrent.ExecutionException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code POST /events/generate?count=N} starts a job; its URL shows its progress. */
+@RestController
+class GeneratorController {
+
+    private final GenerationJobs jobs;
+    private final Pipeline pipeline;
+    private final GeneratorProperties properties;
+
+    GeneratorController(GenerationJobs jobs, Pipeline pipeline, GeneratorProperties properties) {
+        this.jobs = jobs;
+        this.pipeline = pipeline;
+        this.properties = properties;
+    }
+
+    @Operation(summary = "Start a load-generation job of count test events")
+    @PostMapping("/events/generate")
+    ResponseEntity<JobSummary> generate(
+            @RequestParam(name = "count", required = false) String count,
+            @RequestParam(name = "stream", required = false) String stream,
+            @RequestParam(name = "wait", defaultValue = "false") boolean wait)
+            throws InterruptedException, ExecutionException {
+        long events = parseCount(count);
+        String target = stream != null ? stream : pipeline.defaultStream();
+        pipeline.checkStream(target);
+        GenerationJob job = jobs.start(target, events);
+        URI location = URI.create("/events/generate/" + job.id);
+        if (wait) {
+            return ResponseEntity.ok().location(location).body(job.finished.get());
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(job.summary());
+    }
+
+    @Operation(summary = "Show a generation job's state and progress")
+    @GetMapping("/events/generate/{id}")
+    JobSummary job(@PathVariable String id) {
+        return jobs.find(id)
+                .map(GenerationJob::summary)
+                .orElseThrow(() ->
+                        new ProblemException(ProblemType.JOB_NOT_FOUND, "No generation job " + id).with("job", id));
+    }
+
+    private long parseCount(String count) {
+        long max = properties.maxCount();
+        long parsed;
+        try {
+            parsed = count == null ? -1 : Long.parseLong(count.trim());
+        } catch (NumberFormatException e) {
+            parsed = -1;
+        }
+        if (parsed < 1 || parsed > max) {
+            throw new ProblemException(
+                            ProblemType.INVALID_COUNT,
+                            "count must be a whole number from 1 to " + max + ", not " + count)
+                    .with("min", 1)
+                    .with("max", max);
+        }
+        return parsed;
+    }
+}

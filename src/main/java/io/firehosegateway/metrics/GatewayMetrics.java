@@ -1,0 +1,188 @@
+package io.firehosegateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's meters. Every meter of one name always carries the same tag keys; per-stream meters
+ * are looked up once and cached, since the hot path must not build meter ids per event.
+ */
+public final class GatewayMetrics {
+
+    public static final String EVENTS_RECEIVED = "gateway.events.received";
+    public static final String EVENTS_DELIVERED = "gateway.events.delivered";
+    public static final String RECORDS_DELIVERED = "gateway.records.delivered";
+    public static final String RECORDS_RETRIED = "gateway.records.retried";
+    public static final String RECORDS_FAILED = "gateway.records.failed";
+    public static final String RECORDS_POSSIBLE_DUPLICATES = "gateway.records.possible-duplicates";
+    public static final String RECORDS_BILLED_BYTES = "gateway.records.billed-bytes";
+    public static final String RECORDS_BYTES = "gateway.records.bytes";
+    public static final String FIREHOSE_REQUESTS = "gateway.firehose.requests";
+    public static final String BATCH_RECORDS = "gateway.batch.records";
+    public static final String BATCH_BYTES = "gateway.batch.bytes";
+    public static final String BUFFER_RECORDS = "gateway.buffer.records";
+    public static final String BUFFER_BYTES = "gateway.buffer.bytes";
+
+    public static final String TAG_STREAM = "stream";
+    public static final String TAG_OUTCOME = "outcome";
+    public static final String TAG_REASON = "reason";
+
+    private final MeterRegistry registry;
+    private final Map<String, StreamMeters> streams = new ConcurrentHashMap<>();
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The meters of one stream, registered on first use. */
+    public StreamMeters stream(String stream) {
+        return streams.computeIfAbsent(stream, name -> new StreamMeters(registry, name));
+    }
+
+    /** Publishes the buffer's occupancy, read from {@code records} and {@code bytes} at each scrape. */
+    public void bufferGauges(Supplier<Number> records, Supplier<Number> bytes) {
+        io.micrometer.core.instrument.Gauge.builder(BUFFER_RECORDS, records)
+                .description("Events admitted and not yet delivered or given up, in memory")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(BUFFER_BYTES, bytes)
+                .description("Bytes of the events counted by gateway.buffer.records, and of bodies being read")
+                .baseUnit("bytes")
+                .register(registry);
+    }
+
+    /** The meters of one stream. */
+    public static final class StreamMeters {
+
+        private final MeterRegistry registry;
+        private final String stream;
+        private final Counter accepted;
+        private final Counter rejected;
+        private final Counter eventsDelivered;
+        private final Counter delivered;
+        private final Counter retried;
+        private final Counter possibleDuplicates;
+        private final Counter bytes;
+        private final Counter billedBytes;
+        private final Timer success;
+        private final Timer partial;
+        private final Timer error;
+        private final DistributionSummary batchRecords;
+        private final DistributionSummary batchBytes;
+        private final Map<String, Counter> failed = new ConcurrentHashMap<>();
+
+        StreamMeters(MeterRegistry registry, String stream) {
+            this.registry = registry;
+            this.stream = stream;
+            this.accepted = received(registry, stream, "accepted");
+            this.rejected = received(registry, stream, "rejected");
+            this.eventsDelivered = counter(EVENTS_DELIVERED, "Events whose record Firehose accepted");
+            this.delivered = counter(RECORDS_DELIVERED, "Records the destination accepted");
+            this.retried = counter(RECORDS_RETRIED, "Records sent again after a failure");
+            this.possibleDuplicates =
+                    counter(RECORDS_POSSIBLE_DUPLICATES, "Records sent again after a call whose outcome was unknown");
+            this.bytes = Counter.builder(RECORDS_BYTES)
+                    .description("Bytes of the records the destination accepted")
+                    .baseUnit("bytes")
+                    .tag(TAG_STREAM, stream)
+                    .register(registry);
+            this.billedBytes = Counter.builder(RECORDS_BILLED_BYTES)
+                    .description("Bytes Firehose bills for the accepted records: each rounded up to 5 KiB")
+                    .baseUnit("bytes")
+                    .tag(TAG_STREAM, stream)
+                    .register(registry);
+            this.success = requests(registry, stream, "success");
+            this.partial = requests(registry, stream, "partial");
+            this.error = requests(registry, stream, "error");
+            this.batchRecords = DistributionSummary.builder(BATCH_RECORDS)
+                    .description("Records in one call to the destination")
+                    .tag(TAG_STREAM, stream)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(1.0)
+                    .maximumExpectedValue(500.0)
+                    .register(registry);
+            this.batchBytes = DistributionSummary.builder(BATCH_BYTES)
+                    .description("Bytes of records in one call to the destination, before base64")
+                    .baseUnit("bytes")
+                    .tag(TAG_STREAM, stream)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(100.0)
+                    .maximumExpectedValue(4.0 * 1024 * 1024)
+                    .register(registry);
+        }
+
+        private static Counter received(MeterRegistry registry, String stream, String outcome) {
+            return Counter.builder(EVENTS_RECEIVED)
+                    .description("Events received over HTTP or from the generator, by whether they were admitted")
+                    .tag(TAG_STREAM, stream)
+                    .tag(TAG_OUTCOME, outcome)
+                    .register(registry);
+        }
+
+        private static Timer requests(MeterRegistry registry, String stream, String outcome) {
+            return Timer.builder(FIREHOSE_REQUESTS)
+                    .description("Calls to the destination (PutRecordBatch): success, partial failure, or error")
+                    .tag(TAG_STREAM, stream)
+                    .tag(TAG_OUTCOME, outcome)
+                    .publishPercentileHistogram()
+                    .register(registry);
+        }
+
+        private Counter counter(String name, String description) {
+            return Counter.builder(name)
+                    .description(description)
+                    .tag(TAG_STREAM, stream)
+                    .register(registry);
+        }
+
+        public void accepted(int events) {
+            accepted.increment(events);
+        }
+
+        public void rejected(int events) {
+            rejected.increment(events);
+        }
+
+        public void delivered(int records, int events, long recordBytes, long billed) {
+            delivered.increment(records);
+            eventsDelivered.increment(events);
+            bytes.increment(recordBytes);
+            billedBytes.increment(billed);
+        }
+
+        public void retried(int records) {
+            retried.increment(records);
+        }
+
+        public void possibleDuplicates(int records) {
+            possibleDuplicates.increment(records);
+        }
+
+        /** Counts records given up on, by a low-cardinality reason such as {@code deadline}. */
+        public void failed(String reason, int records) {
+            failed.computeIfAbsent(
+                            reason,
+                            r -> Counter.builder(RECORDS_FAILED)
+                                    .description("Records given up on, by reason")
+                                    .tag(TAG_STREAM, stream)
+                                    .tag(TAG_REASON, r)
+                                    .register(registry))
+                    .increment(records);
+        }
+
+        public void request(long nanos, int records, int failedRecords, boolean error) {
+            Timer timer = error ? this.error : failedRecords > 0 ? partial : success;
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        public void batch(int records, long bytes) {
+            batchRecords.record(records);
+            batchBytes.record(bytes);
+        }
+    }
+}

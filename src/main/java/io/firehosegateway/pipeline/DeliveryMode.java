@@ -1,0 +1,11 @@
+package io.firehosegateway.pipeline;
+
+/** When the gateway answers a client, and so what its answer promises. */
+public enum DeliveryMode {
+
+    /** Answer once the destination accepted every event of the request, within the delivery timeout. */
+    CONFIRMED,
+
+    /** Answer once the events are in memory; they are retried until delivered, and a crash loses them. */
+    BUFFERED
+}

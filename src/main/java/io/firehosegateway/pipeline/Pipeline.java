@@ -1,0 +1,197 @@
+package io.firehosegateway.pipeline;
+
+import io.firehosegateway.event.Event;
+import io.firehosegateway.metrics.GatewayMetrics;
+import io.firehosegateway.sink.Sink;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The way in for events: admits requests within the buffer bound and hands them to their stream's
+ * dispatcher. On shutdown it stops after the web server, so requests in flight are answered, and
+ * delivers what it holds within the drain timeout.
+ */
+public final class Pipeline implements SmartLifecycle {
+
+    /** Stops after the web server's graceful shutdown, which runs in the phases above this. */
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+    /** Background work (the generator) may fill the buffer only this far, leaving the rest to clients. */
+    public static final double BACKGROUND_CEILING = 0.5;
+
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    private final PipelineProperties properties;
+    private final BufferBudget budget;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Map<String, StreamDispatcher> dispatchers = new LinkedHashMap<>();
+    private final Map<String, GatewayMetrics.StreamMeters> meters = new LinkedHashMap<>();
+    private volatile boolean running;
+
+    public Pipeline(PipelineProperties properties, Sink sink, GatewayMetrics metrics, Clock clock) {
+        this.properties = properties;
+        this.budget = new BufferBudget(
+                properties.buffer().maxRecords(), properties.buffer().maxBytes().toBytes());
+        this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "pipeline-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        metrics.bufferGauges(budget::records, budget::bytes);
+        for (String stream : streamNames(properties)) {
+            GatewayMetrics.StreamMeters streamMeters = metrics.stream(stream);
+            meters.put(stream, streamMeters);
+            dispatchers.put(
+                    stream,
+                    new StreamDispatcher(
+                            stream,
+                            sink,
+                            (int) properties.stream(stream).packBytes().toBytes(),
+                            properties.firehose(),
+                            properties.delivery(),
+                            scheduler,
+                            streamMeters,
+                            budget,
+                            clock));
+        }
+    }
+
+    private static Set<String> streamNames(PipelineProperties properties) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        names.add(properties.defaultStream());
+        names.addAll(properties.streams().keySet());
+        return names;
+    }
+
+    /** The streams clients may send to, the default one first. */
+    public Set<String> streams() {
+        return dispatchers.keySet();
+    }
+
+    /** The stream {@code POST /events} sends to. */
+    public String defaultStream() {
+        return properties.defaultStream();
+    }
+
+    /** The mode requests are answered in. */
+    public DeliveryMode mode() {
+        return properties.delivery().mode();
+    }
+
+    /** How long a confirmed request waits for its events. */
+    public Duration deliveryTimeout() {
+        return properties.delivery().timeout();
+    }
+
+    /** The buffer bound shared by every stream. */
+    public BufferBudget budget() {
+        return budget;
+    }
+
+    /** Each stream's recent calls, for the health endpoint. */
+    public Map<String, DeliveryStatus> status() {
+        Map<String, DeliveryStatus> status = new LinkedHashMap<>();
+        dispatchers.forEach((stream, dispatcher) -> status.put(stream, dispatcher.status()));
+        return status;
+    }
+
+    /**
+     * Checks that the stream may be sent to.
+     *
+     * @throws UnknownStreamException when it is neither the default stream nor configured
+     */
+    public void checkStream(String stream) {
+        if (!dispatchers.containsKey(stream)) {
+            throw new UnknownStreamException(stream);
+        }
+    }
+
+    /** Opens the admission of a client request, which may fill the whole buffer. */
+    public Admission admit() {
+        return new Admission(budget, 1.0, properties.buffer().retryAfter());
+    }
+
+    /** Opens the admission of background work, which leaves room for client requests. */
+    public Admission admitBackground() {
+        return new Admission(budget, BACKGROUND_CEILING, properties.buffer().retryAfter());
+    }
+
+    /**
+     * Hands a whole request to its stream; from here on its events are delivered or accounted for.
+     *
+     * @param admission the room reserved for exactly these events
+     * @param mode {@link DeliveryMode#CONFIRMED} gives the events the delivery timeout as deadline
+     */
+    public DeliveryTicket submit(String stream, List<Event> events, Admission admission, DeliveryMode mode) {
+        StreamDispatcher dispatcher = dispatchers.get(stream);
+        if (dispatcher == null) {
+            throw new UnknownStreamException(stream);
+        }
+        if (admission.records() != events.size()) {
+            throw new IllegalArgumentException(
+                    "admission holds " + admission.records() + " events, the request has " + events.size());
+        }
+        long deadline = mode == DeliveryMode.CONFIRMED
+                ? System.nanoTime() + properties.delivery().timeout().toNanos()
+                : Long.MAX_VALUE;
+        DeliveryTicket ticket = new DeliveryTicket(stream, events.size());
+        admission.markSubmitted();
+        meters.get(stream).accepted(events.size());
+        dispatcher.offer(events, ticket, deadline);
+        return ticket;
+    }
+
+    /** Counts events of a request that was refused. */
+    public void rejected(String stream, int events) {
+        GatewayMetrics.StreamMeters streamMeters = meters.get(stream);
+        if (streamMeters != null && events > 0) {
+            streamMeters.rejected(events);
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        long deadline = System.nanoTime() + properties.delivery().drainTimeout().toNanos();
+        try {
+            for (Map.Entry<String, StreamDispatcher> entry : dispatchers.entrySet()) {
+                long left = entry.getValue().drain(Math.max(0, deadline - System.nanoTime()));
+                if (left > 0) {
+                    log.warn(
+                            "Stream {}: {} events were not delivered within the drain timeout of {} and are lost",
+                            entry.getKey(),
+                            left,
+                            properties.delivery().drainTimeout());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}

@@ -1,0 +1,110 @@
+package io.firehosegateway.pipeline;
+
+import io.firehosegateway.sink.BatchLimits;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the pipeline: streams, buffer, batching and delivery.
+ *
+ * @param defaultStream the stream that {@code POST /events} sends to
+ * @param streams the streams clients may name in {@code POST /streams/{stream}/events}, with their settings
+ * @param buffer how much the gateway holds in memory before it answers 503
+ * @param firehose how records are batched and sent to the destination
+ * @param delivery when clients are answered and how long the gateway tries
+ */
+@ConfigurationProperties("gateway")
+@Validated
+public record PipelineProperties(
+        @DefaultValue("events") @NotBlank @Pattern(regexp = StreamNames.PATTERN)
+        String defaultStream,
+
+        @DefaultValue Map<String, @Valid StreamProperties> streams,
+        @DefaultValue @Valid Buffer buffer,
+        @DefaultValue @Valid Batching firehose,
+        @DefaultValue @Valid Delivery delivery) {
+
+    /** Settings of one stream, or the defaults for a stream not listed. */
+    public StreamProperties stream(String name) {
+        StreamProperties settings = streams.get(name);
+        return settings != null ? settings : StreamProperties.DEFAULTS;
+    }
+
+    @AssertTrue(message = "stream names must match " + StreamNames.PATTERN)
+    boolean isEveryStreamNameValid() {
+        return streams.keySet().stream().allMatch(StreamNames::isValid);
+    }
+
+    /**
+     * Settings of one stream.
+     *
+     * @param packBytes pack several events into one record up to this size (5KB matches Firehose's
+     *     billing step); 0 sends each event as its own record, as destinations that treat one record
+     *     as one document need
+     */
+    public record StreamProperties(
+            @DefaultValue("0B") @NotNull DataSize packBytes) {
+
+        static final StreamProperties DEFAULTS = new StreamProperties(DataSize.ofBytes(0));
+
+        @AssertTrue(message = "pack-bytes must be between 0 and 1000KB, the largest Firehose record")
+        boolean isPackBytesWithinARecord() {
+            return packBytes.toBytes() >= 0 && packBytes.toBytes() <= BatchLimits.MAX_RECORD_BYTES;
+        }
+    }
+
+    /**
+     * The bound on memory: events waiting to be delivered and events of requests being read.
+     *
+     * @param maxRecords events held at most
+     * @param maxBytes bytes of events held at most
+     * @param retryAfter the {@code Retry-After} told to clients when the buffer is full
+     */
+    public record Buffer(
+            @DefaultValue("200000") @Min(1) long maxRecords,
+            @DefaultValue("128MB") @NotNull DataSize maxBytes,
+            @DefaultValue("1s") @NotNull Duration retryAfter) {}
+
+    /**
+     * Batching and sending.
+     *
+     * @param linger how long a batch waits for more records before it is sent, so concurrent requests
+     *     share calls
+     * @param maxInFlight calls in flight at once per stream; the HTTP connection pool is sized from it
+     * @param initialBackoff the first retry waits up to this long (full jitter), doubling per attempt
+     * @param maxBackoff retries never wait longer than this
+     */
+    public record Batching(
+            @DefaultValue("5ms") @NotNull Duration linger,
+            @DefaultValue("16") @Min(1) @Max(1024) int maxInFlight,
+            @DefaultValue("50ms") @NotNull Duration initialBackoff,
+            @DefaultValue("5s") @NotNull Duration maxBackoff) {}
+
+    /**
+     * When clients are answered.
+     *
+     * @param mode {@code confirmed}: after the destination accepted every event; {@code buffered}:
+     *     once in memory
+     * @param timeout in confirmed mode, how long an event may take to be delivered before it counts
+     *     as failed
+     * @param configurationFaultPause in buffered mode, how long a stream pauses after the destination
+     *     said its configuration is wrong (no such stream, access denied) before it tries again
+     * @param drainTimeout on shutdown, how long the gateway keeps delivering what it holds
+     */
+    public record Delivery(
+            @DefaultValue("confirmed") @NotNull DeliveryMode mode,
+            @DefaultValue("10s") @NotNull Duration timeout,
+            @DefaultValue("30s") @NotNull Duration configurationFaultPause,
+            @DefaultValue("20s") @NotNull Duration drainTimeout) {}
+}

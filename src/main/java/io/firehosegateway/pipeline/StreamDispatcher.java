@@ -1,0 +1,508 @@
+package io.firehosegateway.pipeline;
+
+import io.firehosegateway.event.Event;
+import io.firehosegateway.metrics.GatewayMetrics.StreamMeters;
+import io.firehosegateway.sink.BatchLimits;
+import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.sink.FailureKind;
+import io.firehosegateway.sink.RecordOutcome;
+import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkException;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Batches, sends and retries the records of one stream; the one owner of its in-flight calls,
+ * acknowledgements and delivery metrics.
+ *
+ * <p>A batch is sent when it is full (500 records or 4 MiB encoded) or its linger has passed, and at
+ * most {@code maxInFlight} calls are in flight. While every slot is busy, a lingered batch keeps
+ * filling instead of queueing as a small one, so under load batches come out full. After a call,
+ * records marked accepted are done for good; only the others are sent again, after a backoff.
+ */
+final class StreamDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamDispatcher.class);
+
+    private final String stream;
+    private final Sink sink;
+    private final int packBytes;
+    private final long lingerNanos;
+    private final int maxInFlight;
+    private final Backoff backoff;
+    private final long configurationFaultPauseNanos;
+    private final ScheduledExecutorService scheduler;
+    private final StreamMeters meters;
+    private final BufferBudget budget;
+    private final Clock clock;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
+    private final ArrayDeque<List<PendingRecord>> ready = new ArrayDeque<>();
+    private OpenBatch open;
+    private int inFlight;
+    private long unresolvedEvents;
+    private long pausedUntilNanos;
+    private boolean draining;
+    private volatile DeliveryStatus status = DeliveryStatus.NONE;
+
+    StreamDispatcher(
+            String stream,
+            Sink sink,
+            int packBytes,
+            PipelineProperties.Batching batching,
+            PipelineProperties.Delivery delivery,
+            ScheduledExecutorService scheduler,
+            StreamMeters meters,
+            BufferBudget budget,
+            Clock clock) {
+        this.stream = stream;
+        this.sink = sink;
+        this.packBytes = packBytes;
+        this.lingerNanos = batching.linger().toNanos();
+        this.maxInFlight = batching.maxInFlight();
+        this.backoff = new Backoff(batching.initialBackoff(), batching.maxBackoff());
+        this.configurationFaultPauseNanos = delivery.configurationFaultPause().toNanos();
+        this.scheduler = scheduler;
+        this.meters = meters;
+        this.budget = budget;
+        this.clock = clock;
+    }
+
+    DeliveryStatus status() {
+        return status;
+    }
+
+    /** Takes a request's events; the caller has reserved their room in the budget. */
+    void offer(List<Event> events, DeliveryTicket ticket, long deadlineNanos) {
+        List<List<PendingRecord>> toSend;
+        lock.lock();
+        try {
+            unresolvedEvents += events.size();
+            for (int i = 0; i < events.size(); i++) {
+                byte[] framed = events.get(i).framed();
+                if (!openBatch().builder.tryAdd(framed, ticket, i, deadlineNanos)) {
+                    ready.add(sealOpen());
+                    openBatch().builder.tryAdd(framed, ticket, i, deadlineNanos);
+                }
+            }
+            toSend = takeSendable();
+        } finally {
+            lock.unlock();
+        }
+        send(toSend);
+    }
+
+    /** Records back from a failed call, after their backoff. */
+    private void requeue(List<PendingRecord> records) {
+        List<List<PendingRecord>> toSend;
+        lock.lock();
+        try {
+            for (PendingRecord record : records) {
+                if (!openBatch().builder.tryAdd(record)) {
+                    ready.add(sealOpen());
+                    openBatch().builder.tryAdd(record);
+                }
+            }
+            toSend = takeSendable();
+        } finally {
+            lock.unlock();
+        }
+        send(toSend);
+    }
+
+    private OpenBatch openBatch() {
+        if (open == null) {
+            OpenBatch batch = new OpenBatch(new BatchBuilder(packBytes));
+            if (!draining) {
+                batch.timer = scheduler.schedule(() -> lingerPassed(batch), lingerNanos, TimeUnit.NANOSECONDS);
+            }
+            open = batch;
+        }
+        return open;
+    }
+
+    private List<PendingRecord> sealOpen() {
+        OpenBatch sealed = open;
+        open = null;
+        if (sealed.timer != null) {
+            sealed.timer.cancel(false);
+        }
+        return sealed.builder.build();
+    }
+
+    private void lingerPassed(OpenBatch batch) {
+        List<List<PendingRecord>> toSend;
+        lock.lock();
+        try {
+            if (open != batch) {
+                return;
+            }
+            batch.lingerPassed = true;
+            toSend = takeSendable();
+        } finally {
+            lock.unlock();
+        }
+        send(toSend);
+    }
+
+    /** Under the lock: claims a slot for each batch that may go now. */
+    private List<List<PendingRecord>> takeSendable() {
+        List<List<PendingRecord>> out = List.of();
+        if (pausedUntilNanos != 0 && System.nanoTime() < pausedUntilNanos) {
+            return out;
+        }
+        while (inFlight < maxInFlight) {
+            List<PendingRecord> next = ready.poll();
+            if (next == null) {
+                if (open == null || open.builder.isEmpty() || !(open.lingerPassed || draining)) {
+                    break;
+                }
+                next = sealOpen();
+            }
+            if (out.isEmpty()) {
+                out = new ArrayList<>(2);
+            }
+            inFlight++;
+            out.add(next);
+        }
+        return out;
+    }
+
+    private void send(List<List<PendingRecord>> batches) {
+        for (List<PendingRecord> batch : batches) {
+            sendOne(batch);
+        }
+    }
+
+    private void sendOne(List<PendingRecord> candidates) {
+        List<PendingRecord> batch = claim(candidates);
+        if (batch.isEmpty()) {
+            slotFreed();
+            return;
+        }
+        List<byte[]> data = new ArrayList<>(batch.size());
+        long bytes = 0;
+        for (PendingRecord record : batch) {
+            record.attempts++;
+            data.add(record.data);
+            bytes += record.data.length;
+        }
+        meters.batch(batch.size(), bytes);
+        long start = System.nanoTime();
+        CompletableFuture<BatchResult> call;
+        try {
+            call = sink.putRecords(stream, data);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((result, error) -> completed(batch, result, error, System.nanoTime() - start));
+    }
+
+    /** Claims each record's events from their tickets; a record any of whose events expired is dropped. */
+    private List<PendingRecord> claim(List<PendingRecord> candidates) {
+        List<PendingRecord> claimed = new ArrayList<>(candidates.size());
+        for (PendingRecord record : candidates) {
+            boolean all = true;
+            for (int i = 0; i < record.eventCount(); i++) {
+                all &= record.tickets[i].tryMarkInFlight(record.indexes[i]);
+            }
+            if (all) {
+                claimed.add(record);
+            } else {
+                giveUp(record, "deadline");
+            }
+        }
+        return claimed;
+    }
+
+    private void completed(List<PendingRecord> batch, BatchResult result, Throwable error, long nanos) {
+        try {
+            if (error != null) {
+                failedWhole(batch, asSinkException(error), nanos);
+            } else if (result.outcomes().size() != batch.size()) {
+                failedWhole(
+                        batch,
+                        new SinkException(
+                                FailureKind.UNKNOWN_OUTCOME,
+                                "MismatchedResponse",
+                                result.outcomes().size() + " outcomes for " + batch.size() + " records",
+                                null),
+                        nanos);
+            } else {
+                answered(batch, result, nanos);
+            }
+        } catch (RuntimeException e) {
+            // Never leave a slot taken: a bug here must not stall the stream.
+            log.error("Stream {}: could not process the outcome of a call", stream, e);
+        } finally {
+            slotFreed();
+        }
+    }
+
+    private void answered(List<PendingRecord> batch, BatchResult result, long nanos) {
+        List<PendingRecord> retry = new ArrayList<>();
+        int failed = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            PendingRecord record = batch.get(i);
+            RecordOutcome outcome = result.outcomes().get(i);
+            if (outcome.accepted()) {
+                delivered(record);
+                continue;
+            }
+            failed++;
+            switch (outcome.kind()) {
+                case RETRYABLE -> retry.add(record);
+                case UNKNOWN_OUTCOME -> {
+                    record.mayHaveLanded = true;
+                    retry.add(record);
+                }
+                case CONFIGURATION -> giveUp(record, "configuration");
+                case INVALID_REQUEST -> giveUp(record, "invalid");
+            }
+        }
+        meters.request(nanos, batch.size(), failed, false);
+        status = status.succeeded(clock.instant());
+        retryLater(retry);
+    }
+
+    private void failedWhole(List<PendingRecord> batch, SinkException failure, long nanos) {
+        meters.request(nanos, batch.size(), batch.size(), true);
+        status = status.failed(clock.instant(), failure.kind(), failure.code());
+        switch (failure.kind()) {
+            case RETRYABLE -> retryLater(batch);
+            case UNKNOWN_OUTCOME -> {
+                for (PendingRecord record : batch) {
+                    record.mayHaveLanded = true;
+                }
+                meters.possibleDuplicates(batch.size());
+                retryLater(batch);
+            }
+            case CONFIGURATION -> configurationFault(batch, failure);
+            case INVALID_REQUEST -> invalid(batch, failure);
+        }
+    }
+
+    /**
+     * Stream not found, access denied, KMS: the events are fine, the setup is not. Confirmed
+     * requests fail at once; events held for later delivery wait, the stream paused, so an IAM
+     * mistake never throws a stream's events away.
+     */
+    private void configurationFault(List<PendingRecord> batch, SinkException failure) {
+        log.error(
+                "Stream {}: the destination refused the call because the configuration is wrong ({}: {});"
+                        + " check the stream's name, region, IAM permissions and KMS key",
+                stream,
+                failure.code(),
+                failure.getMessage());
+        List<PendingRecord> keep = new ArrayList<>();
+        for (PendingRecord record : batch) {
+            if (record.deadlineNanos == Long.MAX_VALUE) {
+                keep.add(record);
+            } else {
+                giveUp(record, "configuration");
+            }
+        }
+        if (keep.isEmpty()) {
+            return;
+        }
+        long until = System.nanoTime() + configurationFaultPauseNanos;
+        lock.lock();
+        try {
+            pausedUntilNanos = until;
+        } finally {
+            lock.unlock();
+        }
+        status = status.paused(clock.instant().plusNanos(configurationFaultPauseNanos));
+        returnToQueue(keep, false);
+        scheduler.schedule(this::resume, configurationFaultPauseNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void resume() {
+        List<List<PendingRecord>> toSend;
+        lock.lock();
+        try {
+            if (System.nanoTime() < pausedUntilNanos) {
+                return;
+            }
+            pausedUntilNanos = 0;
+            toSend = takeSendable();
+        } finally {
+            lock.unlock();
+        }
+        send(toSend);
+    }
+
+    /** The call was refused as invalid: halve the batch until the record at fault stands alone. */
+    private void invalid(List<PendingRecord> batch, SinkException failure) {
+        if (batch.size() == 1) {
+            log.warn(
+                    "Stream {}: the destination rejected a record ({}: {})",
+                    stream,
+                    failure.code(),
+                    failure.getMessage());
+            giveUp(batch.get(0), "invalid");
+            return;
+        }
+        int half = batch.size() / 2;
+        for (PendingRecord record : batch) {
+            for (int i = 0; i < record.eventCount(); i++) {
+                record.tickets[i].markQueued(record.indexes[i], false);
+            }
+        }
+        lock.lock();
+        try {
+            ready.addFirst(new ArrayList<>(batch.subList(half, batch.size())));
+            ready.addFirst(new ArrayList<>(batch.subList(0, half)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void retryLater(List<PendingRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        int attempts = 0;
+        for (PendingRecord record : records) {
+            attempts = Math.max(attempts, record.attempts);
+        }
+        long delay = backoff.delayNanos(attempts);
+        long due = System.nanoTime() + delay;
+        List<PendingRecord> keep = new ArrayList<>(records.size());
+        for (PendingRecord record : records) {
+            if (due - record.deadlineNanos >= 0 && record.deadlineNanos != Long.MAX_VALUE) {
+                giveUp(record, "deadline");
+            } else {
+                keep.add(record);
+            }
+        }
+        if (keep.isEmpty()) {
+            return;
+        }
+        meters.retried(keep.size());
+        for (PendingRecord record : keep) {
+            for (int i = 0; i < record.eventCount(); i++) {
+                record.tickets[i].markQueued(record.indexes[i], record.mayHaveLanded);
+            }
+        }
+        scheduler.schedule(() -> requeue(keep), delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void returnToQueue(List<PendingRecord> records, boolean mayHaveLanded) {
+        for (PendingRecord record : records) {
+            for (int i = 0; i < record.eventCount(); i++) {
+                record.tickets[i].markQueued(record.indexes[i], mayHaveLanded || record.mayHaveLanded);
+            }
+        }
+        lock.lock();
+        try {
+            ready.addFirst(new ArrayList<>(records));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void delivered(PendingRecord record) {
+        for (int i = 0; i < record.eventCount(); i++) {
+            record.tickets[i].markDelivered(record.indexes[i]);
+        }
+        meters.delivered(1, record.eventCount(), record.data.length, BatchLimits.billedBytes(record.data.length));
+        resolved(record);
+    }
+
+    private void giveUp(PendingRecord record, String reason) {
+        for (int i = 0; i < record.eventCount(); i++) {
+            record.tickets[i].markFailed(record.indexes[i], reason);
+        }
+        meters.failed(reason, 1);
+        resolved(record);
+    }
+
+    private void resolved(PendingRecord record) {
+        budget.release(record.eventCount(), record.data.length);
+        lock.lock();
+        try {
+            unresolvedEvents -= record.eventCount();
+            if (unresolvedEvents == 0) {
+                idle.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void slotFreed() {
+        List<List<PendingRecord>> toSend;
+        lock.lock();
+        try {
+            inFlight--;
+            toSend = takeSendable();
+        } finally {
+            lock.unlock();
+        }
+        send(toSend);
+    }
+
+    /**
+     * Sends everything held without waiting for lingers and waits until it is resolved or the
+     * timeout passes. Returns the number of events still unresolved.
+     */
+    long drain(long timeoutNanos) throws InterruptedException {
+        List<List<PendingRecord>> toSend;
+        lock.lock();
+        try {
+            draining = true;
+            toSend = takeSendable();
+        } finally {
+            lock.unlock();
+        }
+        send(toSend);
+        long deadline = System.nanoTime() + timeoutNanos;
+        lock.lock();
+        try {
+            while (unresolvedEvents > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                idle.awaitNanos(left);
+            }
+            return unresolvedEvents;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static SinkException asSinkException(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof SinkException sinkException) {
+            return sinkException;
+        }
+        // A sink is meant to classify its failures; one it did not is treated as possibly landed.
+        return new SinkException(
+                FailureKind.UNKNOWN_OUTCOME, cause.getClass().getSimpleName(), cause.getMessage(), cause);
+    }
+
+    /** The batch being filled, and its linger timer. */
+    private static final class OpenBatch {
+        final BatchBuilder builder;
+        ScheduledFuture<?> timer;
+        boolean lingerPassed;
+
+        OpenBatch(BatchBuilder builder) {
+            this.builder = builder;
+        }
+    }
+}

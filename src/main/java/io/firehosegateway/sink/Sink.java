@@ -1,0 +1,19 @@
+package io.firehosegateway.sink;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** A destination that takes batches of records, the shape of Firehose's {@code PutRecordBatch}. */
+public interface Sink {
+
+    /**
+     * Sends one batch of records to a stream, once, without retrying.
+     *
+     * <p>The future completes with one outcome per record, in request order, when the destination
+     * has answered; or exceptionally with a {@link SinkException} when the whole call failed.
+     *
+     * @param stream the stream's name at the destination
+     * @param records the records' bytes, at most {@link BatchLimits#MAX_RECORDS} of them
+     */
+    CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> records);
+}

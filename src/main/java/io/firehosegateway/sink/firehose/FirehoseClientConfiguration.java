@@ -1,0 +1,51 @@
+package io.firehosegateway.sink.firehose;
+
+import io.firehosegateway.pipeline.PipelineProperties;
+import io.firehosegateway.sink.Sink;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
+
+/**
+ * The one place that builds the Firehose client. Retries are off in the SDK because the pipeline
+ * owns them: attempts never multiply unseen and the delivery deadline sees each of them. The
+ * connection pool is sized from the streams' concurrency limit, never set on its own.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "gateway.sink", havingValue = "firehose")
+class FirehoseClientConfiguration {
+
+    @Bean(destroyMethod = "close")
+    FirehoseAsyncClient firehoseAsyncClient(FirehoseProperties firehose, PipelineProperties pipeline) {
+        int streams = pipeline.streams().size() + (pipeline.streams().containsKey(pipeline.defaultStream()) ? 0 : 1);
+        FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .maxConcurrency(pipeline.firehose().maxInFlight() * streams)
+                        .connectionAcquisitionTimeout(firehose.connectionAcquisitionTimeout()))
+                .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallAttemptTimeout(firehose.apiCallAttemptTimeout())
+                        .apiCallTimeout(firehose.apiCallAttemptTimeout()));
+        if (firehose.region() != null && !firehose.region().isBlank()) {
+            builder.region(Region.of(firehose.region()));
+        }
+        if (firehose.endpoint() != null) {
+            builder.endpointOverride(firehose.endpoint());
+        }
+        return builder.build();
+    }
+
+    @Bean
+    Sink firehoseSink(FirehoseAsyncClient client) {
+        return new FirehoseSink(client, new FirehoseRetryClassifier());
+    }
+
+    @Bean
+    FirehoseHealthIndicator firehoseHealthIndicator(FirehoseAsyncClient client, PipelineProperties pipeline) {
+        return new FirehoseHealthIndicator(client, pipeline);
+    }
+}

@@ -1,0 +1,131 @@
+package io.firehosegateway.sink.firehose;
+
+import io.firehosegateway.sink.FailureKind;
+import io.firehosegateway.sink.SinkException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.firehose.model.InvalidArgumentException;
+import software.amazon.awssdk.services.firehose.model.InvalidKmsResourceException;
+import software.amazon.awssdk.services.firehose.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.firehose.model.ServiceUnavailableException;
+
+/**
+ * Decides what kind of failure a Firehose error is; the pipeline decides what to do about it.
+ *
+ * <ul>
+ *   <li>Throttling, 5xx answers, refused connections: {@link FailureKind#RETRYABLE}, the call did not land.
+ *   <li>Timeouts and connections lost mid-call: {@link FailureKind#UNKNOWN_OUTCOME}, it may have.
+ *   <li>No such stream, access denied, bad credentials, KMS: {@link FailureKind#CONFIGURATION}.
+ *   <li>Invalid argument and other 4xx: {@link FailureKind#INVALID_REQUEST}.
+ * </ul>
+ */
+final class FirehoseRetryClassifier {
+
+    private static final Set<String> CONFIGURATION_CODES = Set.of(
+            "AccessDeniedException",
+            "AccessDenied",
+            "UnrecognizedClientException",
+            "InvalidSignatureException",
+            "IncompleteSignature",
+            "InvalidClientTokenId",
+            "ExpiredTokenException",
+            "MissingAuthenticationToken",
+            "KMSAccessDeniedException",
+            "KMSDisabledException",
+            "KMSInvalidStateException",
+            "KMSNotFoundException",
+            "KMSOptInRequired",
+            "KMSThrottlingException");
+
+    private static final Set<String> THROTTLING_CODES =
+            Set.of("ThrottlingException", "Throttling", "TooManyRequestsException", "LimitExceededException");
+
+    /** Classifies a whole-call failure. */
+    SinkException classify(Throwable error) {
+        Throwable cause = unwrap(error);
+        return new SinkException(kindOf(cause), codeOf(cause), cause.getMessage(), cause);
+    }
+
+    /** Classifies a failed entry of an answer; Firehose names only throttling and internal failures. */
+    FailureKind classifyEntry(String errorCode) {
+        return CONFIGURATION_CODES.contains(errorCode) ? FailureKind.CONFIGURATION : FailureKind.RETRYABLE;
+    }
+
+    private static FailureKind kindOf(Throwable cause) {
+        if (cause instanceof ServiceUnavailableException) {
+            return FailureKind.RETRYABLE;
+        }
+        if (cause instanceof ResourceNotFoundException || cause instanceof InvalidKmsResourceException) {
+            return FailureKind.CONFIGURATION;
+        }
+        if (cause instanceof InvalidArgumentException) {
+            return FailureKind.INVALID_REQUEST;
+        }
+        if (cause instanceof AwsServiceException service) {
+            String code = service.awsErrorDetails() != null
+                    ? service.awsErrorDetails().errorCode()
+                    : null;
+            int status = service.statusCode();
+            if (code != null && CONFIGURATION_CODES.contains(code) || status == 401 || status == 403) {
+                return FailureKind.CONFIGURATION;
+            }
+            if (code != null && THROTTLING_CODES.contains(code) || status == 429 || status >= 500) {
+                return FailureKind.RETRYABLE;
+            }
+            return FailureKind.INVALID_REQUEST;
+        }
+        if (cause instanceof ApiCallTimeoutException || cause instanceof ApiCallAttemptTimeoutException) {
+            return FailureKind.UNKNOWN_OUTCOME;
+        }
+        if (hasCause(cause, ConnectException.class)) {
+            // Refused before a byte was sent: the call cannot have landed.
+            return FailureKind.RETRYABLE;
+        }
+        if (cause instanceof SdkClientException && isAcquireTimeout(cause)) {
+            return FailureKind.RETRYABLE;
+        }
+        // Reset, closed channel, unknown client errors: the request may have reached Firehose.
+        return FailureKind.UNKNOWN_OUTCOME;
+    }
+
+    private static String codeOf(Throwable cause) {
+        if (cause instanceof AwsServiceException service
+                && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null) {
+            return service.awsErrorDetails().errorCode();
+        }
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root && !(root instanceof IOException)) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName();
+    }
+
+    private static boolean isAcquireTimeout(Throwable cause) {
+        String message = cause.getMessage();
+        return message != null && message.contains("Acquire operation took longer");
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,65 @@
+package io.firehosegateway.sink.firehose;
+
+import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.sink.RecordOutcome;
+import io.firehosegateway.sink.Sink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry;
+import software.amazon.awssdk.services.firehose.model.Record;
+
+/** Sends each batch as one {@code PutRecordBatch} call and maps the answer entry by entry. */
+final class FirehoseSink implements Sink {
+
+    private final FirehoseAsyncClient client;
+    private final FirehoseRetryClassifier classifier;
+
+    FirehoseSink(FirehoseAsyncClient client, FirehoseRetryClassifier classifier) {
+        this.client = client;
+        this.classifier = classifier;
+    }
+
+    @Override
+    public CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> records) {
+        List<Record> entries = new ArrayList<>(records.size());
+        for (byte[] data : records) {
+            // The pipeline never changes a record's bytes once built, so the SDK may use them as they are.
+            entries.add(
+                    Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build());
+        }
+        PutRecordBatchRequest request = PutRecordBatchRequest.builder()
+                .deliveryStreamName(stream)
+                .records(entries)
+                .build();
+        return client.putRecordBatch(request).handle((response, error) -> {
+            if (error != null) {
+                throw new CompletionException(classifier.classify(error));
+            }
+            return toResult(response);
+        });
+    }
+
+    private BatchResult toResult(PutRecordBatchResponse response) {
+        if (response.failedPutCount() == null || response.failedPutCount() == 0) {
+            return BatchResult.allAccepted(response.requestResponses().size());
+        }
+        List<RecordOutcome> outcomes =
+                new ArrayList<>(response.requestResponses().size());
+        for (PutRecordBatchResponseEntry entry : response.requestResponses()) {
+            outcomes.add(
+                    entry.errorCode() == null
+                            ? RecordOutcome.ACCEPTED
+                            : new RecordOutcome(
+                                    classifier.classifyEntry(entry.errorCode()),
+                                    entry.errorCode(),
+                                    entry.errorMessage()));
+        }
+        return new BatchResult(outcomes);
+    }
+}
