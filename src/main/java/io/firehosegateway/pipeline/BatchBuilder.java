@@ -31,6 +31,13 @@ final class BatchBuilder {
         return records.isEmpty() && pack == null;
     }
 
+    /** Whether no further event could join: the batch should go now rather than wait for its linger. */
+    boolean isFull() {
+        boolean packFull = pack == null || pack.count >= MAX_EVENTS_PER_RECORD || pack.bytes >= packBytes;
+        return (recordCount() >= MAX_RECORDS && packFull)
+                || encodedBytes + packEncoded() + encodedSize(1) > MAX_REQUEST_BYTES;
+    }
+
     int recordCount() {
         return records.size() + (pack != null ? 1 : 0);
     }

@@ -97,6 +97,7 @@ final class StreamDispatcher {
                     openBatch().builder.tryAdd(framed, ticket, i, deadlineNanos);
                 }
             }
+            sealIfFull();
             toSend = takeSendable();
         } finally {
             lock.unlock();
@@ -115,6 +116,7 @@ final class StreamDispatcher {
                     openBatch().builder.tryAdd(record);
                 }
             }
+            sealIfFull();
             toSend = takeSendable();
         } finally {
             lock.unlock();
@@ -131,6 +133,12 @@ final class StreamDispatcher {
             open = batch;
         }
         return open;
+    }
+
+    private void sealIfFull() {
+        if (open != null && open.builder.isFull()) {
+            ready.add(sealOpen());
+        }
     }
 
     private List<PendingRecord> sealOpen() {

@@ -1,0 +1,102 @@
+package io.firehosegateway.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firehosegateway.sink.BatchLimits;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatchBuilderTests {
+
+    private final DeliveryTicket ticket = new DeliveryTicket("events", 10_000);
+
+    private static byte[] event(int size) {
+        byte[] bytes = "x".repeat(size - 1).concat("\n").getBytes(StandardCharsets.UTF_8);
+        return bytes;
+    }
+
+    @Test
+    void takesAtMost500Records() {
+        BatchBuilder batch = new BatchBuilder(0);
+        int added = 0;
+        while (batch.tryAdd(event(10), ticket, added, Long.MAX_VALUE)) {
+            added++;
+        }
+        assertThat(added).isEqualTo(BatchLimits.MAX_RECORDS);
+        assertThat(batch.build()).hasSize(500);
+    }
+
+    @Test
+    void staysWithinFourMebibytesCountedOnTheBase64EncodedRequest() {
+        BatchBuilder batch = new BatchBuilder(0);
+        int size = 100 * 1024;
+        int added = 0;
+        while (batch.tryAdd(event(size), ticket, added, Long.MAX_VALUE)) {
+            added++;
+        }
+        long encoded = BatchLimits.REQUEST_ENVELOPE_BYTES + (long) added * BatchLimits.encodedSize(size);
+        assertThat(encoded).isLessThanOrEqualTo(BatchLimits.MAX_REQUEST_BYTES);
+        assertThat(encoded + BatchLimits.encodedSize(size)).isGreaterThan(BatchLimits.MAX_REQUEST_BYTES);
+        // Raw bytes alone would have allowed 40; base64 makes each a third larger.
+        assertThat(added).isEqualTo(30);
+    }
+
+    @Test
+    void packsEventsIntoRecordsUpToPackBytesWithoutSplittingAny() {
+        BatchBuilder batch = new BatchBuilder(5120);
+        for (int i = 0; i < 100; i++) {
+            assertThat(batch.tryAdd(event(200), ticket, i, Long.MAX_VALUE)).isTrue();
+        }
+        List<PendingRecord> records = batch.build();
+
+        // 25 events of 200 bytes fill 5000 of 5120 bytes; the 26th would not fit.
+        assertThat(records).hasSize(4).allSatisfy(record -> {
+            assertThat(record.eventCount()).isEqualTo(25);
+            assertThat(record.data).hasSize(5000);
+        });
+        assertThat(records.get(1).indexes).startsWith(25, 26);
+    }
+
+    @Test
+    void packsAtMost500EventsIntoOneRecord() {
+        BatchBuilder batch = new BatchBuilder(1000 * 1024);
+        for (int i = 0; i < 1200; i++) {
+            assertThat(batch.tryAdd(event(3), ticket, i, Long.MAX_VALUE)).isTrue();
+        }
+        assertThat(batch.build()).extracting(PendingRecord::eventCount).containsExactly(500, 500, 200);
+    }
+
+    @Test
+    void eventLargerThanPackBytesGoesAloneIntoItsOwnRecord() {
+        BatchBuilder batch = new BatchBuilder(1024);
+        batch.tryAdd(event(100), ticket, 0, Long.MAX_VALUE);
+        batch.tryAdd(event(4000), ticket, 1, Long.MAX_VALUE);
+        batch.tryAdd(event(100), ticket, 2, Long.MAX_VALUE);
+
+        assertThat(batch.build()).extracting(record -> record.data.length).containsExactly(100, 4000, 100);
+    }
+
+    @Test
+    void packedRecordTakesTheEarliestDeadlineOfItsEvents() {
+        BatchBuilder batch = new BatchBuilder(5120);
+        batch.tryAdd(event(10), ticket, 0, 300);
+        batch.tryAdd(event(10), ticket, 1, 100);
+        batch.tryAdd(event(10), ticket, 2, 200);
+
+        assertThat(batch.build())
+                .singleElement()
+                .satisfies(record -> assertThat(record.deadlineNanos).isEqualTo(100));
+    }
+
+    @Test
+    void isFullAt500RecordsSoTheBatchNeedNotWaitForItsLinger() {
+        BatchBuilder batch = new BatchBuilder(0);
+        for (int i = 0; i < 499; i++) {
+            batch.tryAdd(event(10), ticket, i, Long.MAX_VALUE);
+        }
+        assertThat(batch.isFull()).isFalse();
+        batch.tryAdd(event(10), ticket, 499, Long.MAX_VALUE);
+        assertThat(batch.isFull()).isTrue();
+    }
+}

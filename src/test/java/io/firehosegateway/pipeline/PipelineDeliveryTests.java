@@ -1,0 +1,266 @@
+package io.firehosegateway.pipeline;
+
+import static io.firehosegateway.pipeline.PipelineTestSupport.events;
+import static io.firehosegateway.pipeline.PipelineTestSupport.pipeline;
+import static io.firehosegateway.pipeline.PipelineTestSupport.properties;
+import static io.firehosegateway.pipeline.PipelineTestSupport.submit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.firehosegateway.event.Event;
+import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.sink.FailureKind;
+import io.firehosegateway.sink.RecordOutcome;
+import io.firehosegateway.sink.SinkException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PipelineDeliveryTests {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private Pipeline pipeline;
+
+    @AfterEach
+    void stop() {
+        if (pipeline != null && pipeline.isRunning()) {
+            pipeline.stop();
+        }
+    }
+
+    private static CompletableFuture<BatchResult> accept(List<String> records) {
+        return CompletableFuture.completedFuture(BatchResult.allAccepted(records.size()));
+    }
+
+    private static CompletableFuture<BatchResult> fail(FailureKind kind) {
+        return CompletableFuture.failedFuture(new SinkException(kind, kind.name(), "scripted", null));
+    }
+
+    private double counter(String name) {
+        return registry.find(name).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+    }
+
+    @Test
+    void retriesOnlyTheRecordsThatFailed() throws Exception {
+        ScriptedSink sink = new ScriptedSink((call, records) -> {
+            if (call > 0) {
+                return accept(records);
+            }
+            List<RecordOutcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                outcomes.add(
+                        i % 2 == 1
+                                ? new RecordOutcome(FailureKind.RETRYABLE, "ServiceUnavailableException", "Slow down.")
+                                : RecordOutcome.ACCEPTED);
+            }
+            return CompletableFuture.completedFuture(new BatchResult(outcomes));
+        });
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry);
+
+        DeliveryReport report =
+                submit(pipeline, events("e", 6), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
+
+        assertThat(report.complete()).isTrue();
+        assertThat(report.delivered()).containsExactly(0, 1, 2, 3, 4, 5);
+        List<String> sent = sink.sentRecords();
+        assertThat(Collections.frequency(sent, "{\"id\":\"e-0\"}\n")).isEqualTo(1);
+        assertThat(Collections.frequency(sent, "{\"id\":\"e-1\"}\n")).isEqualTo(2);
+        assertThat(sent).hasSize(9);
+        assertThat(counter("gateway.records.retried")).isEqualTo(3);
+        assertThat(counter("gateway.records.delivered")).isEqualTo(6);
+    }
+
+    @Test
+    void wholeCallFailureResendsTheBatchOnceItIsRetryable() throws Exception {
+        ScriptedSink sink =
+                new ScriptedSink((call, records) -> call == 0 ? fail(FailureKind.RETRYABLE) : accept(records));
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry);
+
+        DeliveryReport report =
+                submit(pipeline, events("e", 3), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
+
+        assertThat(report.complete()).isTrue();
+        assertThat(sink.calls()).hasSize(2);
+        assertThat(sink.calls().get(1).records()).isEqualTo(sink.calls().get(0).records());
+        assertThat(counter("gateway.records.possible-duplicates")).isZero();
+    }
+
+    @Test
+    void unknownOutcomeIsResentAndCountedAsPossibleDuplicate() throws Exception {
+        ScriptedSink sink =
+                new ScriptedSink((call, records) -> call == 0 ? fail(FailureKind.UNKNOWN_OUTCOME) : accept(records));
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry);
+
+        DeliveryReport report =
+                submit(pipeline, events("e", 4), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
+
+        assertThat(report.complete()).isTrue();
+        assertThat(counter("gateway.records.possible-duplicates")).isEqualTo(4);
+    }
+
+    @Test
+    void eventsPastTheirDeadlineAreReportedFailedAndNeverSentAfterwards() throws Exception {
+        ScriptedSink sink = new ScriptedSink((call, records) -> fail(FailureKind.RETRYABLE));
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, Duration.ofMillis(300), 0), sink, registry);
+
+        DeliveryTicket ticket = submit(pipeline, events("e", 5), DeliveryMode.CONFIRMED);
+        DeliveryReport report = ticket.await(Duration.ofMillis(300).toNanos());
+        await().atMost(Duration.ofSeconds(5)).until(() -> ticket.done().isDone());
+        int callsWhenSettled = sink.calls().size();
+
+        assertThat(report.delivered()).isEmpty();
+        assertThat(report.failed().size() + report.unknown().size()).isEqualTo(5);
+        assertThat(ticket.report().failed()).containsExactly(0, 1, 2, 3, 4);
+        assertThat(counter("gateway.records.failed")).isEqualTo(5);
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> sink.calls().size() == callsWhenSettled);
+    }
+
+    @Test
+    void configurationFaultFailsConfirmedRequestsAtOnce() throws Exception {
+        ScriptedSink sink = new ScriptedSink((call, records) -> fail(FailureKind.CONFIGURATION));
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry);
+
+        DeliveryTicket ticket = submit(pipeline, events("e", 3), DeliveryMode.CONFIRMED);
+
+        // Settled by the fault itself, long before the 10 s deadline could have.
+        ticket.done().get(5, TimeUnit.SECONDS);
+        DeliveryReport report = ticket.report();
+        assertThat(report.failed()).containsExactly(0, 1, 2);
+        assertThat(report.failureReason()).isEqualTo("configuration");
+        assertThat(sink.calls()).hasSize(1);
+        assertThat(pipeline.status().get("events").misconfigured()).isTrue();
+    }
+
+    @Test
+    void bufferedModeWaitsOutAConfigurationFaultAndDeliversAfterwards() throws Exception {
+        ScriptedSink sink =
+                new ScriptedSink((call, records) -> call < 2 ? fail(FailureKind.CONFIGURATION) : accept(records));
+        pipeline = pipeline(properties(DeliveryMode.BUFFERED, TIMEOUT, 0), sink, registry);
+
+        DeliveryTicket ticket = submit(pipeline, events("e", 3), DeliveryMode.BUFFERED);
+
+        ticket.done().get(10, TimeUnit.SECONDS);
+        assertThat(ticket.report().delivered()).containsExactly(0, 1, 2);
+        assertThat(sink.calls()).hasSize(3);
+        assertThat(counter("gateway.records.failed")).isZero();
+    }
+
+    @Test
+    void invalidRequestIsSplitUntilTheRecordAtFaultStandsAlone() throws Exception {
+        ScriptedSink sink = new ScriptedSink((call, records) -> records.stream().anyMatch(r -> r.contains("e-5"))
+                ? fail(FailureKind.INVALID_REQUEST)
+                : accept(records));
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry);
+
+        DeliveryTicket ticket = submit(pipeline, events("e", 8), DeliveryMode.CONFIRMED);
+        DeliveryReport report = ticket.await(TIMEOUT.toNanos());
+
+        assertThat(report.failed()).containsExactly(5);
+        assertThat(report.failureReason()).isEqualTo("invalid");
+        assertThat(report.delivered()).containsExactly(0, 1, 2, 3, 4, 6, 7);
+        List<String> delivered = new ArrayList<>();
+        for (ScriptedSink.Call call : sink.calls()) {
+            if (call.records().stream().noneMatch(r -> r.contains("e-5"))) {
+                delivered.addAll(call.records());
+            }
+        }
+        assertThat(delivered).doesNotHaveDuplicates().hasSize(7);
+    }
+
+    @Test
+    void concurrentRequestsWithinTheLingerShareOneCall() throws Exception {
+        ScriptedSink sink = ScriptedSink.acceptingEverything();
+        pipeline = pipeline(
+                properties(DeliveryMode.BUFFERED, TIMEOUT, 0, Duration.ofMillis(500), 100_000), sink, registry);
+
+        List<DeliveryTicket> tickets = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            tickets.add(submit(pipeline, events("r" + i, 1), DeliveryMode.BUFFERED));
+        }
+        for (DeliveryTicket ticket : tickets) {
+            ticket.done().get(5, TimeUnit.SECONDS);
+        }
+
+        assertThat(sink.calls())
+                .singleElement()
+                .satisfies(call -> assertThat(call.records()).hasSize(10));
+    }
+
+    @Test
+    void fullBatchesGoWithoutWaitingForTheLinger() throws Exception {
+        ScriptedSink sink = ScriptedSink.acceptingEverything();
+        pipeline =
+                pipeline(properties(DeliveryMode.BUFFERED, TIMEOUT, 0, Duration.ofMinutes(5), 100_000), sink, registry);
+
+        DeliveryTicket ticket = submit(pipeline, events("e", 1000), DeliveryMode.BUFFERED);
+
+        ticket.done().get(5, TimeUnit.SECONDS);
+        assertThat(sink.calls()).extracting(call -> call.records().size()).containsExactly(500, 500);
+    }
+
+    @Test
+    void stopDeliversWhatIsHeldWithoutWaitingForTheLinger() {
+        ScriptedSink sink = ScriptedSink.acceptingEverything();
+        pipeline =
+                pipeline(properties(DeliveryMode.BUFFERED, TIMEOUT, 0, Duration.ofMinutes(5), 100_000), sink, registry);
+
+        DeliveryTicket ticket = submit(pipeline, events("e", 20), DeliveryMode.BUFFERED);
+        pipeline.stop();
+
+        assertThat(ticket.report().delivered()).hasSize(20);
+        assertThat(sink.sentRecords()).hasSize(20);
+    }
+
+    @Test
+    void fullBufferRefusesTheWholeRequestAndKeepsNothingOfIt() {
+        pipeline = pipeline(
+                properties(DeliveryMode.BUFFERED, TIMEOUT, 0, Duration.ofMinutes(5), 10),
+                ScriptedSink.acceptingEverything(),
+                registry);
+        List<Event> events = events("e", 11);
+
+        assertThatThrownBy(() -> submit(pipeline, events, DeliveryMode.BUFFERED))
+                .isInstanceOf(GatewayFullException.class);
+        assertThat(pipeline.budget().records()).isZero();
+        assertThat(pipeline.budget().bytes()).isZero();
+    }
+
+    @Test
+    void backgroundWorkLeavesHalfTheBufferToClients() {
+        pipeline = pipeline(
+                properties(DeliveryMode.BUFFERED, TIMEOUT, 0, Duration.ofMinutes(5), 100),
+                ScriptedSink.acceptingEverything(),
+                registry);
+
+        try (Admission background = pipeline.admitBackground()) {
+            assertThat(background.tryReserve(50, 500)).isTrue();
+            assertThat(background.tryReserve(1, 10)).isFalse();
+            try (Admission client = pipeline.admit()) {
+                assertThat(client.tryReserve(50, 500)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void recordsDeliveredGiveTheirRoomBack() throws Exception {
+        pipeline =
+                pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), ScriptedSink.acceptingEverything(), registry);
+
+        submit(pipeline, events("e", 100), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
+
+        assertThat(pipeline.budget().records()).isZero();
+        assertThat(pipeline.budget().bytes()).isZero();
+    }
+}

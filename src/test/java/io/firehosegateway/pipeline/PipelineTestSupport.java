@@ -1,0 +1,60 @@
+package io.firehosegateway.pipeline;
+
+import io.firehosegateway.event.Event;
+import io.firehosegateway.metrics.GatewayMetrics;
+import io.firehosegateway.sink.Sink;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.util.unit.DataSize;
+
+/** Builds pipelines with test settings and events with known content. */
+final class PipelineTestSupport {
+
+    private PipelineTestSupport() {}
+
+    static PipelineProperties properties(DeliveryMode mode, Duration timeout, int packBytes) {
+        return properties(mode, timeout, packBytes, Duration.ofMillis(2), 100_000);
+    }
+
+    static PipelineProperties properties(
+            DeliveryMode mode, Duration timeout, int packBytes, Duration linger, long maxRecords) {
+        return new PipelineProperties(
+                "events",
+                packBytes > 0
+                        ? Map.of("events", new PipelineProperties.StreamProperties(DataSize.ofBytes(packBytes)))
+                        : Map.of(),
+                new PipelineProperties.Buffer(maxRecords, DataSize.ofMegabytes(64), Duration.ofSeconds(1)),
+                new PipelineProperties.Batching(linger, 4, Duration.ofMillis(1), Duration.ofMillis(20)),
+                new PipelineProperties.Delivery(mode, timeout, Duration.ofMillis(200), Duration.ofSeconds(5)));
+    }
+
+    static Pipeline pipeline(PipelineProperties properties, Sink sink, SimpleMeterRegistry registry) {
+        Pipeline pipeline = new Pipeline(properties, sink, new GatewayMetrics(registry), Clock.systemUTC());
+        pipeline.start();
+        return pipeline;
+    }
+
+    static List<Event> events(String prefix, int count) {
+        List<Event> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String id = prefix + "-" + i;
+            events.add(new Event(id, ("{\"id\":\"" + id + "\"}\n").getBytes(StandardCharsets.UTF_8)));
+        }
+        return events;
+    }
+
+    /** Admits and submits a whole request, as the API does. */
+    static DeliveryTicket submit(Pipeline pipeline, List<Event> events, DeliveryMode mode) {
+        try (Admission admission = pipeline.admit()) {
+            for (Event event : events) {
+                admission.reserve(event);
+            }
+            return pipeline.submit("events", events, admission, mode);
+        }
+    }
+}
