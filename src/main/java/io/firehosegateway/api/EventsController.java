@@ -2,6 +2,7 @@ package io.firehosegateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.firehosegateway.event.Event;
+import io.firehosegateway.journal.JournalFullException;
 import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.DeliveryReport;
@@ -16,6 +17,9 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -31,6 +35,11 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class EventsController {
+
+    /** A journal write normally takes one fsync; past this the disk is failing. */
+    private static final java.time.Duration JOURNAL_WRITE_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    private static final long RETRY_AFTER_JOURNAL_FULL_SECONDS = 5;
 
     private final Pipeline pipeline;
     private final EventBodyParser parser;
@@ -75,8 +84,9 @@ class EventsController {
     private ResponseEntity<Accepted> accept(String stream, HttpServletRequest request, Boolean ids)
             throws IOException, InterruptedException {
         EventFormat format = EventFormat.of(RequestBodies.contentType(request));
+        DeliveryMode mode = pipeline.mode();
         List<Event> events;
-        DeliveryTicket ticket;
+        DeliveryTicket ticket = null;
         try (Admission admission = pipeline.admit();
                 InputStream body =
                         RequestBodies.open(request, limits.maxRequestSize().toBytes())) {
@@ -86,17 +96,42 @@ class EventsController {
                 pipeline.rejected(stream, admission.records() + 1);
                 throw e;
             }
-            ticket = pipeline.submit(stream, events, admission, pipeline.mode());
+            if (mode == DeliveryMode.JOURNALED) {
+                // The events' memory is given back once they are on disk: the journal holds them now.
+                awaitDurable(stream, events);
+            } else {
+                ticket = pipeline.submit(stream, events, admission, mode);
+            }
         }
         boolean listIds = ids != null ? ids : events.size() <= limits.listIdsUpTo();
-        if (pipeline.mode() != DeliveryMode.CONFIRMED) {
-            return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Accepted(events.size(), idsOf(events, listIds)));
+        Accepted accepted = new Accepted(events.size(), idsOf(events, listIds));
+        if (mode != DeliveryMode.CONFIRMED) {
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(accepted);
         }
         DeliveryReport report = ticket.await(pipeline.deliveryTimeout().toNanos());
         if (!report.complete()) {
             throw deliveryFailed(events, report);
         }
-        return ResponseEntity.ok(new Accepted(events.size(), idsOf(events, listIds)));
+        return ResponseEntity.ok(accepted);
+    }
+
+    private void awaitDurable(String stream, List<Event> events) throws InterruptedException {
+        try {
+            pipeline.journal(stream, events, null).get(JOURNAL_WRITE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (JournalFullException e) {
+            pipeline.rejected(stream, events.size());
+            throw new RetryableProblemException(
+                    ProblemType.JOURNAL_FULL,
+                    "The journal holds as much as it may until the destination takes more; nothing of this"
+                            + " request was taken. Try again later, or another replica.",
+                    RETRY_AFTER_JOURNAL_FULL_SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            pipeline.rejected(stream, events.size());
+            throw new RetryableProblemException(
+                    ProblemType.JOURNAL_UNAVAILABLE,
+                    "The events could not be written to the journal; nothing of this request was taken",
+                    RETRY_AFTER_JOURNAL_FULL_SECONDS);
+        }
     }
 
     private static List<String> idsOf(List<Event> events, boolean list) {

@@ -28,6 +28,8 @@ public enum ProblemType {
     NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
     UNKNOWN_STREAM("unknown-stream", HttpStatus.NOT_FOUND, "Unknown stream"),
     GATEWAY_FULL("gateway-full", HttpStatus.SERVICE_UNAVAILABLE, "Gateway full"),
+    JOURNAL_FULL("journal-full", HttpStatus.SERVICE_UNAVAILABLE, "Journal full"),
+    JOURNAL_UNAVAILABLE("journal-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Journal unavailable"),
     DELIVERY_FAILED("delivery-failed", HttpStatus.SERVICE_UNAVAILABLE, "Delivery failed"),
     BAD_REQUEST("bad-request", HttpStatus.BAD_REQUEST, "Bad request"),
     INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");

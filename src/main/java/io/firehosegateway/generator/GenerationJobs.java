@@ -2,7 +2,9 @@ package io.firehosegateway.generator;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.event.TestEventGenerator;
+import io.firehosegateway.journal.JournalFullException;
 import io.firehosegateway.pipeline.Admission;
+import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.DeliveryTicket;
 import io.firehosegateway.pipeline.Pipeline;
 import java.time.Clock;
@@ -11,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -76,6 +80,14 @@ class GenerationJobs implements SmartLifecycle {
     }
 
     private void run(GenerationJob job) {
+        try {
+            generate(job);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void generate(GenerationJob job) throws InterruptedException {
         long sequence = 0;
         long lastLog = System.nanoTime();
         try {
@@ -95,14 +107,23 @@ class GenerationJobs implements SmartLifecycle {
                     LockSupport.parkNanos(wait);
                     wait = Math.min(wait * 2, TimeUnit.MILLISECONDS.toNanos(50));
                 }
-                DeliveryTicket ticket = pipeline.submit(job.stream, events, admission, pipeline.mode());
-                job.accepted.addAndGet(count);
                 job.unsettled.incrementAndGet();
-                ticket.done().thenAccept(settled -> {
+                Consumer<DeliveryTicket> settle = settled -> {
                     job.delivered.addAndGet(settled.deliveredCount());
                     job.failed.addAndGet(settled.failedCount());
                     job.settleOne();
-                });
+                };
+                if (pipeline.mode() == DeliveryMode.JOURNALED) {
+                    if (!journal(job, events, settle, admission)) {
+                        job.settleOne();
+                        return;
+                    }
+                } else {
+                    pipeline.submit(job.stream, events, admission, pipeline.mode())
+                            .done()
+                            .thenAccept(settle);
+                }
+                job.accepted.addAndGet(count);
                 sequence += count;
                 if (System.nanoTime() - lastLog > PROGRESS_LOG_NANOS) {
                     lastLog = System.nanoTime();
@@ -127,6 +148,27 @@ class GenerationJobs implements SmartLifecycle {
                     summary.failed(),
                     summary.elapsedSeconds(),
                     summary.eventsPerSecond()));
+        }
+    }
+
+    /** Journals a chunk, waiting while the journal is full; false when the job must stop. */
+    private boolean journal(GenerationJob job, List<Event> events, Consumer<DeliveryTicket> settle, Admission admission)
+            throws InterruptedException {
+        try (admission) {
+            long wait = TimeUnit.MILLISECONDS.toNanos(10);
+            while (running) {
+                try {
+                    pipeline.journal(job.stream, events, settle).get();
+                    return true;
+                } catch (JournalFullException e) {
+                    LockSupport.parkNanos(wait);
+                    wait = Math.min(wait * 2, TimeUnit.SECONDS.toNanos(1));
+                } catch (ExecutionException e) {
+                    log.error("Generation job {}: could not journal events; the job stops", job.id, e.getCause());
+                    return false;
+                }
+            }
+            return false;
         }
     }
 

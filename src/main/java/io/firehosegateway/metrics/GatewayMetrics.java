@@ -29,6 +29,10 @@ public final class GatewayMetrics {
     public static final String BUFFER_RECORDS = "gateway.buffer.records";
     public static final String BUFFER_BYTES = "gateway.buffer.bytes";
 
+    public static final String JOURNAL_BYTES = "gateway.journal.bytes";
+    public static final String JOURNAL_ENTRIES = "gateway.journal.entries";
+    public static final String JOURNAL_OLDEST_AGE = "gateway.journal.oldest-age";
+
     public static final String TAG_STREAM = "stream";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_REASON = "reason";
@@ -53,6 +57,21 @@ public final class GatewayMetrics {
         io.micrometer.core.instrument.Gauge.builder(BUFFER_BYTES, bytes)
                 .description("Bytes of the events counted by gateway.buffer.records, and of bodies being read")
                 .baseUnit("bytes")
+                .register(registry);
+    }
+
+    /** Publishes the journal's size, undelivered entries and the age of the oldest of them. */
+    public void journalGauges(Supplier<Number> bytes, Supplier<Number> entries, Supplier<Number> oldestAgeSeconds) {
+        io.micrometer.core.instrument.Gauge.builder(JOURNAL_BYTES, bytes)
+                .description("Bytes the journal holds on disk")
+                .baseUnit("bytes")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(JOURNAL_ENTRIES, entries)
+                .description("Journal entries (requests) written and not yet delivered")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(JOURNAL_OLDEST_AGE, oldestAgeSeconds)
+                .description("Age of the oldest undelivered journal entry; 0 when none is")
+                .baseUnit("seconds")
                 .register(registry);
     }
 

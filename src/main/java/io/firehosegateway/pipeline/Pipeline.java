@@ -1,6 +1,7 @@
 package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
+import io.firehosegateway.journal.Journal;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.Sink;
 import java.time.Clock;
@@ -9,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -34,10 +37,19 @@ public final class Pipeline implements SmartLifecycle {
     private final ScheduledThreadPoolExecutor scheduler;
     private final Map<String, StreamDispatcher> dispatchers = new LinkedHashMap<>();
     private final Map<String, GatewayMetrics.StreamMeters> meters = new LinkedHashMap<>();
+    private final Journal journal;
     private volatile boolean running;
 
-    public Pipeline(PipelineProperties properties, Sink sink, GatewayMetrics metrics, Clock clock) {
+    /**
+     * @param journal the journal of the journaled mode; {@code null} in the other modes
+     */
+    public Pipeline(PipelineProperties properties, Sink sink, GatewayMetrics metrics, Clock clock, Journal journal) {
         this.properties = properties;
+        this.journal = journal;
+        if (properties.delivery().mode() == DeliveryMode.JOURNALED && journal == null) {
+            throw new IllegalArgumentException("the journaled mode needs a journal");
+        }
+        DeadLetterStore deadLetters = new DeadLetterStore(properties.delivery().deadLetterDirectory(), clock);
         this.budget = new BufferBudget(
                 properties.buffer().maxRecords(), properties.buffer().maxBytes().toBytes());
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -61,6 +73,7 @@ public final class Pipeline implements SmartLifecycle {
                             scheduler,
                             streamMeters,
                             budget,
+                            deadLetters,
                             clock));
         }
     }
@@ -132,6 +145,13 @@ public final class Pipeline implements SmartLifecycle {
      * @param mode {@link DeliveryMode#CONFIRMED} gives the events the delivery timeout as deadline
      */
     public DeliveryTicket submit(String stream, List<Event> events, Admission admission, DeliveryMode mode) {
+        DeliveryTicket ticket = deliver(stream, events, admission, mode);
+        meters.get(stream).accepted(events.size());
+        return ticket;
+    }
+
+    /** Hands events to their stream without counting them as received: the journal's replay. */
+    DeliveryTicket deliver(String stream, List<Event> events, Admission admission, DeliveryMode mode) {
         StreamDispatcher dispatcher = dispatchers.get(stream);
         if (dispatcher == null) {
             throw new UnknownStreamException(stream);
@@ -145,9 +165,27 @@ public final class Pipeline implements SmartLifecycle {
                 : Long.MAX_VALUE;
         DeliveryTicket ticket = new DeliveryTicket(stream, events.size());
         admission.markSubmitted();
-        meters.get(stream).accepted(events.size());
         dispatcher.offer(events, ticket, deadline);
         return ticket;
+    }
+
+    /**
+     * Writes a whole request to the journal; its events are delivered from there, in the background
+     * and after restarts. The admission's room is the caller's to give back once the future completes.
+     *
+     * @param onDelivered called, in this process only, when the events were delivered or given up on
+     * @return completes when the events are on disk; fails if they could not be written
+     * @throws io.firehosegateway.journal.JournalFullException when the journal is full
+     */
+    public CompletableFuture<Long> journal(String stream, List<Event> events, Consumer<DeliveryTicket> onDelivered) {
+        if (journal == null) {
+            throw new IllegalStateException("the journal is used in the journaled mode only");
+        }
+        checkStream(stream);
+        return journal.append(stream, events, onDelivered).thenApply(sequence -> {
+            meters.get(stream).accepted(events.size());
+            return sequence;
+        });
     }
 
     /** Counts events of a request that was refused. */
@@ -166,11 +204,18 @@ public final class Pipeline implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        long deadline = System.nanoTime() + properties.delivery().drainTimeout().toNanos();
+        // Journaled events wait safely on disk for the next start: only calls in flight need finishing.
+        Duration drain = properties.delivery().mode() == DeliveryMode.JOURNALED
+                ? Duration.ofSeconds(
+                        Math.min(5, properties.delivery().drainTimeout().toSeconds()))
+                : properties.delivery().drainTimeout();
+        long deadline = System.nanoTime() + drain.toNanos();
         try {
             for (Map.Entry<String, StreamDispatcher> entry : dispatchers.entrySet()) {
                 long left = entry.getValue().drain(Math.max(0, deadline - System.nanoTime()));
-                if (left > 0) {
+                if (left > 0 && properties.delivery().mode() == DeliveryMode.JOURNALED) {
+                    log.info("Stream {}: {} events stay in the journal for the next start", entry.getKey(), left);
+                } else if (left > 0) {
                     log.warn(
                             "Stream {}: {} events were not delivered within the drain timeout of {} and are lost",
                             entry.getKey(),

@@ -1,10 +1,15 @@
 package io.firehosegateway.pipeline;
 
+import io.firehosegateway.journal.Journal;
+import io.firehosegateway.journal.JournalProperties;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.Sink;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,8 +29,41 @@ class PipelineConfiguration {
     }
 
     @Bean
-    Pipeline pipeline(PipelineProperties properties, Sink sink, GatewayMetrics metrics, Clock clock) {
-        return new Pipeline(properties, sink, metrics, clock);
+    Pipeline pipeline(
+            PipelineProperties properties,
+            Sink sink,
+            GatewayMetrics metrics,
+            Clock clock,
+            ObjectProvider<Journal> journal) {
+        return new Pipeline(properties, sink, metrics, clock, journal.getIfAvailable());
+    }
+
+    /** The journal and what reads it, in the journaled mode only. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "gateway.delivery.mode", havingValue = "journaled")
+    static class JournalConfiguration {
+
+        @Bean(destroyMethod = "close")
+        Journal journal(JournalProperties properties, Clock clock, GatewayMetrics metrics) throws IOException {
+            Journal journal = Journal.open(properties, clock);
+            metrics.journalGauges(
+                    journal::bytes,
+                    journal::pendingEntries,
+                    () -> journal.oldestPendingMillis().isPresent()
+                            ? (clock.millis() - journal.oldestPendingMillis().getAsLong()) / 1000.0
+                            : 0.0);
+            return journal;
+        }
+
+        @Bean
+        JournalFeeder journalFeeder(Journal journal, Pipeline pipeline) {
+            return new JournalFeeder(journal, pipeline);
+        }
+
+        @Bean
+        JournalHealthIndicator journalHealthIndicator(Journal journal) {
+            return new JournalHealthIndicator(journal);
+        }
     }
 
     @Bean

@@ -94,17 +94,20 @@ public record PipelineProperties(
     /**
      * When clients are answered.
      *
-     * @param mode {@code confirmed}: after the destination accepted every event; {@code buffered}:
-     *     once in memory
+     * @param mode {@code confirmed}: after the destination accepted every event; {@code journaled}:
+     *     once fsync'd to the local journal; {@code buffered}: once in memory
      * @param timeout in confirmed mode, how long an event may take to be delivered before it counts
      *     as failed
-     * @param configurationFaultPause in buffered mode, how long a stream pauses after the destination
+     * @param configurationFaultPause in buffered and journaled modes, how long a stream pauses after the destination
      *     said its configuration is wrong (no such stream, access denied) before it tries again
      * @param drainTimeout on shutdown, how long the gateway keeps delivering what it holds
+     * @param deadLetterDirectory in buffered and journaled modes, where events that the destination
+     *     rejects for good are written, with the reason, instead of being dropped
      */
     public record Delivery(
             @DefaultValue("confirmed") @NotNull DeliveryMode mode,
             @DefaultValue("10s") @NotNull Duration timeout,
             @DefaultValue("30s") @NotNull Duration configurationFaultPause,
-            @DefaultValue("20s") @NotNull Duration drainTimeout) {}
+            @DefaultValue("20s") @NotNull Duration drainTimeout,
+            @DefaultValue("./dead-letter") @NotNull java.nio.file.Path deadLetterDirectory) {}
 }

@@ -45,6 +45,7 @@ final class StreamDispatcher {
     private final ScheduledExecutorService scheduler;
     private final StreamMeters meters;
     private final BufferBudget budget;
+    private final DeadLetterStore deadLetters;
     private final Clock clock;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -66,6 +67,7 @@ final class StreamDispatcher {
             ScheduledExecutorService scheduler,
             StreamMeters meters,
             BufferBudget budget,
+            DeadLetterStore deadLetters,
             Clock clock) {
         this.stream = stream;
         this.sink = sink;
@@ -77,6 +79,7 @@ final class StreamDispatcher {
         this.scheduler = scheduler;
         this.meters = meters;
         this.budget = budget;
+        this.deadLetters = deadLetters;
         this.clock = clock;
     }
 
@@ -261,6 +264,8 @@ final class StreamDispatcher {
 
     private void answered(List<PendingRecord> batch, BatchResult result, long nanos) {
         List<PendingRecord> retry = new ArrayList<>();
+        List<PendingRecord> misconfigured = new ArrayList<>();
+        RecordOutcome configurationOutcome = null;
         int failed = 0;
         for (int i = 0; i < batch.size(); i++) {
             PendingRecord record = batch.get(i);
@@ -276,13 +281,25 @@ final class StreamDispatcher {
                     record.mayHaveLanded = true;
                     retry.add(record);
                 }
-                case CONFIGURATION -> giveUp(record, "configuration");
+                case CONFIGURATION -> {
+                    misconfigured.add(record);
+                    configurationOutcome = outcome;
+                }
                 case INVALID_REQUEST -> giveUp(record, "invalid");
             }
         }
         meters.request(nanos, batch.size(), failed, false);
         status = status.succeeded(clock.instant());
         retryLater(retry);
+        if (configurationOutcome != null) {
+            configurationFault(
+                    misconfigured,
+                    new SinkException(
+                            FailureKind.CONFIGURATION,
+                            configurationOutcome.errorCode(),
+                            configurationOutcome.errorMessage(),
+                            null));
+        }
     }
 
     private void failedWhole(List<PendingRecord> batch, SinkException failure, long nanos) {
@@ -423,6 +440,8 @@ final class StreamDispatcher {
     }
 
     private void delivered(PendingRecord record) {
+        // Room first, tickets next: a client told its events are delivered finds their room free.
+        budget.release(record.eventCount(), record.data.length);
         for (int i = 0; i < record.eventCount(); i++) {
             record.tickets[i].markDelivered(record.indexes[i]);
         }
@@ -431,6 +450,11 @@ final class StreamDispatcher {
     }
 
     private void giveUp(PendingRecord record, String reason) {
+        if (record.deadlineNanos == Long.MAX_VALUE) {
+            // No client waits to hear of it: keep the events where an operator finds them.
+            deadLetters.write(stream, record.data, reason);
+        }
+        budget.release(record.eventCount(), record.data.length);
         for (int i = 0; i < record.eventCount(); i++) {
             record.tickets[i].markFailed(record.indexes[i], reason);
         }
@@ -439,7 +463,6 @@ final class StreamDispatcher {
     }
 
     private void resolved(PendingRecord record) {
-        budget.release(record.eventCount(), record.data.length);
         lock.lock();
         try {
             unresolvedEvents -= record.eventCount();

@@ -5,6 +5,7 @@ import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.Sink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,11 +31,16 @@ final class PipelineTestSupport {
                         : Map.of(),
                 new PipelineProperties.Buffer(maxRecords, DataSize.ofMegabytes(64), Duration.ofSeconds(1)),
                 new PipelineProperties.Batching(linger, 4, Duration.ofMillis(1), Duration.ofMillis(20)),
-                new PipelineProperties.Delivery(mode, timeout, Duration.ofMillis(200), Duration.ofSeconds(5)));
+                new PipelineProperties.Delivery(
+                        mode,
+                        timeout,
+                        Duration.ofMillis(200),
+                        Duration.ofSeconds(5),
+                        Path.of(System.getProperty("java.io.tmpdir"), "gateway-dead-letter-tests")));
     }
 
     static Pipeline pipeline(PipelineProperties properties, Sink sink, SimpleMeterRegistry registry) {
-        Pipeline pipeline = new Pipeline(properties, sink, new GatewayMetrics(registry), Clock.systemUTC());
+        Pipeline pipeline = new Pipeline(properties, sink, new GatewayMetrics(registry), Clock.systemUTC(), null);
         pipeline.start();
         return pipeline;
     }

@@ -1,0 +1,113 @@
+package io.firehosegateway.pipeline;
+
+import io.firehosegateway.journal.Journal;
+import io.firehosegateway.journal.JournalEntry;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Reads the journal in order and hands its entries to the pipeline as buffer room allows, taking at
+ * most the background share so clients' bodies can still be read while the destination is down.
+ * An entry is acknowledged, and its disk space freed in time, once all its events were delivered or
+ * dead-lettered. Entries left at a crash are read again at the next start: at least once.
+ */
+final class JournalFeeder implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(JournalFeeder.class);
+
+    private final Journal journal;
+    private final Pipeline pipeline;
+    private volatile boolean running;
+    private Thread thread;
+
+    JournalFeeder(Journal journal, Pipeline pipeline) {
+        this.journal = journal;
+        this.pipeline = pipeline;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::feed, "journal-feeder");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void feed() {
+        try {
+            while (running) {
+                JournalEntry entry = journal.poll(200);
+                if (entry != null) {
+                    hand(entry);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("The journal feeder stopped; undelivered entries stay in the journal", e);
+        }
+    }
+
+    private void hand(JournalEntry entry) throws InterruptedException {
+        if (!pipeline.streams().contains(entry.stream())) {
+            log.error(
+                    "Journal entry {} is for stream {}, which is no longer configured; it stays in the journal",
+                    entry.sequence(),
+                    entry.stream());
+            return;
+        }
+        long bytes = 0;
+        for (var event : entry.events()) {
+            bytes += event.size();
+        }
+        Admission admission = pipeline.admitBackground();
+        long wait = TimeUnit.MILLISECONDS.toNanos(1);
+        while (!admission.tryReserve(entry.events().size(), bytes)) {
+            if (!running) {
+                return;
+            }
+            LockSupport.parkNanos(wait);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            wait = Math.min(wait * 2, TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        DeliveryTicket ticket = pipeline.deliver(entry.stream(), entry.events(), admission, DeliveryMode.JOURNALED);
+        @SuppressWarnings("unchecked")
+        Consumer<DeliveryTicket> onDelivered =
+                entry.attachment() instanceof Consumer<?> consumer ? (Consumer<DeliveryTicket>) consumer : null;
+        ticket.done().thenAccept(settled -> {
+            journal.acknowledge(entry.sequence());
+            if (onDelivered != null) {
+                onDelivered.accept(settled);
+            }
+        });
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (thread != null) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before the pipeline drains. */
+    @Override
+    public int getPhase() {
+        return Pipeline.PHASE + 1;
+    }
+}
