@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -81,6 +82,15 @@ public final class FirehoseEmulator implements AutoCloseable {
                     lines.add(line);
                 }
             }
+        }
+        return lines;
+    }
+
+    /** Every line of every object of every bucket: to show that something landed nowhere. */
+    public List<String> linesInEveryBucket() {
+        List<String> lines = new ArrayList<>();
+        for (Bucket bucket : s3.listBuckets().buckets()) {
+            lines.addAll(lines(bucket.name()));
         }
         return lines;
     }

@@ -1,0 +1,548 @@
+package io.firehosegateway.support;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * An HTTP/1.1 reverse proxy between the gateway's Firehose client and an emulator that does what
+ * the emulator never does: fail. A test scripts a {@link Fault} for each {@code PutRecordBatch}
+ * call; every other call (such as {@code DescribeDeliveryStream}) passes through untouched. An
+ * {@linkplain #startOutage() outage} refuses every connection until it ends.
+ *
+ * <p>Faults keep Firehose's true semantics, so what lands in the emulator is what would land in
+ * Firehose: entries answered as failed were not forwarded, a whole-call error forwarded nothing, a
+ * reset after forwarding leaves the records stored while the client never learns it.
+ *
+ * <p>Raw sockets on the client side, because resets and refused connections cannot be had
+ * otherwise; {@link HttpClient} on the emulator side. Request bodies must carry a
+ * {@code Content-Length}, as the AWS SDK's always do.
+ */
+public final class FaultProxy implements AutoCloseable {
+
+    private static final String PUT_RECORD_BATCH = "Firehose_20150804.PutRecordBatch";
+    private static final String AWS_JSON = "application/x-amz-json-1.1";
+    /** Headers {@link HttpClient} sets itself and refuses from callers. */
+    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+    /** Headers that describe one connection's framing, rewritten by the proxy. */
+    private static final Set<String> HOP_BY_HOP =
+            Set.of("connection", "content-length", "keep-alive", "transfer-encoding");
+
+    private static final JsonMapper json = JsonMapper.builder().build();
+
+    /** What the proxy does to one call. */
+    public enum Kind {
+        /** Forwards the call and its answer as they are. */
+        PASS,
+        /** Forwards only the entries not chosen to fail; answers 200 with those marked failed. */
+        FAIL_ENTRIES,
+        /** Answers 503 {@code ServiceUnavailableException} without forwarding. */
+        SERVICE_UNAVAILABLE,
+        /** Answers 500 {@code InternalFailure} without forwarding. */
+        INTERNAL_FAILURE,
+        /** Reads the call, then resets the connection without forwarding: nothing landed. */
+        RESET_BEFORE_FORWARDING,
+        /** Forwards the call, then resets the connection: it landed, the client cannot know. */
+        RESET_AFTER_FORWARDING,
+        /** Forwards the call, then holds the answer back for a while: it landed, the answer is late. */
+        LATENCY,
+        /** Answers 503 without forwarding and starts an {@linkplain #startOutage() outage}. */
+        OUTAGE
+    }
+
+    /**
+     * A fault for one call.
+     *
+     * @param kind what to do
+     * @param failEntry for {@link Kind#FAIL_ENTRIES}: which entries fail, by index in the call and decoded data
+     * @param latency for {@link Kind#LATENCY}: how long the answer is held back
+     */
+    public record Fault(Kind kind, BiPredicate<Integer, String> failEntry, Duration latency) {
+
+        public static Fault pass() {
+            return new Fault(Kind.PASS, null, null);
+        }
+
+        public static Fault failEntries(BiPredicate<Integer, String> failEntry) {
+            return new Fault(Kind.FAIL_ENTRIES, failEntry, null);
+        }
+
+        /** Fails the 3rd, 6th, ... entry of the call when {@code n} is 3. */
+        public static Fault failEveryNth(int n) {
+            return failEntries((index, data) -> (index + 1) % n == 0);
+        }
+
+        public static Fault serviceUnavailable() {
+            return new Fault(Kind.SERVICE_UNAVAILABLE, null, null);
+        }
+
+        public static Fault internalFailure() {
+            return new Fault(Kind.INTERNAL_FAILURE, null, null);
+        }
+
+        public static Fault resetBeforeForwarding() {
+            return new Fault(Kind.RESET_BEFORE_FORWARDING, null, null);
+        }
+
+        public static Fault resetAfterForwarding() {
+            return new Fault(Kind.RESET_AFTER_FORWARDING, null, null);
+        }
+
+        public static Fault latency(Duration latency) {
+            return new Fault(Kind.LATENCY, null, latency);
+        }
+
+        public static Fault outage() {
+            return new Fault(Kind.OUTAGE, null, null);
+        }
+    }
+
+    /**
+     * One {@code PutRecordBatch} call as the proxy received it.
+     *
+     * @param number 1 for the first call since the proxy started or was {@link #reset()}
+     * @param stream the delivery stream named in the call
+     * @param records each record's data, decoded from base64, as UTF-8
+     */
+    public record Call(int number, String stream, List<String> records) {}
+
+    private final URI upstream;
+    private final int port;
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "fault-proxy");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Connections waiting for their next request: an outage closes them at once. */
+    private final Set<Socket> idle = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean outage;
+    private volatile Function<Call, Fault> script = call -> Fault.pass();
+    private final AtomicInteger callNumbers = new AtomicInteger();
+    private final AtomicIntegerArray calls = new AtomicIntegerArray(Kind.values().length);
+    private final AtomicIntegerArray records = new AtomicIntegerArray(Kind.values().length);
+    private final AtomicInteger failedEntries = new AtomicInteger();
+    private final AtomicInteger forwardedRecords = new AtomicInteger();
+    private ServerSocket server;
+
+    private FaultProxy(URI upstream) throws IOException {
+        this.upstream = upstream;
+        this.server = listen(0);
+        this.port = server.getLocalPort();
+        startAccepting(server);
+    }
+
+    /** Starts a proxy on a free loopback port in front of {@code upstream}. */
+    public static FaultProxy start(URI upstream) throws IOException {
+        return new FaultProxy(upstream);
+    }
+
+    /** Where clients should send their calls. */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** Decides the fault of every {@code PutRecordBatch} call from now on. */
+    public void script(Function<Call, Fault> script) {
+        this.script = script;
+    }
+
+    /** Back to passing everything through, with every count and the call numbers at zero. */
+    public void reset() {
+        script = call -> Fault.pass();
+        callNumbers.set(0);
+        for (int i = 0; i < calls.length(); i++) {
+            calls.set(i, 0);
+            records.set(i, 0);
+        }
+        failedEntries.set(0);
+        forwardedRecords.set(0);
+    }
+
+    /** {@code PutRecordBatch} calls given this fault since the last reset. */
+    public int calls(Kind kind) {
+        return calls.get(kind.ordinal());
+    }
+
+    /** Records in the calls given this fault since the last reset. */
+    public int records(Kind kind) {
+        return records.get(kind.ordinal());
+    }
+
+    /** Entries answered as failed by {@link Kind#FAIL_ENTRIES} faults since the last reset. */
+    public int failedEntries() {
+        return failedEntries.get();
+    }
+
+    /** Records of {@code PutRecordBatch} calls handed to the emulator since the last reset. */
+    public int forwardedRecords() {
+        return forwardedRecords.get();
+    }
+
+    /**
+     * Stops listening and closes every connection: new calls are refused until {@link #endOutage()}.
+     * Calls being handled are answered first, with {@code Connection: close}, so what they did is
+     * known: a call the client was told landed did land.
+     */
+    public synchronized void startOutage() throws IOException {
+        outage = true;
+        server.close();
+        for (Socket connection : idle) {
+            connection.close();
+        }
+    }
+
+    /** Listens again on the same port. */
+    public synchronized void endOutage() throws IOException {
+        if (outage) {
+            outage = false;
+            server = listen(port);
+            startAccepting(server);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        startOutage();
+        workers.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("FaultProxy[calls since reset:");
+        for (Kind kind : Kind.values()) {
+            if (calls(kind) > 0) {
+                text.append(' ')
+                        .append(kind)
+                        .append('=')
+                        .append(calls(kind))
+                        .append(" (")
+                        .append(records(kind))
+                        .append(" records)");
+            }
+        }
+        return text.append(", failed entries=")
+                .append(failedEntries())
+                .append(", forwarded records=")
+                .append(forwardedRecords())
+                .append(']')
+                .toString();
+    }
+
+    private static ServerSocket listen(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        // Rebinding the port after an outage must not wait for old connections' TIME_WAIT.
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        return socket;
+    }
+
+    private void startAccepting(ServerSocket listening) {
+        workers.execute(() -> {
+            while (!listening.isClosed()) {
+                try {
+                    Socket connection = listening.accept();
+                    workers.execute(() -> serve(connection));
+                } catch (IOException e) {
+                    return; // closed: an outage or the end
+                }
+            }
+        });
+    }
+
+    private void serve(Socket connection) {
+        try (connection) {
+            InputStream in = new BufferedInputStream(connection.getInputStream());
+            OutputStream out = new BufferedOutputStream(connection.getOutputStream());
+            while (!outage) {
+                idle.add(connection);
+                if (outage) {
+                    return; // began while this connection was being registered
+                }
+                Request request = Request.read(in);
+                idle.remove(connection);
+                if (request == null) {
+                    return;
+                }
+                Answer answer = handle(request);
+                if (answer == Answer.RESET) {
+                    // Linger 0 makes close() send RST instead of FIN: the client sees "connection reset".
+                    connection.setSoLinger(true, 0);
+                    return;
+                }
+                answer.writeTo(out, outage);
+            }
+        } catch (IOException e) {
+            // The client went away, or an outage closed the connection: there is no one to answer.
+        } finally {
+            idle.remove(connection);
+        }
+    }
+
+    private Answer handle(Request request) throws IOException {
+        if (!PUT_RECORD_BATCH.equals(request.header("X-Amz-Target"))) {
+            return forward(request);
+        }
+        JsonNode body = json.readTree(request.body());
+        List<String> data = new ArrayList<>();
+        for (JsonNode record : body.get("Records")) {
+            data.add(new String(Base64.getDecoder().decode(record.get("Data").asString()), StandardCharsets.UTF_8));
+        }
+        Call call = new Call(
+                callNumbers.incrementAndGet(), body.get("DeliveryStreamName").asString(), List.copyOf(data));
+        Fault fault = script.apply(call);
+        calls.incrementAndGet(fault.kind().ordinal());
+        records.addAndGet(fault.kind().ordinal(), data.size());
+        return switch (fault.kind()) {
+            case PASS -> forwardRecords(request, data.size());
+            case FAIL_ENTRIES -> failEntries(request, body, call, fault.failEntry());
+            case SERVICE_UNAVAILABLE -> error(503, "ServiceUnavailableException", "Slow down.");
+            case INTERNAL_FAILURE -> error(500, "InternalFailure", "We encountered an internal error.");
+            case RESET_BEFORE_FORWARDING -> Answer.RESET;
+            case RESET_AFTER_FORWARDING -> {
+                forwardRecords(request, data.size());
+                yield Answer.RESET;
+            }
+            case OUTAGE -> {
+                startOutage();
+                yield error(503, "ServiceUnavailableException", "Slow down.");
+            }
+            case LATENCY -> {
+                Answer answer = forwardRecords(request, data.size());
+                try {
+                    Thread.sleep(fault.latency().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                yield answer;
+            }
+        };
+    }
+
+    /** Forwards only the surviving entries, then answers in request order as Firehose would. */
+    private Answer failEntries(Request request, JsonNode body, Call call, BiPredicate<Integer, String> failEntry)
+            throws IOException {
+        JsonNode all = body.get("Records");
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (!failEntry.test(i, call.records().get(i))) {
+                kept.add(i);
+            }
+        }
+        int failed = all.size() - kept.size();
+        failedEntries.addAndGet(failed);
+        JsonNode landed = null;
+        if (!kept.isEmpty()) {
+            ObjectNode subset = (ObjectNode) body.deepCopy();
+            ArrayNode survivors = subset.putArray("Records");
+            kept.forEach(i -> survivors.add(all.get(i)));
+            Answer upstreamAnswer = forwardRecords(request.withBody(json.writeValueAsBytes(subset)), kept.size());
+            if (upstreamAnswer.status() != 200) {
+                return upstreamAnswer;
+            }
+            landed = json.readTree(upstreamAnswer.body()).get("RequestResponses");
+        }
+        ObjectNode answer = json.createObjectNode();
+        answer.put("FailedPutCount", failed);
+        answer.put("Encrypted", false);
+        ArrayNode responses = answer.putArray("RequestResponses");
+        int next = 0;
+        for (int i = 0; i < all.size(); i++) {
+            if (next < kept.size() && kept.get(next) == i) {
+                responses.add(landed.get(next++));
+            } else {
+                responses
+                        .addObject()
+                        .put("ErrorCode", "ServiceUnavailableException")
+                        .put("ErrorMessage", "Slow down.");
+            }
+        }
+        return Answer.json(200, null, json.writeValueAsBytes(answer));
+    }
+
+    private static Answer error(int status, String type, String message) {
+        ObjectNode body = json.createObjectNode().put("__type", type).put("message", message);
+        return Answer.json(status, type, json.writeValueAsBytes(body));
+    }
+
+    private Answer forwardRecords(Request request, int count) throws IOException {
+        Answer answer = forward(request);
+        if (answer.status() == 200) {
+            forwardedRecords.addAndGet(count);
+        }
+        return answer;
+    }
+
+    private Answer forward(Request request) throws IOException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(upstream.resolve(request.target()))
+                .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        for (Map.Entry<String, String> header : request.headers()) {
+            if (!RESTRICTED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                builder.header(header.getKey(), header.getValue());
+            }
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while forwarding", e);
+        }
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        response.headers().map().forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(value -> headers.add(Map.entry(name, value)));
+            }
+        });
+        return new Answer(response.statusCode(), headers, response.body());
+    }
+
+    /** A request as read off the client's connection. */
+    private record Request(String method, String target, List<Map.Entry<String, String>> headers, byte[] body) {
+
+        /** Reads the next request; null when the client closed the connection between requests. */
+        static Request read(InputStream in) throws IOException {
+            String requestLine = readLine(in);
+            if (requestLine == null) {
+                return null;
+            }
+            String[] parts = requestLine.split(" ");
+            List<Map.Entry<String, String>> headers = new ArrayList<>();
+            for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+                int colon = line.indexOf(':');
+                headers.add(Map.entry(
+                        line.substring(0, colon).trim(),
+                        line.substring(colon + 1).trim()));
+            }
+            Request head = new Request(parts[0], parts[1], headers, new byte[0]);
+            if (head.header("Transfer-Encoding") != null) {
+                throw new IOException("chunked request bodies are not supported");
+            }
+            String length = head.header("Content-Length");
+            int size = length == null ? 0 : Integer.parseInt(length);
+            byte[] body = in.readNBytes(size);
+            if (body.length < size) {
+                throw new EOFException("the request body ended early");
+            }
+            return head.withBody(body);
+        }
+
+        /** A line without its CRLF; null at the end of the stream before any byte. */
+        private static String readLine(InputStream in) throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) != -1 && b != '\n') {
+                if (b != '\r') {
+                    line.write(b);
+                }
+            }
+            if (b == -1) {
+                if (line.size() == 0) {
+                    return null;
+                }
+                throw new EOFException("the connection closed within a line");
+            }
+            return line.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        String header(String name) {
+            for (Map.Entry<String, String> header : headers) {
+                if (header.getKey().equalsIgnoreCase(name)) {
+                    return header.getValue();
+                }
+            }
+            return null;
+        }
+
+        Request withBody(byte[] body) {
+            return new Request(method, target, headers, body);
+        }
+    }
+
+    /** An answer to write back to the client. */
+    private record Answer(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+
+        /** Not an answer: the connection is to be reset instead. */
+        static final Answer RESET = new Answer(0, List.of(), new byte[0]);
+
+        /** An AWS JSON answer; {@code errorType} names the error for the SDK, or is null on success. */
+        static Answer json(int status, String errorType, byte[] body) {
+            List<Map.Entry<String, String>> headers = new ArrayList<>();
+            headers.add(Map.entry("Content-Type", AWS_JSON));
+            headers.add(Map.entry("x-amzn-RequestId", UUID.randomUUID().toString()));
+            if (errorType != null) {
+                headers.add(Map.entry("x-amzn-ErrorType", errorType));
+            }
+            return new Answer(status, headers, body);
+        }
+
+        /** Writes the answer; {@code last} tells the client the connection closes after it. */
+        void writeTo(OutputStream out, boolean last) throws IOException {
+            StringBuilder head = new StringBuilder("HTTP/1.1 ")
+                    .append(status)
+                    .append(' ')
+                    .append(reason(status))
+                    .append("\r\n");
+            for (Map.Entry<String, String> header : headers) {
+                head.append(header.getKey())
+                        .append(": ")
+                        .append(header.getValue())
+                        .append("\r\n");
+            }
+            if (last) {
+                // Else the client may pool the connection and send its next call into the closed socket.
+                head.append("Connection: close\r\n");
+            }
+            head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+        }
+
+        private static String reason(int status) {
+            return switch (status) {
+                case 200 -> "OK";
+                case 400 -> "Bad Request";
+                case 500 -> "Internal Server Error";
+                case 503 -> "Service Unavailable";
+                default -> "Status " + status;
+            };
+        }
+    }
+}
