@@ -1,0 +1,91 @@
+package io.firehosegateway.support;
+
+import io.firehosegateway.GatewayApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * The gateway as a separate process, started from the test classpath, so a test can kill it the
+ * way an orchestrator or a crash would (SIGKILL) and start it again on the same disk.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private final int port;
+    private final Process process;
+
+    private GatewayProcess(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    /** Starts the gateway with {@code --key=value} arguments and waits until it is ready. */
+    public static GatewayProcess start(Map<String, String> properties, Path log) throws IOException {
+        int port = MotoServer.freePort();
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Xmx256m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(GatewayApplication.class.getName());
+        command.add("--server.port=" + port);
+        properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("AWS_ACCESS_KEY_ID", FirehoseEmulator.ACCESS_KEY);
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", FirehoseEmulator.SECRET_KEY);
+        GatewayProcess gateway = new GatewayProcess(port, builder.start());
+        gateway.awaitReady();
+        return gateway;
+    }
+
+    private void awaitReady() {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        Awaitility.await("the gateway process is ready")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the gateway process exited with " + process.exitValue());
+                    }
+                    return http.send(
+                                            HttpRequest.newBuilder(uri("/actuator/health/readiness"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
+                });
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Kills the process at once, as a crash would: SIGKILL, no shutdown hooks, no drain. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+}
