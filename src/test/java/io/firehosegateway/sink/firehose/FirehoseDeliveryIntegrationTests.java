@@ -143,6 +143,22 @@ class FirehoseDeliveryIntegrationTests {
         assertThat(json.readTree(response.body()).get("type").asString()).isEqualTo("/problems/unknown-stream");
     }
 
+    @Test
+    void healthShowsWhatFirehoseSaidOfEachStreamAtStart() throws Exception {
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        JsonNode firehose = json.readTree(health.body()).get("components").get("firehose");
+        assertThat(firehose.get("status").asString()).isEqualTo("UP");
+        assertThat(firehose.get("details")
+                        .get("streamsAtStart")
+                        .get(packedStream)
+                        .asString())
+                .isEqualTo("ACTIVE");
+    }
+
     private HttpResponse<String> post(String path, String contentType, String body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
