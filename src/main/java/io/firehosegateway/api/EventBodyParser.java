@@ -40,12 +40,15 @@ final class EventBodyParser {
     private static final String ID = "id";
 
     private final JsonFactory factory;
+    private final int maxNestingDepth;
     private final int maxLineLength;
 
     EventBodyParser(ApiProperties limits) {
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(limits.maxNestingDepth())
+                        // One more than the limit: the array around a request's events is a level of
+                        // its own to Jackson, not of any event. readEvent checks each event's depth.
+                        .maxNestingDepth(limits.maxNestingDepth() + 1)
                         .maxStringLength(limits.maxStringLength())
                         .maxNameLength(limits.maxStringLength())
                         .maxNumberLength(limits.maxNumberLength())
@@ -53,6 +56,7 @@ final class EventBodyParser {
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
+        this.maxNestingDepth = limits.maxNestingDepth();
         this.maxLineLength =
                 (int) Math.min(Integer.MAX_VALUE - 16, limits.maxLineLength().toBytes());
     }
@@ -163,7 +167,7 @@ final class EventBodyParser {
                 switch (token) {
                     case START_OBJECT -> {
                         generator.writeStartObject();
-                        depth++;
+                        depth = deeper(depth, position);
                     }
                     case END_OBJECT -> {
                         generator.writeEndObject();
@@ -171,7 +175,7 @@ final class EventBodyParser {
                     }
                     case START_ARRAY -> {
                         generator.writeStartArray();
-                        depth++;
+                        depth = deeper(depth, position);
                     }
                     case END_ARRAY -> {
                         generator.writeEndArray();
@@ -217,6 +221,16 @@ final class EventBodyParser {
             throw tooLarge(position, id);
         }
         return new Event(id, framed);
+    }
+
+    private int deeper(int depth, Position position) {
+        if (depth == maxNestingDepth) {
+            throw position.apply(new ProblemException(
+                            ProblemType.NESTING_TOO_DEEP,
+                            "The event nests objects and arrays deeper than the limit of " + maxNestingDepth))
+                    .with("limit", maxNestingDepth);
+        }
+        return depth + 1;
     }
 
     /** Inserts {@code "id":"…"} as the first member and frames the event. */
