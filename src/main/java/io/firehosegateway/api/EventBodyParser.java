@@ -74,7 +74,7 @@ final class EventBodyParser {
     private List<Event> parseJson(InputStream body, Admission admission) {
         List<Event> events = new ArrayList<>();
         Position position = new Position(null, null);
-        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), body)) {
+        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), new Utf8ValidatingInputStream(body))) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new ProblemException(ProblemType.EMPTY_REQUEST, "The request body is empty");
@@ -108,6 +108,9 @@ final class EventBodyParser {
             }
         } catch (JacksonException e) {
             throw fromJackson(e, position);
+        } catch (ProblemException e) {
+            // The UTF-8 check raises its problem when the parser reaches the bad byte, in this event.
+            throw e.type() == ProblemType.INVALID_UTF8 ? position.apply(e) : e;
         }
         return events;
     }
@@ -121,6 +124,10 @@ final class EventBodyParser {
                 continue;
             }
             Position position = new Position(events.size(), lines.lineNumber());
+            if (!Utf8Validator.isValid(line, 0, length)) {
+                throw position.apply(new ProblemException(
+                        ProblemType.INVALID_UTF8, "Line " + position.line + " is not valid UTF-8"));
+            }
             try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), line, 0, length)) {
                 JsonToken first = parser.nextToken();
                 if (first != JsonToken.START_OBJECT) {
