@@ -32,7 +32,8 @@ final class GenerationJob {
     void settleOne() {
         if (unsettled.decrementAndGet() == 0) {
             endNanos = System.nanoTime();
-            finished.complete(summary());
+            // Not summary(): the future is not complete yet, so it would still say running.
+            finished.complete(summary(true));
         }
     }
 
@@ -41,13 +42,17 @@ final class GenerationJob {
     }
 
     JobSummary summary() {
-        long end = done() ? endNanos : System.nanoTime();
+        return summary(done());
+    }
+
+    private JobSummary summary(boolean done) {
+        long end = done ? endNanos : System.nanoTime();
         double elapsed = (end - startNanos) / 1e9;
         long deliveredNow = delivered.get();
         return new JobSummary(
                 id,
                 stream,
-                done() ? "done" : "running",
+                done ? "done" : "running",
                 requested,
                 accepted.get(),
                 deliveredNow,
