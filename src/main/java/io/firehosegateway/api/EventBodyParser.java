@@ -40,12 +40,15 @@ final class EventBodyParser {
     private static final String ID = "id";
 
     private final JsonFactory factory;
+    private final int maxNestingDepth;
     private final int maxLineLength;
 
     EventBodyParser(ApiProperties limits) {
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(limits.maxNestingDepth())
+                        // One more than the limit: the array around a request's events is a level of
+                        // its own to Jackson, not of any event. readEvent checks each event's depth.
+                        .maxNestingDepth(limits.maxNestingDepth() + 1)
                         .maxStringLength(limits.maxStringLength())
                         .maxNameLength(limits.maxStringLength())
                         .maxNumberLength(limits.maxNumberLength())
@@ -53,6 +56,7 @@ final class EventBodyParser {
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
+        this.maxNestingDepth = limits.maxNestingDepth();
         this.maxLineLength =
                 (int) Math.min(Integer.MAX_VALUE - 16, limits.maxLineLength().toBytes());
     }
@@ -70,7 +74,7 @@ final class EventBodyParser {
     private List<Event> parseJson(InputStream body, Admission admission) {
         List<Event> events = new ArrayList<>();
         Position position = new Position(null, null);
-        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), body)) {
+        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), new Utf8ValidatingInputStream(body))) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new ProblemException(ProblemType.EMPTY_REQUEST, "The request body is empty");
@@ -104,6 +108,9 @@ final class EventBodyParser {
             }
         } catch (JacksonException e) {
             throw fromJackson(e, position);
+        } catch (ProblemException e) {
+            // The UTF-8 check raises its problem when the parser reaches the bad byte, in this event.
+            throw e.type() == ProblemType.INVALID_UTF8 ? position.apply(e) : e;
         }
         return events;
     }
@@ -117,6 +124,10 @@ final class EventBodyParser {
                 continue;
             }
             Position position = new Position(events.size(), lines.lineNumber());
+            if (!Utf8Validator.isValid(line, 0, length)) {
+                throw position.apply(new ProblemException(
+                        ProblemType.INVALID_UTF8, "Line " + position.line + " is not valid UTF-8"));
+            }
             try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), line, 0, length)) {
                 JsonToken first = parser.nextToken();
                 if (first != JsonToken.START_OBJECT) {
@@ -163,7 +174,7 @@ final class EventBodyParser {
                 switch (token) {
                     case START_OBJECT -> {
                         generator.writeStartObject();
-                        depth++;
+                        depth = deeper(depth, position);
                     }
                     case END_OBJECT -> {
                         generator.writeEndObject();
@@ -171,7 +182,7 @@ final class EventBodyParser {
                     }
                     case START_ARRAY -> {
                         generator.writeStartArray();
-                        depth++;
+                        depth = deeper(depth, position);
                     }
                     case END_ARRAY -> {
                         generator.writeEndArray();
@@ -217,6 +228,16 @@ final class EventBodyParser {
             throw tooLarge(position, id);
         }
         return new Event(id, framed);
+    }
+
+    private int deeper(int depth, Position position) {
+        if (depth == maxNestingDepth) {
+            throw position.apply(new ProblemException(
+                            ProblemType.NESTING_TOO_DEEP,
+                            "The event nests objects and arrays deeper than the limit of " + maxNestingDepth))
+                    .with("limit", maxNestingDepth);
+        }
+        return depth + 1;
     }
 
     /** Inserts {@code "id":"…"} as the first member and frames the event. */

@@ -32,6 +32,7 @@ final class GenerationJob {
     void settleOne() {
         if (unsettled.decrementAndGet() == 0) {
             endNanos = System.nanoTime();
+            // Not summary(): the future is not complete yet, so it would still say running.
             finished.complete(summary(true));
         }
     }
