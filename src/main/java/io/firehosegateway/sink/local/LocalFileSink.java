@@ -82,7 +82,12 @@ public final class LocalFileSink implements Sink, AutoCloseable {
             if (now - file.openedMillis < rollMillis) {
                 return false;
             }
-            closeQuietly(file);
+            try {
+                file.close();
+            } catch (IOException e) {
+                // A failure must not end the roller: later files would never close.
+                log.error("Could not close {}; its records stay under the hidden name", file.part, e);
+            }
             return true;
         });
     }
