@@ -26,6 +26,7 @@ public final class GatewayMetrics {
     public static final String FIREHOSE_REQUESTS = "gateway.firehose.requests";
     public static final String BATCH_RECORDS = "gateway.batch.records";
     public static final String BATCH_BYTES = "gateway.batch.bytes";
+    public static final String FIREHOSE_CONCURRENCY_LIMIT = "gateway.firehose.concurrency-limit";
     public static final String BUFFER_RECORDS = "gateway.buffer.records";
     public static final String BUFFER_BYTES = "gateway.buffer.bytes";
 
@@ -155,6 +156,14 @@ public final class GatewayMetrics {
         private Counter counter(String name, String description) {
             return Counter.builder(name)
                     .description(description)
+                    .tag(TAG_STREAM, stream)
+                    .register(registry);
+        }
+
+        /** Publishes the calls the stream may have in flight now, lowered while throttled. */
+        public void concurrencyLimit(Supplier<Number> limit) {
+            io.micrometer.core.instrument.Gauge.builder(FIREHOSE_CONCURRENCY_LIMIT, limit)
+                    .description("Calls the stream may have in flight now; halved when Firehose throttles")
                     .tag(TAG_STREAM, stream)
                     .register(registry);
         }

@@ -68,6 +68,7 @@ public final class Pipeline implements SmartLifecycle {
                             stream,
                             sink,
                             (int) properties.stream(stream).packBytes().toBytes(),
+                            StreamQuota.of(properties.stream(stream).quota(), properties.replicas()),
                             properties.firehose(),
                             properties.delivery(),
                             scheduler,

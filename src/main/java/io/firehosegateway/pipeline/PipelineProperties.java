@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param buffer how much the gateway holds in memory before it answers 503
  * @param firehose how records are batched and sent to the destination
  * @param delivery when clients are answered and how long the gateway tries
+ * @param replicas how many replicas share each stream's quota: each shapes its calls to its share
  */
 @ConfigurationProperties("gateway")
 @Validated
@@ -33,7 +34,8 @@ public record PipelineProperties(
         @DefaultValue Map<String, @Valid StreamProperties> streams,
         @DefaultValue @Valid Buffer buffer,
         @DefaultValue @Valid Batching firehose,
-        @DefaultValue @Valid Delivery delivery) {
+        @DefaultValue @Valid Delivery delivery,
+        @DefaultValue("1") @Min(1) int replicas) {
 
     /** Settings of one stream, or the defaults for a stream not listed. */
     public StreamProperties stream(String name) {
@@ -52,15 +54,39 @@ public record PipelineProperties(
      * @param packBytes pack several events into one record up to this size (5KB matches Firehose's
      *     billing step); 0 sends each event as its own record, as destinations that treat one record
      *     as one document need
+     * @param quota the stream's throughput quota to stay under; off unless set
      */
     public record StreamProperties(
-            @DefaultValue("0B") @NotNull DataSize packBytes) {
+            @DefaultValue("0B") @NotNull DataSize packBytes,
+            @DefaultValue Quota quota) {
 
-        static final StreamProperties DEFAULTS = new StreamProperties(DataSize.ofBytes(0));
+        static final StreamProperties DEFAULTS = new StreamProperties(DataSize.ofBytes(0), Quota.NONE);
 
         @AssertTrue(message = "pack-bytes must be between 0 and 1000KB, the largest Firehose record")
         boolean isPackBytesWithinARecord() {
             return packBytes.toBytes() >= 0 && packBytes.toBytes() <= BatchLimits.MAX_RECORD_BYTES;
+        }
+    }
+
+    /**
+     * A Direct PUT stream's throughput quota (us-east-1, us-west-2, eu-west-1: 500,000 records/s,
+     * 2,000 requests/s, 5 MiB/s; other regions: 100,000 records/s, 1,000 requests/s, 1 MiB/s), shared
+     * by every replica; 0 leaves a dimension unshaped.
+     *
+     * @param recordsPerSecond records per second
+     * @param requestsPerSecond PutRecordBatch calls per second
+     * @param bytesPerSecond bytes per second
+     */
+    public record Quota(
+            @DefaultValue("0") @Min(0) long recordsPerSecond,
+            @DefaultValue("0") @Min(0) long requestsPerSecond,
+            @DefaultValue("0B") @NotNull DataSize bytesPerSecond) {
+
+        static final Quota NONE = new Quota(0, 0, DataSize.ofBytes(0));
+
+        /** Whether any dimension is shaped. */
+        public boolean isSet() {
+            return recordsPerSecond > 0 || requestsPerSecond > 0 || bytesPerSecond.toBytes() > 0;
         }
     }
 

@@ -35,11 +35,15 @@ final class StreamDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(StreamDispatcher.class);
 
+    /** Throttling answers to calls sent before a decrease must not halve the limit again. */
+    private static final long THROTTLE_DECREASE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
     private final String stream;
     private final Sink sink;
     private final int packBytes;
     private final long lingerNanos;
     private final int maxInFlight;
+    private final StreamQuota quota;
     private final Backoff backoff;
     private final long configurationFaultPauseNanos;
     private final ScheduledExecutorService scheduler;
@@ -53,6 +57,12 @@ final class StreamDispatcher {
     private final ArrayDeque<List<PendingRecord>> ready = new ArrayDeque<>();
     private OpenBatch open;
     private int inFlight;
+    /** The calls allowed in flight now: halved when the destination throttles, regained slowly. */
+    private int concurrencyLimit;
+
+    private int cleanCallsSinceChange;
+    private long lastDecreaseNanos;
+    private boolean quotaWakeScheduled;
     private long unresolvedEvents;
     private long pausedUntilNanos;
     private boolean draining;
@@ -62,6 +72,7 @@ final class StreamDispatcher {
             String stream,
             Sink sink,
             int packBytes,
+            StreamQuota quota,
             PipelineProperties.Batching batching,
             PipelineProperties.Delivery delivery,
             ScheduledExecutorService scheduler,
@@ -74,6 +85,8 @@ final class StreamDispatcher {
         this.packBytes = packBytes;
         this.lingerNanos = batching.linger().toNanos();
         this.maxInFlight = batching.maxInFlight();
+        this.concurrencyLimit = maxInFlight;
+        this.quota = quota;
         this.backoff = new Backoff(batching.initialBackoff(), batching.maxBackoff());
         this.configurationFaultPauseNanos = delivery.configurationFaultPause().toNanos();
         this.scheduler = scheduler;
@@ -81,6 +94,16 @@ final class StreamDispatcher {
         this.budget = budget;
         this.deadLetters = deadLetters;
         this.clock = clock;
+        meters.concurrencyLimit(this::concurrencyLimit);
+    }
+
+    int concurrencyLimit() {
+        lock.lock();
+        try {
+            return concurrencyLimit;
+        } finally {
+            lock.unlock();
+        }
     }
 
     DeliveryStatus status() {
@@ -168,27 +191,91 @@ final class StreamDispatcher {
         send(toSend);
     }
 
-    /** Under the lock: claims a slot for each batch that may go now. */
+    /** Under the lock: claims a slot for each batch that may go now, within the concurrency limit and quota. */
     private List<List<PendingRecord>> takeSendable() {
         List<List<PendingRecord>> out = List.of();
         if (pausedUntilNanos != 0 && System.nanoTime() < pausedUntilNanos) {
             return out;
         }
-        while (inFlight < maxInFlight) {
-            List<PendingRecord> next = ready.poll();
-            if (next == null) {
+        while (inFlight < concurrencyLimit) {
+            if (ready.isEmpty()) {
                 if (open == null || open.builder.isEmpty() || !(open.lingerPassed || draining)) {
                     break;
                 }
-                next = sealOpen();
+                ready.add(sealOpen());
+            }
+            if (quota != null && !quotaAllows(ready.peek())) {
+                break;
             }
             if (out.isEmpty()) {
                 out = new ArrayList<>(2);
             }
             inFlight++;
-            out.add(next);
+            out.add(ready.poll());
         }
         return out;
+    }
+
+    /** Under the lock: pays for the batch if the quota allows it now, else wakes up when it will. */
+    private boolean quotaAllows(List<PendingRecord> batch) {
+        long bytes = 0;
+        for (PendingRecord record : batch) {
+            bytes += record.data.length;
+        }
+        long wait = quota.nanosUntilAllowed(batch.size(), bytes);
+        if (wait == 0) {
+            quota.consume(batch.size(), bytes);
+            return true;
+        }
+        if (!quotaWakeScheduled) {
+            quotaWakeScheduled = true;
+            scheduler.schedule(this::quotaRefilled, wait, TimeUnit.NANOSECONDS);
+        }
+        return false;
+    }
+
+    private void quotaRefilled() {
+        List<List<PendingRecord>> toSend;
+        lock.lock();
+        try {
+            quotaWakeScheduled = false;
+            toSend = takeSendable();
+        } finally {
+            lock.unlock();
+        }
+        send(toSend);
+    }
+
+    /** The destination throttled: halve the calls in flight, at most once per round of calls. */
+    private void throttled() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            if (now - lastDecreaseNanos > THROTTLE_DECREASE_INTERVAL_NANOS && concurrencyLimit > 1) {
+                concurrencyLimit = Math.max(1, concurrencyLimit / 2);
+                lastDecreaseNanos = now;
+                log.info(
+                        "Stream {}: throttled by the destination; calls in flight now at most {}",
+                        stream,
+                        concurrencyLimit);
+            }
+            cleanCallsSinceChange = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A call went through unthrottled: after a limit's worth of them, allow one more in flight. */
+    private void unthrottled() {
+        lock.lock();
+        try {
+            if (concurrencyLimit < maxInFlight && ++cleanCallsSinceChange >= concurrencyLimit) {
+                concurrencyLimit++;
+                cleanCallsSinceChange = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void send(List<List<PendingRecord>> batches) {
@@ -266,6 +353,7 @@ final class StreamDispatcher {
         List<PendingRecord> retry = new ArrayList<>();
         List<PendingRecord> misconfigured = new ArrayList<>();
         RecordOutcome configurationOutcome = null;
+        boolean throttled = false;
         int failed = 0;
         for (int i = 0; i < batch.size(); i++) {
             PendingRecord record = batch.get(i);
@@ -277,6 +365,10 @@ final class StreamDispatcher {
             failed++;
             switch (outcome.kind()) {
                 case RETRYABLE -> retry.add(record);
+                case THROTTLED -> {
+                    throttled = true;
+                    retry.add(record);
+                }
                 case UNKNOWN_OUTCOME -> {
                     record.mayHaveLanded = true;
                     retry.add(record);
@@ -290,6 +382,11 @@ final class StreamDispatcher {
         }
         meters.request(nanos, batch.size(), failed, false);
         status = status.succeeded(clock.instant());
+        if (throttled) {
+            throttled();
+        } else {
+            unthrottled();
+        }
         retryLater(retry);
         if (configurationOutcome != null) {
             configurationFault(
@@ -307,6 +404,10 @@ final class StreamDispatcher {
         status = status.failed(clock.instant(), failure.kind(), failure.code());
         switch (failure.kind()) {
             case RETRYABLE -> retryLater(batch);
+            case THROTTLED -> {
+                throttled();
+                retryLater(batch);
+            }
             case UNKNOWN_OUTCOME -> {
                 for (PendingRecord record : batch) {
                     record.mayHaveLanded = true;

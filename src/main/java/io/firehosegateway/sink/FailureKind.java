@@ -6,6 +6,12 @@ public enum FailureKind {
     /** The destination refused the record or call and did not keep it: send again after a backoff. */
     RETRYABLE,
 
+    /**
+     * As {@link #RETRYABLE}, because the destination is over its throughput quota: send again after
+     * a backoff, and send less at once for a while.
+     */
+    THROTTLED,
+
     /** No answer came (reset, timeout): the call may have landed. Send again, counting a possible duplicate. */
     UNKNOWN_OUTCOME,
 

@@ -45,10 +45,16 @@ class EventBodyParserTests {
                     new PipelineProperties.Batching(
                             Duration.ofMillis(5), 1, Duration.ofMillis(50), Duration.ofSeconds(1)),
                     new PipelineProperties.Delivery(
-                            DeliveryMode.BUFFERED, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ZERO)),
+                            DeliveryMode.BUFFERED,
+                            Duration.ofSeconds(10),
+                            Duration.ofSeconds(30),
+                            Duration.ZERO,
+                            java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "parser-tests-dead-letter")),
+                    1),
             (stream, records) -> CompletableFuture.completedFuture(BatchResult.allAccepted(records.size())),
             new GatewayMetrics(new SimpleMeterRegistry()),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            null);
 
     private static final ApiProperties DEFAULTS = limits(64, 1048576, 100, DataSize.ofMegabytes(1));
 

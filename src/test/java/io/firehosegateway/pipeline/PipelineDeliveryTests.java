@@ -263,4 +263,65 @@ class PipelineDeliveryTests {
         assertThat(pipeline.budget().records()).isZero();
         assertThat(pipeline.budget().bytes()).isZero();
     }
+
+    private double gauge(String name) {
+        return registry.find(name).gauge().value();
+    }
+
+    @Test
+    void throttlingHalvesTheCallsInFlightAndUnthrottledCallsWinThemBack() throws Exception {
+        ScriptedSink sink =
+                new ScriptedSink((call, records) -> call == 0 ? fail(FailureKind.THROTTLED) : accept(records));
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry);
+        assertThat(gauge("gateway.firehose.concurrency-limit")).isEqualTo(4);
+
+        submit(pipeline, events("t", 1), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
+
+        // One throttled call, then one clean one: the limit went from 4 to 2 and is regaining.
+        assertThat(gauge("gateway.firehose.concurrency-limit")).isEqualTo(2);
+        for (int i = 0; i < 10; i++) {
+            submit(pipeline, events("u" + i, 1), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
+        }
+        assertThat(gauge("gateway.firehose.concurrency-limit")).isEqualTo(4);
+    }
+
+    @Test
+    void throttledEntriesInsideASuccessfulAnswerAlsoLowerTheLimit() throws Exception {
+        ScriptedSink sink = new ScriptedSink((call, records) -> {
+            if (call > 0) {
+                return accept(records);
+            }
+            List<RecordOutcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                outcomes.add(new RecordOutcome(FailureKind.THROTTLED, "ServiceUnavailableException", "Slow down."));
+            }
+            return CompletableFuture.completedFuture(new BatchResult(outcomes));
+        });
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry);
+
+        DeliveryReport report =
+                submit(pipeline, events("t", 3), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
+
+        assertThat(report.complete()).isTrue();
+        assertThat(gauge("gateway.firehose.concurrency-limit")).isLessThan(4);
+    }
+
+    @Test
+    void aRecordsQuotaHoldsBatchesBackUntilTheBucketRefills() throws Exception {
+        ScriptedSink sink = ScriptedSink.acceptingEverything();
+        // 1000 records/s shared by 2 replicas: this one may send 500 a second, one full call.
+        PipelineProperties.Quota quota =
+                new PipelineProperties.Quota(1000, 0, org.springframework.util.unit.DataSize.ofBytes(0));
+        pipeline = pipeline(
+                properties(DeliveryMode.BUFFERED, TIMEOUT, 0, Duration.ofMillis(2), 100_000, quota, 2), sink, registry);
+
+        DeliveryTicket ticket = submit(pipeline, events("q", 1500), DeliveryMode.BUFFERED);
+
+        // The first call spends the bucket; the next waits for it to refill, about a second.
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(1))
+                .until(() -> sink.calls().size() == 1);
+        ticket.done().get(10, TimeUnit.SECONDS);
+        assertThat(sink.calls()).extracting(call -> call.records().size()).containsExactly(500, 500, 500);
+    }
 }

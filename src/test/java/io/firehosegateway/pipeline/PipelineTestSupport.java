@@ -24,11 +24,20 @@ final class PipelineTestSupport {
 
     static PipelineProperties properties(
             DeliveryMode mode, Duration timeout, int packBytes, Duration linger, long maxRecords) {
+        return properties(mode, timeout, packBytes, linger, maxRecords, PipelineProperties.Quota.NONE, 1);
+    }
+
+    static PipelineProperties properties(
+            DeliveryMode mode,
+            Duration timeout,
+            int packBytes,
+            Duration linger,
+            long maxRecords,
+            PipelineProperties.Quota quota,
+            int replicas) {
         return new PipelineProperties(
                 "events",
-                packBytes > 0
-                        ? Map.of("events", new PipelineProperties.StreamProperties(DataSize.ofBytes(packBytes)))
-                        : Map.of(),
+                Map.of("events", new PipelineProperties.StreamProperties(DataSize.ofBytes(packBytes), quota)),
                 new PipelineProperties.Buffer(maxRecords, DataSize.ofMegabytes(64), Duration.ofSeconds(1)),
                 new PipelineProperties.Batching(linger, 4, Duration.ofMillis(1), Duration.ofMillis(20)),
                 new PipelineProperties.Delivery(
@@ -36,7 +45,8 @@ final class PipelineTestSupport {
                         timeout,
                         Duration.ofMillis(200),
                         Duration.ofSeconds(5),
-                        Path.of(System.getProperty("java.io.tmpdir"), "gateway-dead-letter-tests")));
+                        Path.of(System.getProperty("java.io.tmpdir"), "gateway-dead-letter-tests")),
+                replicas);
     }
 
     static Pipeline pipeline(PipelineProperties properties, Sink sink, SimpleMeterRegistry registry) {

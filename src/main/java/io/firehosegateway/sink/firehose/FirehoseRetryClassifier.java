@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.firehose.model.ServiceUnavailableExceptio
  * Decides what kind of failure a Firehose error is; the pipeline decides what to do about it.
  *
  * <ul>
- *   <li>Throttling, 5xx answers, refused connections: {@link FailureKind#RETRYABLE}, the call did not land.
+ *   <li>Throttling ({@code ServiceUnavailableException}, 429): {@link FailureKind#THROTTLED}, the call did not land.
+ *   <li>Other 5xx answers, refused connections: {@link FailureKind#RETRYABLE}, the call did not land.
  *   <li>Timeouts and connections lost mid-call: {@link FailureKind#UNKNOWN_OUTCOME}, it may have.
  *   <li>No such stream, access denied, bad credentials, KMS: {@link FailureKind#CONFIGURATION}.
  *   <li>Invalid argument and other 4xx: {@link FailureKind#INVALID_REQUEST}.
@@ -54,12 +55,17 @@ final class FirehoseRetryClassifier {
 
     /** Classifies a failed entry of an answer; Firehose names only throttling and internal failures. */
     FailureKind classifyEntry(String errorCode) {
-        return CONFIGURATION_CODES.contains(errorCode) ? FailureKind.CONFIGURATION : FailureKind.RETRYABLE;
+        if (CONFIGURATION_CODES.contains(errorCode)) {
+            return FailureKind.CONFIGURATION;
+        }
+        return "ServiceUnavailableException".equals(errorCode) || THROTTLING_CODES.contains(errorCode)
+                ? FailureKind.THROTTLED
+                : FailureKind.RETRYABLE;
     }
 
     private static FailureKind kindOf(Throwable cause) {
         if (cause instanceof ServiceUnavailableException) {
-            return FailureKind.RETRYABLE;
+            return FailureKind.THROTTLED;
         }
         if (cause instanceof ResourceNotFoundException || cause instanceof InvalidKmsResourceException) {
             return FailureKind.CONFIGURATION;
@@ -75,7 +81,10 @@ final class FirehoseRetryClassifier {
             if (code != null && CONFIGURATION_CODES.contains(code) || status == 401 || status == 403) {
                 return FailureKind.CONFIGURATION;
             }
-            if (code != null && THROTTLING_CODES.contains(code) || status == 429 || status >= 500) {
+            if (code != null && THROTTLING_CODES.contains(code) || status == 429 || status == 503) {
+                return FailureKind.THROTTLED;
+            }
+            if (status >= 500) {
                 return FailureKind.RETRYABLE;
             }
             return FailureKind.INVALID_REQUEST;

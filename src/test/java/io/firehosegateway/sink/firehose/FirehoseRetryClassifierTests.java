@@ -36,15 +36,20 @@ class FirehoseRetryClassifierTests {
     }
 
     @Test
-    void throttlingAndServerErrorsAreRetryable() {
+    void serverErrorsAreRetryable() {
+        assertThat(kind(serviceError(500, "InternalFailure"))).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kind(serviceError(502, "BadGateway"))).isEqualTo(FailureKind.RETRYABLE);
+    }
+
+    @Test
+    void throttlingIsRetryableAndAsksForLessConcurrency() {
         assertThat(kind(ServiceUnavailableException.builder()
                         .statusCode(503)
                         .message("Slow down.")
                         .build()))
-                .isEqualTo(FailureKind.RETRYABLE);
-        assertThat(kind(serviceError(500, "InternalFailure"))).isEqualTo(FailureKind.RETRYABLE);
-        assertThat(kind(serviceError(400, "ThrottlingException"))).isEqualTo(FailureKind.RETRYABLE);
-        assertThat(kind(serviceError(429, "TooManyRequests"))).isEqualTo(FailureKind.RETRYABLE);
+                .isEqualTo(FailureKind.THROTTLED);
+        assertThat(kind(serviceError(400, "ThrottlingException"))).isEqualTo(FailureKind.THROTTLED);
+        assertThat(kind(serviceError(429, "TooManyRequests"))).isEqualTo(FailureKind.THROTTLED);
     }
 
     @Test
@@ -91,8 +96,8 @@ class FirehoseRetryClassifierTests {
     }
 
     @Test
-    void failedEntriesAreRetryable() {
-        assertThat(classifier.classifyEntry("ServiceUnavailableException")).isEqualTo(FailureKind.RETRYABLE);
+    void failedEntriesAreRetryableAndThrottledOnesSaySo() {
+        assertThat(classifier.classifyEntry("ServiceUnavailableException")).isEqualTo(FailureKind.THROTTLED);
         assertThat(classifier.classifyEntry("InternalFailure")).isEqualTo(FailureKind.RETRYABLE);
     }
 }
