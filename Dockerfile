@@ -23,10 +23,11 @@ COPY --from=build /src/extracted/dependencies/ ./
 COPY --from=build /src/extracted/spring-boot-loader/ ./
 COPY --from=build /src/extracted/snapshot-dependencies/ ./
 COPY --from=build /src/extracted/application/ ./
-# The only places the gateway writes: the local sink's files, the journal, and the JVM's and
-# Tomcat's temporary files. As volumes they stay writable under a read-only root filesystem.
-RUN mkdir -p /app/data /app/journal && chown gateway:gateway /app/data /app/journal
-VOLUME ["/app/data", "/app/journal", "/tmp"]
+# The only places the gateway writes: the local sink's files, the journal, dead letters, and the
+# JVM's and Tomcat's temporary files. As volumes they stay writable under a read-only root filesystem.
+RUN mkdir -p /app/data /app/journal /app/dead-letter \
+    && chown gateway:gateway /app/data /app/journal /app/dead-letter
+VOLUME ["/app/data", "/app/journal", "/app/dead-letter", "/tmp"]
 USER 10001:10001
 # Heap from the container's memory limit, leaving a quarter for metaspace, threads and Netty's
 # direct buffers; on an OutOfMemoryError exit so the orchestrator restarts a clean process.

@@ -11,6 +11,7 @@ import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.Pipeline;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
  * accepted every event or the delivery timeout passed.
  */
 @RestController
+@Tag(name = "events", description = "Send events")
 class EventsController {
 
     /** A journal write normally takes one fsync; past this the disk is failing. */

@@ -4,6 +4,7 @@ import io.firehosegateway.api.ProblemException;
 import io.firehosegateway.api.ProblemType;
 import io.firehosegateway.pipeline.Pipeline;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.concurrent.ExecutionException;
 import org.springframework.http.HttpStatus;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code POST /events/generate?count=N} starts a job; its URL shows its progress. */
 @RestController
+@Tag(name = "generator", description = "Load-generation jobs")
 class GeneratorController {
 
     private final GenerationJobs jobs;
