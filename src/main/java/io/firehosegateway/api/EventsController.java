@@ -43,6 +43,10 @@ class EventsController {
 
     private static final long RETRY_AFTER_JOURNAL_FULL_SECONDS = 5;
 
+    private static final String PREFER = "Prefer";
+    private static final String PREFERENCE_APPLIED = "Preference-Applied";
+    private static final String RESPOND_ASYNC = "respond-async";
+
     private final Pipeline pipeline;
     private final EventBodyParser parser;
     private final ApiProperties limits;
@@ -87,6 +91,11 @@ class EventsController {
             throws IOException, InterruptedException {
         EventFormat format = EventFormat.of(RequestBodies.contentType(request));
         DeliveryMode mode = pipeline.mode();
+        boolean respondAsync = mode == DeliveryMode.CONFIRMED && prefersRespondAsync(request);
+        if (respondAsync) {
+            // RFC 7240: the client would rather not wait; in memory, as the buffered mode keeps them.
+            mode = DeliveryMode.BUFFERED;
+        }
         List<Event> events;
         DeliveryTicket ticket = null;
         try (Admission admission = pipeline.admit();
@@ -108,13 +117,28 @@ class EventsController {
         boolean listIds = ids != null ? ids : events.size() <= limits.listIdsUpTo();
         Accepted accepted = new Accepted(events.size(), idsOf(events, listIds));
         if (mode != DeliveryMode.CONFIRMED) {
-            return ResponseEntity.status(HttpStatus.ACCEPTED).body(accepted);
+            ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.ACCEPTED);
+            if (respondAsync) {
+                answer.header(PREFERENCE_APPLIED, RESPOND_ASYNC);
+            }
+            return answer.body(accepted);
         }
         DeliveryReport report = ticket.await(pipeline.deliveryTimeout().toNanos());
         if (!report.complete()) {
             throw deliveryFailed(events, report);
         }
         return ResponseEntity.ok(accepted);
+    }
+
+    private static boolean prefersRespondAsync(HttpServletRequest request) {
+        for (var values = request.getHeaders(PREFER); values.hasMoreElements(); ) {
+            for (String preference : values.nextElement().split(",")) {
+                if (preference.trim().toLowerCase(java.util.Locale.ROOT).startsWith(RESPOND_ASYNC)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void awaitDurable(String stream, List<Event> events) throws InterruptedException {

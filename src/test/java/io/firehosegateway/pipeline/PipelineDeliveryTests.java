@@ -324,4 +324,34 @@ class PipelineDeliveryTests {
         ticket.done().get(10, TimeUnit.SECONDS);
         assertThat(sink.calls()).extracting(call -> call.records().size()).containsExactly(500, 500, 500);
     }
+
+    @Test
+    void inBufferedModeAnEventRejectedForGoodIsDeadLetteredWithItsReason() throws Exception {
+        String bad = "dead-" + System.nanoTime();
+        ScriptedSink sink = new ScriptedSink((call, records) ->
+                records.stream().anyMatch(r -> r.contains(bad)) ? fail(FailureKind.INVALID_REQUEST) : accept(records));
+        pipeline = pipeline(properties(DeliveryMode.BUFFERED, TIMEOUT, 0), sink, registry);
+        List<Event> events = new ArrayList<>(events("ok", 3));
+        events.add(new Event(bad, ("{\"id\":\"" + bad + "\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        DeliveryTicket ticket = submit(pipeline, events, DeliveryMode.BUFFERED);
+        ticket.done().get(10, TimeUnit.SECONDS);
+
+        assertThat(ticket.report().delivered()).containsExactly(0, 1, 2);
+        assertThat(ticket.report().failureReason()).isEqualTo("invalid");
+        java.nio.file.Path letters = java.nio.file.Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "gateway-dead-letter-tests",
+                "events",
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ".ndjson");
+        assertThat(java.nio.file.Files.readAllLines(letters))
+                .anySatisfy(line -> assertThat(line)
+                        .contains("\"reason\":\"invalid\"")
+                        .endsWith("\"event\":{\"id\":\"" + bad + "\"}}"));
+        assertThat(registry.get("gateway.records.failed")
+                        .tag("reason", "invalid")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+    }
 }

@@ -159,6 +159,24 @@ class FirehoseDeliveryIntegrationTests {
                 .isEqualTo("ACTIVE");
     }
 
+    @Test
+    void preferRespondAsyncAnswers202AtOnceAndTheEventsStillLand() throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/events"))
+                        .header("Content-Type", "application/json")
+                        .header("Prefer", "respond-async")
+                        .POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"async-1\"},{\"id\":\"async-2\"}]"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.headers().firstValue("Preference-Applied")).hasValue("respond-async");
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(emulator.lines(eventsBucket))
+                        .contains("{\"id\":\"async-1\"}", "{\"id\":\"async-2\"}"));
+    }
+
     private HttpResponse<String> post(String path, String contentType, String body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
