@@ -99,13 +99,8 @@ class GenerationJobs implements SmartLifecycle {
                     bytes += event.size();
                 }
                 Admission admission = pipeline.admitBackground();
-                long wait = TimeUnit.MILLISECONDS.toNanos(1);
-                while (!admission.tryReserve(count, bytes)) {
-                    if (!running) {
-                        return;
-                    }
-                    LockSupport.parkNanos(wait);
-                    wait = Math.min(wait * 2, TimeUnit.MILLISECONDS.toNanos(50));
+                if (!admission.reserveWhenFree(count, bytes, () -> running)) {
+                    return;
                 }
                 job.unsettled.incrementAndGet();
                 Consumer<DeliveryTicket> settle = settled -> {

@@ -2,6 +2,9 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * The buffer room one request holds while it is read: each event reserves its bytes as it is
@@ -9,6 +12,9 @@ import java.time.Duration;
  * submitted gives the room back, so a refused request leaves nothing behind.
  */
 public final class Admission implements AutoCloseable {
+
+    private static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final BufferBudget budget;
     private final double ceiling;
@@ -41,6 +47,27 @@ public final class Admission implements AutoCloseable {
         }
         records += count;
         bytes += size;
+        return true;
+    }
+
+    /**
+     * Reserves room for background work, waiting as long as it takes for delivery to free it (polling
+     * with a backoff from 1 to 50 ms) while {@code keepWaiting} holds.
+     *
+     * @return whether the room was reserved; false when {@code keepWaiting} said stop
+     */
+    public boolean reserveWhenFree(int count, long size, BooleanSupplier keepWaiting) throws InterruptedException {
+        long wait = MIN_WAIT_NANOS;
+        while (!tryReserve(count, size)) {
+            if (!keepWaiting.getAsBoolean()) {
+                return false;
+            }
+            LockSupport.parkNanos(wait);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            wait = Math.min(wait * 2, MAX_WAIT_NANOS);
+        }
         return true;
     }
 

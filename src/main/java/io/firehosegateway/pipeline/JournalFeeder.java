@@ -3,7 +3,6 @@ package io.firehosegateway.pipeline;
 import io.firehosegateway.journal.Journal;
 import io.firehosegateway.journal.JournalEntry;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,16 +64,8 @@ final class JournalFeeder implements SmartLifecycle {
             bytes += event.size();
         }
         Admission admission = pipeline.admitBackground();
-        long wait = TimeUnit.MILLISECONDS.toNanos(1);
-        while (!admission.tryReserve(entry.events().size(), bytes)) {
-            if (!running) {
-                return;
-            }
-            LockSupport.parkNanos(wait);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            wait = Math.min(wait * 2, TimeUnit.MILLISECONDS.toNanos(50));
+        if (!admission.reserveWhenFree(entry.events().size(), bytes, () -> running)) {
+            return;
         }
         DeliveryTicket ticket = pipeline.deliver(entry.stream(), entry.events(), admission, DeliveryMode.JOURNALED);
         @SuppressWarnings("unchecked")
