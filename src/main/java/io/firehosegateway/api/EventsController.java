@@ -151,11 +151,17 @@ class EventsController {
                     "The journal holds as much as it may until the destination takes more; nothing of this"
                             + " request was taken. Try again later, or another replica.",
                     RETRY_AFTER_JOURNAL_FULL_SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
             pipeline.rejected(stream, events.size());
             throw new RetryableProblemException(
                     ProblemType.JOURNAL_UNAVAILABLE,
                     "The events could not be written to the journal; nothing of this request was taken",
+                    RETRY_AFTER_JOURNAL_FULL_SECONDS);
+        } catch (TimeoutException e) {
+            throw new RetryableProblemException(
+                    ProblemType.JOURNAL_UNAVAILABLE,
+                    "The journal did not confirm the events in time; the write may still complete and"
+                            + " deliver them, so sending them again may duplicate them",
                     RETRY_AFTER_JOURNAL_FULL_SECONDS);
         }
     }
