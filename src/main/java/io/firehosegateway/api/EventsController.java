@@ -2,7 +2,6 @@ package io.firehosegateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.firehosegateway.event.Event;
-import io.firehosegateway.journal.JournalFullException;
 import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.DeliveryReport;
@@ -41,7 +40,7 @@ class EventsController {
     /** A journal write normally takes one fsync; past this the disk is failing. */
     private static final java.time.Duration JOURNAL_WRITE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
-    private static final long RETRY_AFTER_JOURNAL_FULL_SECONDS = 5;
+    private static final long RETRY_AFTER_JOURNAL_UNAVAILABLE_SECONDS = 5;
 
     private static final String PREFER = "Prefer";
     private static final String PREFERENCE_APPLIED = "Preference-Applied";
@@ -144,25 +143,21 @@ class EventsController {
     private void awaitDurable(String stream, List<Event> events) throws InterruptedException {
         try {
             pipeline.journal(stream, events, null).get(JOURNAL_WRITE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (JournalFullException e) {
+        } catch (GatewayFullException e) {
             pipeline.rejected(stream, events.size());
-            throw new RetryableProblemException(
-                    ProblemType.JOURNAL_FULL,
-                    "The journal holds as much as it may until the destination takes more; nothing of this"
-                            + " request was taken. Try again later, or another replica.",
-                    RETRY_AFTER_JOURNAL_FULL_SECONDS);
+            throw e;
         } catch (ExecutionException e) {
             pipeline.rejected(stream, events.size());
             throw new RetryableProblemException(
                     ProblemType.JOURNAL_UNAVAILABLE,
                     "The events could not be written to the journal; nothing of this request was taken",
-                    RETRY_AFTER_JOURNAL_FULL_SECONDS);
+                    RETRY_AFTER_JOURNAL_UNAVAILABLE_SECONDS);
         } catch (TimeoutException e) {
             throw new RetryableProblemException(
                     ProblemType.JOURNAL_UNAVAILABLE,
                     "The journal did not confirm the events in time; the write may still complete and"
                             + " deliver them, so sending them again may duplicate them",
-                    RETRY_AFTER_JOURNAL_FULL_SECONDS);
+                    RETRY_AFTER_JOURNAL_UNAVAILABLE_SECONDS);
         }
     }
 

@@ -37,10 +37,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(GatewayFullException.class)
     ResponseEntity<ProblemDetail> full(GatewayFullException e) {
         long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
-        return problem(new RetryableProblemException(
-                ProblemType.GATEWAY_FULL,
-                "The gateway holds as many events as it may; nothing of this request was taken. Try again later.",
-                seconds));
+        return problem(
+                e.full() == GatewayFullException.Full.JOURNAL
+                        ? new RetryableProblemException(
+                                ProblemType.JOURNAL_FULL,
+                                "The journal holds as much as it may until the destination takes more; nothing of"
+                                        + " this request was taken. Try again later, or another replica.",
+                                seconds)
+                        : new RetryableProblemException(
+                                ProblemType.GATEWAY_FULL,
+                                "The gateway holds as many events as it may; nothing of this request was taken."
+                                        + " Try again later.",
+                                seconds));
     }
 
     @ExceptionHandler(UnknownStreamException.class)

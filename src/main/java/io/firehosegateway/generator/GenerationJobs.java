@@ -2,10 +2,10 @@ package io.firehosegateway.generator;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.event.TestEventGenerator;
-import io.firehosegateway.journal.JournalFullException;
 import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.DeliveryTicket;
+import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.Pipeline;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -155,7 +155,7 @@ class GenerationJobs implements SmartLifecycle {
                 try {
                     pipeline.journal(job.stream, events, settle).get();
                     return true;
-                } catch (JournalFullException e) {
+                } catch (GatewayFullException e) {
                     LockSupport.parkNanos(wait);
                     wait = Math.min(wait * 2, TimeUnit.SECONDS.toNanos(1));
                 } catch (ExecutionException e) {

@@ -36,7 +36,7 @@ public final class Admission implements AutoCloseable {
      */
     public void reserve(Event event) {
         if (!tryReserve(1, event.size())) {
-            throw new GatewayFullException(retryAfter);
+            throw new GatewayFullException(GatewayFullException.Full.BUFFER, retryAfter);
         }
     }
 

@@ -2,6 +2,7 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.journal.Journal;
+import io.firehosegateway.journal.JournalFullException;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.Sink;
 import java.time.Clock;
@@ -29,6 +30,9 @@ public final class Pipeline implements SmartLifecycle {
 
     /** Background work (the generator) may fill the buffer only this far, leaving the rest to clients. */
     public static final double BACKGROUND_CEILING = 0.5;
+
+    /** A full journal frees space as delivery catches up: longer than a full buffer's wait. */
+    private static final Duration JOURNAL_FULL_RETRY_AFTER = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
@@ -176,14 +180,20 @@ public final class Pipeline implements SmartLifecycle {
      *
      * @param onDelivered called, in this process only, when the events were delivered or given up on
      * @return completes when the events are on disk; fails if they could not be written
-     * @throws io.firehosegateway.journal.JournalFullException when the journal is full
+     * @throws GatewayFullException when the journal is full
      */
     public CompletableFuture<Long> journal(String stream, List<Event> events, Consumer<DeliveryTicket> onDelivered) {
         if (journal == null) {
             throw new IllegalStateException("the journal is used in the journaled mode only");
         }
         checkStream(stream);
-        return journal.append(stream, events, onDelivered).thenApply(sequence -> {
+        CompletableFuture<Long> durable;
+        try {
+            durable = journal.append(stream, events, onDelivered);
+        } catch (JournalFullException e) {
+            throw new GatewayFullException(GatewayFullException.Full.JOURNAL, JOURNAL_FULL_RETRY_AFTER);
+        }
+        return durable.thenApply(sequence -> {
             meters.get(stream).accepted(events.size());
             return sequence;
         });
