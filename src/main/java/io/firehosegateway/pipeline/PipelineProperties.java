@@ -107,12 +107,16 @@ public record PipelineProperties(
      *
      * @param linger how long a batch waits for more records before it is sent, so concurrent requests
      *     share calls
+     * @param sendWhenIdle send a batch at once when no call is in flight instead of waiting out the
+     *     linger (requests arriving during a call still share the next one); false always lingers,
+     *     for fewer, fuller calls at the cost of latency
      * @param maxInFlight calls in flight at once per stream; the HTTP connection pool is sized from it
      * @param initialBackoff the first retry waits up to this long (full jitter), doubling per attempt
      * @param maxBackoff retries never wait longer than this
      */
     public record Batching(
             @DefaultValue("5ms") @NotNull Duration linger,
+            @DefaultValue("true") boolean sendWhenIdle,
             @DefaultValue("16") @Min(1) @Max(1024) int maxInFlight,
             @DefaultValue("50ms") @NotNull Duration initialBackoff,
             @DefaultValue("5s") @NotNull Duration maxBackoff) {}

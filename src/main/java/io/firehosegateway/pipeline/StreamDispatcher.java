@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * Batches, sends and retries the records of one stream; the one owner of its in-flight calls,
  * acknowledgements and delivery metrics.
  *
- * <p>A batch is sent when it is full (500 records or 4 MiB encoded) or its linger has passed, and at
- * most {@code maxInFlight} calls are in flight. While every slot is busy, a lingered batch keeps
+ * <p>A batch is sent when it is full (500 records or 4 MiB encoded), when its linger has passed, or at
+ * once when no call is in flight ({@code send-when-idle}), and at most {@code maxInFlight} calls are in flight. While every slot is busy, a lingered batch keeps
  * filling instead of queueing as a small one, so under load batches come out full. After a call,
  * records marked accepted are done for good; only the others are sent again, after a backoff.
  */
@@ -42,6 +42,7 @@ final class StreamDispatcher {
     private final Sink sink;
     private final int packBytes;
     private final long lingerNanos;
+    private final boolean sendWhenIdle;
     private final int maxInFlight;
     private final StreamQuota quota;
     private final Backoff backoff;
@@ -84,6 +85,7 @@ final class StreamDispatcher {
         this.sink = sink;
         this.packBytes = packBytes;
         this.lingerNanos = batching.linger().toNanos();
+        this.sendWhenIdle = batching.sendWhenIdle();
         this.maxInFlight = batching.maxInFlight();
         this.concurrencyLimit = maxInFlight;
         this.quota = quota;
@@ -199,7 +201,11 @@ final class StreamDispatcher {
         }
         while (inFlight < concurrencyLimit) {
             if (ready.isEmpty()) {
-                if (open == null || open.builder.isEmpty() || !(open.lingerPassed || draining)) {
+                // An idle stream sends at once: lingering only pays while calls are in flight, when
+                // the requests that arrive meanwhile fill the next batch anyway.
+                if (open == null
+                        || open.builder.isEmpty()
+                        || !(open.lingerPassed || draining || (sendWhenIdle && inFlight == 0))) {
                     break;
                 }
                 ready.add(sealOpen());

@@ -43,7 +43,7 @@ class EventBodyParserTests {
                     Map.of(),
                     new PipelineProperties.Buffer(1_000_000, DataSize.ofGigabytes(1), Duration.ofSeconds(1)),
                     new PipelineProperties.Batching(
-                            Duration.ofMillis(5), 1, Duration.ofMillis(50), Duration.ofSeconds(1)),
+                            Duration.ofMillis(5), true, 1, Duration.ofMillis(50), Duration.ofSeconds(1)),
                     new PipelineProperties.Delivery(
                             DeliveryMode.BUFFERED,
                             Duration.ofSeconds(10),

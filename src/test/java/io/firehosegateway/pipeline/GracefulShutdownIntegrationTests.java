@@ -31,6 +31,7 @@ class GracefulShutdownIntegrationTests {
                 Map.of(
                         "gateway.delivery.mode", "buffered",
                         "gateway.firehose.linger", "1m",
+                        "gateway.firehose.send-when-idle", "false",
                         "gateway.local.directory", data.toString()),
                 work.resolve("gateway.log"));
         HttpResponse<String> response = HttpClient.newHttpClient()

@@ -313,7 +313,9 @@ class PipelineDeliveryTests {
         PipelineProperties.Quota quota =
                 new PipelineProperties.Quota(1000, 0, org.springframework.util.unit.DataSize.ofBytes(0));
         pipeline = pipeline(
-                properties(DeliveryMode.BUFFERED, TIMEOUT, 0, Duration.ofMillis(2), 100_000, quota, 2), sink, registry);
+                properties(DeliveryMode.BUFFERED, TIMEOUT, 0, Duration.ofMillis(2), true, 100_000, quota, 2),
+                sink,
+                registry);
 
         DeliveryTicket ticket = submit(pipeline, events("q", 1500), DeliveryMode.BUFFERED);
 
@@ -353,5 +355,41 @@ class PipelineDeliveryTests {
                         .counter()
                         .count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void anIdleStreamSendsAtOnceAndRequestsArrivingDuringACallShareTheNext() throws Exception {
+        CompletableFuture<BatchResult> firstCall = new CompletableFuture<>();
+        ScriptedSink sink = new ScriptedSink((call, records) -> call == 0 ? firstCall : accept(records));
+        // A linger of minutes: only sending when idle can explain calls going out now.
+        pipeline = pipeline(
+                properties(
+                        DeliveryMode.BUFFERED,
+                        TIMEOUT,
+                        0,
+                        Duration.ofMinutes(5),
+                        true,
+                        100_000,
+                        PipelineProperties.Quota.NONE,
+                        1),
+                sink,
+                registry);
+
+        DeliveryTicket first = submit(pipeline, events("first", 1), DeliveryMode.BUFFERED);
+        List<DeliveryTicket> during = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            during.add(submit(pipeline, events("during" + i, 1), DeliveryMode.BUFFERED));
+        }
+        assertThat(sink.calls())
+                .singleElement()
+                .satisfies(call -> assertThat(call.records()).hasSize(1));
+
+        firstCall.complete(BatchResult.allAccepted(1));
+
+        first.done().get(5, TimeUnit.SECONDS);
+        for (DeliveryTicket ticket : during) {
+            ticket.done().get(5, TimeUnit.SECONDS);
+        }
+        assertThat(sink.calls()).extracting(call -> call.records().size()).containsExactly(1, 9);
     }
 }

@@ -18,13 +18,16 @@ final class PipelineTestSupport {
 
     private PipelineTestSupport() {}
 
+    /** Settings as in service: a short linger, and an idle stream sends at once. */
     static PipelineProperties properties(DeliveryMode mode, Duration timeout, int packBytes) {
-        return properties(mode, timeout, packBytes, Duration.ofMillis(2), 100_000);
+        return properties(
+                mode, timeout, packBytes, Duration.ofMillis(2), true, 100_000, PipelineProperties.Quota.NONE, 1);
     }
 
+    /** Settings whose batches always wait out {@code linger}, for tests of what the linger holds. */
     static PipelineProperties properties(
             DeliveryMode mode, Duration timeout, int packBytes, Duration linger, long maxRecords) {
-        return properties(mode, timeout, packBytes, linger, maxRecords, PipelineProperties.Quota.NONE, 1);
+        return properties(mode, timeout, packBytes, linger, false, maxRecords, PipelineProperties.Quota.NONE, 1);
     }
 
     static PipelineProperties properties(
@@ -32,6 +35,7 @@ final class PipelineTestSupport {
             Duration timeout,
             int packBytes,
             Duration linger,
+            boolean sendWhenIdle,
             long maxRecords,
             PipelineProperties.Quota quota,
             int replicas) {
@@ -39,7 +43,7 @@ final class PipelineTestSupport {
                 "events",
                 Map.of("events", new PipelineProperties.StreamProperties(DataSize.ofBytes(packBytes), quota)),
                 new PipelineProperties.Buffer(maxRecords, DataSize.ofMegabytes(64), Duration.ofSeconds(1)),
-                new PipelineProperties.Batching(linger, 4, Duration.ofMillis(1), Duration.ofMillis(20)),
+                new PipelineProperties.Batching(linger, sendWhenIdle, 4, Duration.ofMillis(1), Duration.ofMillis(20)),
                 new PipelineProperties.Delivery(
                         mode,
                         timeout,
