@@ -34,12 +34,22 @@ public final class GatewayMetrics {
     public static final String JOURNAL_ENTRIES = "gateway.journal.entries";
     public static final String JOURNAL_OLDEST_AGE = "gateway.journal.oldest-age";
 
+    public static final String SECURITY_REQUESTS = "gateway.security.requests";
+
     public static final String TAG_STREAM = "stream";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_REASON = "reason";
+    /** An API key's name, never its value. */
+    public static final String TAG_KEY = "key";
+
+    public static final String OUTCOME_ALLOWED = "allowed";
+    public static final String OUTCOME_UNAUTHORIZED = "unauthorized";
+    public static final String OUTCOME_FORBIDDEN = "forbidden";
+    public static final String OUTCOME_RATE_LIMITED = "rate-limited";
 
     private final MeterRegistry registry;
     private final Map<String, StreamMeters> streams = new ConcurrentHashMap<>();
+    private final Map<String, Counter> securityRequests = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -48,6 +58,27 @@ public final class GatewayMetrics {
     /** The meters of one stream, registered on first use. */
     public StreamMeters stream(String stream) {
         return streams.computeIfAbsent(stream, name -> new StreamMeters(registry, name));
+    }
+
+    /**
+     * Counts a request to the API by the key it was authenticated with and what became of it: one of
+     * the {@code OUTCOME_} constants.
+     *
+     * @param key the key's name, {@code none} when the request had no valid key, {@code open} when
+     *     the gateway has no keys
+     */
+    public void securityRequest(String key, String outcome) {
+        securityRequests
+                .computeIfAbsent(
+                        key + '\n' + outcome,
+                        id -> Counter.builder(SECURITY_REQUESTS)
+                                .description(
+                                        "Requests by API key name and whether they were allowed, unauthorized (401),"
+                                                + " forbidden (403) or rate-limited (429)")
+                                .tag(TAG_KEY, key)
+                                .tag(TAG_OUTCOME, outcome)
+                                .register(registry))
+                .increment();
     }
 
     /** Publishes the buffer's occupancy, read from {@code records} and {@code bytes} at each scrape. */

@@ -1,0 +1,57 @@
+package io.firehosegateway.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+
+/**
+ * The rules on what an API key's client may do, checked by the filter chain before the request's
+ * body is read: which streams it may send to, and whether it may use the generator.
+ */
+final class ClientAccess {
+
+    private final String defaultStream;
+
+    ClientAccess(String defaultStream) {
+        this.defaultStream = defaultStream;
+    }
+
+    /** {@code POST /events}: the client may send to the default stream. */
+    AuthorizationManager<RequestAuthorizationContext> defaultStream() {
+        return (authentication, context) -> decide(authentication, client -> client.mayUse(defaultStream));
+    }
+
+    /** {@code POST /streams/{stream}/events}: the client may send to the stream in the path. */
+    AuthorizationManager<RequestAuthorizationContext> pathStream() {
+        return (authentication, context) -> {
+            String stream = context.getVariables().get("stream");
+            return decide(authentication, client -> stream != null && client.mayUse(stream));
+        };
+    }
+
+    /**
+     * The generator: the client has the generator right and, to start a job, may use the stream the
+     * job generates into.
+     */
+    AuthorizationManager<RequestAuthorizationContext> generator() {
+        return (authentication, context) -> {
+            HttpServletRequest request = context.getRequest();
+            String stream = HttpMethod.POST.matches(request.getMethod())
+                    ? Objects.requireNonNullElse(request.getParameter("stream"), defaultStream)
+                    : null;
+            return decide(authentication, client -> client.generator() && (stream == null || client.mayUse(stream)));
+        };
+    }
+
+    private static AuthorizationDecision decide(
+            Supplier<? extends Authentication> authentication, Predicate<ApiClient> rule) {
+        return new AuthorizationDecision(
+                authentication.get() instanceof ApiKeyAuthentication key && rule.test(key.client()));
+    }
+}

@@ -1,0 +1,77 @@
+package io.firehosegateway.security;
+
+import io.firehosegateway.metrics.GatewayMetrics;
+import io.firehosegateway.pipeline.PipelineProperties;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+
+/**
+ * The one filter chain. Stateless, with no CSRF protection since there are no cookies or sessions to
+ * protect: a key authenticates each request, the rules below authorize it before its body is read,
+ * and the rate limit comes last. Of actuator, only health, info and prometheus are reachable.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
+
+    @Bean
+    SecurityFilterChain gatewayFilterChain(
+            HttpSecurity http,
+            ApiKeyRegistry keys,
+            SecurityProperties properties,
+            PipelineProperties pipeline,
+            GatewayMetrics metrics,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver)
+            throws Exception {
+        SecurityProblems problems = new SecurityProblems(resolver, metrics);
+        ClientAccess access = new ClientAccess(pipeline.defaultStream());
+        RequestMatcher events = PATHS.matcher(HttpMethod.POST, "/events");
+        RequestMatcher streamEvents = PATHS.matcher(HttpMethod.POST, "/streams/{stream}/events");
+        RequestMatcher generator =
+                new OrRequestMatcher(PATHS.matcher("/events/generate"), PATHS.matcher("/events/generate/**"));
+        return http.csrf(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
+                .addFilterAfter(
+                        new RateLimitFilter(
+                                new OrRequestMatcher(events, streamEvents, generator),
+                                properties.rateLimit(),
+                                problems,
+                                metrics),
+                        AuthorizationFilter.class)
+                .exceptionHandling(
+                        errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .authorizeHttpRequests(
+                        requests -> requests.requestMatchers(EndpointRequest.to("health", "info", "prometheus"))
+                                .permitAll()
+                                .requestMatchers(EndpointRequest.toAnyEndpoint())
+                                .denyAll()
+                                .requestMatchers(events)
+                                .access(access.defaultStream())
+                                .requestMatchers(streamEvents)
+                                .access(access.pathStream())
+                                .requestMatchers(generator)
+                                .access(access.generator())
+                                .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error")
+                                .permitAll()
+                                .anyRequest()
+                                .authenticated())
+                .build();
+    }
+}

@@ -1,0 +1,80 @@
+package io.firehosegateway.security;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Who may call the gateway. With neither {@code api-keys} nor {@code keys-file} set the gateway is
+ * open to anyone, and says so in one warning at start.
+ *
+ * @param apiKeys keys given in the configuration, typically from the environment
+ *     ({@code GATEWAY_SECURITY_APIKEYS_0_NAME}, {@code GATEWAY_SECURITY_APIKEYS_0_KEY}, ...)
+ * @param keysFile a file of keys, one {@code name:key[:streams[:generator]]} a line, read at start
+ *     and again whenever its content changes, so keys rotate without a restart
+ * @param keysFileCheckInterval how often the keys file is read again to see whether it changed
+ * @param rateLimit the rate each key may send requests at; off unless {@code requests-per-second}
+ *     is set
+ */
+@ConfigurationProperties("gateway.security")
+@Validated
+public record SecurityProperties(
+        @DefaultValue List<@Valid ApiKey> apiKeys,
+        Path keysFile,
+        @DefaultValue("10s") @NotNull Duration keysFileCheckInterval,
+        @DefaultValue @Valid RateLimit rateLimit) {
+
+    /** Whether the gateway takes requests from anyone: no key is configured, in any way. */
+    public boolean open() {
+        return apiKeys.isEmpty() && keysFile == null;
+    }
+
+    /**
+     * One API key. Its value is checked by {@link ApiKeyRegistry}, whose messages name the key, never
+     * show its value.
+     *
+     * @param name the key's name, used in logs and metrics: letters, digits, '.', '_' and '-'
+     * @param key the secret a client sends: at least 16 visible ASCII characters, no ':'
+     * @param streams the streams the key may send to; empty for every stream
+     * @param generator whether the key may start and watch load-generation jobs
+     */
+    public record ApiKey(
+            String name,
+            String key,
+            @DefaultValue List<String> streams,
+            @DefaultValue("false") boolean generator) {
+
+        /** Never the key itself: records print every component, and settings get logged. */
+        @Override
+        public String toString() {
+            return "ApiKey[name=" + name + ", streams=" + streams + ", generator=" + generator + "]";
+        }
+    }
+
+    /**
+     * A token bucket per key.
+     *
+     * @param requestsPerSecond the sustained rate a key may send requests at; 0 turns the limit off
+     * @param burst how many requests a key may send at once after being idle; 0 means as many as
+     *     {@code requests-per-second}
+     */
+    public record RateLimit(
+            @DefaultValue("0") @Min(0) int requestsPerSecond,
+            @DefaultValue("0") @Min(0) int burst) {
+
+        public boolean enabled() {
+            return requestsPerSecond > 0;
+        }
+
+        /** The bucket's capacity. */
+        public int capacity() {
+            return burst > 0 ? burst : requestsPerSecond;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * Who may use the gateway: API keys at the edge, per-key stream and generator rights and rate
+ * limits, and an actuator that serves only health, info and prometheus.
+ *
+ * <p>One small Spring Security filter chain does it all, statelessly: {@link
+ * io.firehosegateway.security.ApiKeyAuthenticationFilter} turns a valid key into an {@link
+ * io.firehosegateway.security.ApiClient}, the chain's authorization rules check the client's streams
+ * and generator right before a body is read, and {@link io.firehosegateway.security.RateLimitFilter}
+ * spends the client's tokens last. Keys are held only as SHA-256 digests, compared in constant time,
+ * and named by their name in logs and metrics. With no keys configured every request is the client
+ * {@link io.firehosegateway.security.ApiClient#OPEN}, and the gateway says so once at start.
+ */
+package io.firehosegateway.security;
