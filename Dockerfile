@@ -25,6 +25,8 @@ COPY --from=build /src/extracted/snapshot-dependencies/ ./
 COPY --from=build /src/extracted/application/ ./
 # The only places the gateway writes: the local sink's files, the journal, dead letters, and the
 # JVM's and Tomcat's temporary files. As volumes they stay writable under a read-only root filesystem.
+# API keys come from the environment or a mounted secret (gateway.security.keys-file), never
+# from the image.
 RUN mkdir -p /app/data /app/journal /app/dead-letter \
     && chown gateway:gateway /app/data /app/journal /app/dead-letter
 VOLUME ["/app/data", "/app/journal", "/app/dead-letter", "/tmp"]
