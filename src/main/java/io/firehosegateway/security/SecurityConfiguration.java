@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -57,21 +58,27 @@ class SecurityConfiguration {
                         AuthorizationFilter.class)
                 .exceptionHandling(
                         errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
-                .authorizeHttpRequests(
-                        requests -> requests.requestMatchers(EndpointRequest.to("health", "info", "prometheus"))
-                                .permitAll()
-                                .requestMatchers(EndpointRequest.toAnyEndpoint())
-                                .denyAll()
-                                .requestMatchers(events)
-                                .access(access.defaultStream())
-                                .requestMatchers(streamEvents)
-                                .access(access.pathStream())
-                                .requestMatchers(generator)
-                                .access(access.generator())
-                                .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error")
-                                .permitAll()
-                                .anyRequest()
-                                .authenticated())
+                .authorizeHttpRequests(requests -> authorize(requests, access, events, streamEvents, generator))
                 .build();
+    }
+
+    /** The rules, the first that matches a request deciding. */
+    private static void authorize(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry requests,
+            ClientAccess access,
+            RequestMatcher events,
+            RequestMatcher streamEvents,
+            RequestMatcher generator) {
+        // Of actuator only these three, open to all: health keeps its details for callers with a key.
+        requests.requestMatchers(EndpointRequest.to("health", "info", "prometheus"))
+                .permitAll();
+        requests.requestMatchers(EndpointRequest.toAnyEndpoint()).denyAll();
+        // The API: a key, with the right to the stream or to the generator, before the body is read.
+        requests.requestMatchers(events).access(access.defaultStream());
+        requests.requestMatchers(streamEvents).access(access.pathStream());
+        requests.requestMatchers(generator).access(access.generator());
+        requests.requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error")
+                .permitAll();
+        requests.anyRequest().authenticated();
     }
 }
