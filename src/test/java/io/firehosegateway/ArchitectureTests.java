@@ -81,6 +81,24 @@ class ArchitectureTests {
     }
 
     @Test
+    void onlyTheSecurityPackageKnowsSpringSecurityAndItReachesNoSinkOrJournal() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".security..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.springframework.security..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".security..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".sink..", ROOT + ".journal..", ROOT + ".generator..")
+                .check(classes);
+    }
+
+    @Test
     void onlyConfigurationClassesTouchSdkBuilders() {
         noClasses()
                 .that()
