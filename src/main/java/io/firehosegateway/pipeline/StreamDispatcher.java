@@ -360,7 +360,9 @@ final class StreamDispatcher {
         List<PendingRecord> misconfigured = new ArrayList<>();
         RecordOutcome configurationOutcome = null;
         boolean throttled = false;
-        int failed = 0;
+        // Counted before any ticket hears of its events, so whoever they wake sees the counts.
+        meters.request(nanos, batch.size(), result.failedCount(), false);
+        status = status.succeeded(clock.instant());
         for (int i = 0; i < batch.size(); i++) {
             PendingRecord record = batch.get(i);
             RecordOutcome outcome = result.outcomes().get(i);
@@ -368,7 +370,6 @@ final class StreamDispatcher {
                 delivered(record);
                 continue;
             }
-            failed++;
             switch (outcome.kind()) {
                 case RETRYABLE -> retry.add(record);
                 case THROTTLED -> {
@@ -386,8 +387,6 @@ final class StreamDispatcher {
                 case INVALID_REQUEST -> giveUp(record, "invalid");
             }
         }
-        meters.request(nanos, batch.size(), failed, false);
-        status = status.succeeded(clock.instant());
         if (throttled) {
             throttled();
         } else {
@@ -547,12 +546,13 @@ final class StreamDispatcher {
     }
 
     private void delivered(PendingRecord record) {
-        // Room first, tickets next: a client told its events are delivered finds their room free.
+        // Room and counts first, tickets last: a client told its events are delivered finds their
+        // room free and the metrics saying so.
         budget.release(record.eventCount(), record.data.length);
+        meters.delivered(1, record.eventCount(), record.data.length, BatchLimits.billedBytes(record.data.length));
         for (int i = 0; i < record.eventCount(); i++) {
             record.tickets[i].markDelivered(record.indexes[i]);
         }
-        meters.delivered(1, record.eventCount(), record.data.length, BatchLimits.billedBytes(record.data.length));
         resolved(record);
     }
 
@@ -562,10 +562,10 @@ final class StreamDispatcher {
             deadLetters.write(stream, record.data, reason);
         }
         budget.release(record.eventCount(), record.data.length);
+        meters.failed(reason, 1);
         for (int i = 0; i < record.eventCount(); i++) {
             record.tickets[i].markFailed(record.indexes[i], reason);
         }
-        meters.failed(reason, 1);
         resolved(record);
     }
 
