@@ -15,6 +15,7 @@ import io.firehosegateway.sink.BatchResult;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -45,10 +46,15 @@ class EventBodyParserTests {
                     new PipelineProperties.Batching(
                             Duration.ofMillis(5), 1, Duration.ofMillis(50), Duration.ofSeconds(1)),
                     new PipelineProperties.Delivery(
-                            DeliveryMode.BUFFERED, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ZERO)),
+                            DeliveryMode.BUFFERED,
+                            Duration.ofSeconds(10),
+                            Duration.ofSeconds(30),
+                            Duration.ZERO,
+                            Path.of("target/dead-letter"))),
             (stream, records) -> CompletableFuture.completedFuture(BatchResult.allAccepted(records.size())),
             new GatewayMetrics(new SimpleMeterRegistry()),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            null);
 
     private static final ApiProperties DEFAULTS = limits(64, 1048576, 100, DataSize.ofMegabytes(1));
 
