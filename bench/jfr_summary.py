@@ -97,7 +97,7 @@ def main():
         waits = events(jfr, recording, name)
         by_frame, durations = collections.Counter(), collections.Counter()
         for event in waits:
-            names = [n for n in frames(event) if not n.startswith(("java.util.concurrent.locks", "jdk.internal.misc"))]
+            names = [n for n in frames(event) if not n.startswith(WAIT_MACHINERY)]
             key = names[0] if names else "?"
             gateway = own(frames(event))
             label = f"{key}  <- {gateway}" if gateway != key else key
@@ -107,6 +107,12 @@ def main():
         print(f"\n== {name}: {len(waits)} events over the threshold")
         for label, count in by_frame.most_common(12):
             print(f"  {count:>7} events {durations[label] * 1000:10.1f} ms  {label}")
+
+
+# Frames of the waiting itself, skipped to name the code that waited.
+WAIT_MACHINERY = ("jdk.internal.", "java.util.concurrent.locks.", "java.util.concurrent.ForkJoinPool.managedBlock",
+                  "java.util.concurrent.ForkJoinPool.unmanagedBlock", "java.lang.VirtualThread.park",
+                  "java.lang.System$", "java.lang.Object.wait")
 
 
 def parse_duration(value):
