@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -39,6 +40,16 @@ final class EventBodyParser {
 
     private static final String ID = "id";
 
+    /** {@code {"id":"} before a UUID the gateway adds. */
+    private static final byte[] ID_PREFIX = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
+
+    private static final int ID_OFFSET = ID_PREFIX.length;
+    private static final int UUID_LENGTH = 36;
+    /** {@code "id":"<uuid>"}: what an added id adds to the event, without the comma after it. */
+    private static final int ID_MEMBER_LENGTH = ID_PREFIX.length - 1 + UUID_LENGTH + 1;
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
     private final JsonFactory factory;
     private final int maxNestingDepth;
     private final int maxLineLength;
@@ -55,6 +66,8 @@ final class EventBodyParser {
                         .maxDocumentLength(limits.maxRequestSize().toBytes())
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // One generator writes every event of a request, each a root value of its own.
+                .rootValueSeparator((String) null)
                 .build();
         this.maxNestingDepth = limits.maxNestingDepth();
         this.maxLineLength =
@@ -73,23 +86,24 @@ final class EventBodyParser {
 
     private List<Event> parseJson(InputStream body, Admission admission) {
         List<Event> events = new ArrayList<>();
-        Position position = new Position(null, null);
-        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), new Utf8ValidatingInputStream(body))) {
+        Position position = new Position();
+        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), new Utf8ValidatingInputStream(body));
+                EventWriter writer = new EventWriter()) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new ProblemException(ProblemType.EMPTY_REQUEST, "The request body is empty");
             }
             if (first == JsonToken.START_OBJECT) {
-                position = new Position(0, null);
-                add(events, readEvent(parser, position), admission);
+                position.at(0, null);
+                add(events, readEvent(parser, position, writer), admission);
             } else if (first == JsonToken.START_ARRAY) {
                 int index = 0;
                 for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-                    position = new Position(index, null);
+                    position.at(index, null);
                     if (token != JsonToken.START_OBJECT) {
                         throw notAnObject(position, token);
                     }
-                    add(events, readEvent(parser, position), admission);
+                    add(events, readEvent(parser, position, writer), admission);
                     index++;
                 }
                 if (index == 0) {
@@ -100,7 +114,7 @@ final class EventBodyParser {
                         ProblemType.INVALID_EVENT,
                         "The body must be a JSON object or an array of objects, not " + describe(first));
             }
-            position = new Position(null, null);
+            position.at(null, null);
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
                 throw new ProblemException(
@@ -118,29 +132,32 @@ final class EventBodyParser {
     private List<Event> parseNdjson(InputStream body, Admission admission) {
         List<Event> events = new ArrayList<>();
         LineReader lines = new LineReader(body, maxLineLength);
-        for (byte[] line = lines.next(); line != null; line = lines.next()) {
-            int length = lines.length();
-            if (isBlank(line, length)) {
-                continue;
-            }
-            Position position = new Position(events.size(), lines.lineNumber());
-            if (!Utf8Validator.isValid(line, 0, length)) {
-                throw position.apply(new ProblemException(
-                        ProblemType.INVALID_UTF8, "Line " + position.line + " is not valid UTF-8"));
-            }
-            try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), line, 0, length)) {
-                JsonToken first = parser.nextToken();
-                if (first != JsonToken.START_OBJECT) {
-                    throw notAnObject(position, first);
+        Position position = new Position();
+        try (EventWriter writer = new EventWriter()) {
+            for (byte[] line = lines.next(); line != null; line = lines.next()) {
+                int length = lines.length();
+                if (isBlank(line, length)) {
+                    continue;
                 }
-                Event event = readEvent(parser, position);
-                if (parser.nextToken() != null) {
+                position.at(events.size(), lines.lineNumber());
+                if (!Utf8Validator.isValid(line, 0, length)) {
                     throw position.apply(new ProblemException(
-                            ProblemType.MALFORMED_JSON, "More than one JSON value on line " + position.line));
+                            ProblemType.INVALID_UTF8, "Line " + position.line + " is not valid UTF-8"));
                 }
-                add(events, event, admission);
-            } catch (JacksonException e) {
-                throw fromJackson(e, position);
+                try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), line, 0, length)) {
+                    JsonToken first = parser.nextToken();
+                    if (first != JsonToken.START_OBJECT) {
+                        throw notAnObject(position, first);
+                    }
+                    Event event = readEvent(parser, position, writer);
+                    if (parser.nextToken() != null) {
+                        throw position.apply(new ProblemException(
+                                ProblemType.MALFORMED_JSON, "More than one JSON value on line " + position.line));
+                    }
+                    add(events, event, admission);
+                } catch (JacksonException e) {
+                    throw fromJackson(e, position);
+                }
             }
         }
         if (events.isEmpty()) {
@@ -154,73 +171,75 @@ final class EventBodyParser {
         events.add(event);
     }
 
-    /** Copies one object, the parser on its START_OBJECT, and frames it. */
-    private Event readEvent(JsonParser parser, Position position) {
-        GrowableBytes out = new GrowableBytes(256);
+    /**
+     * Copies one object, the parser on its START_OBJECT, and frames it. The request's one generator
+     * and scratch buffer are reused, so the framed bytes are the event's one allocation besides its id.
+     */
+    private Event readEvent(JsonParser parser, Position position, EventWriter writer) {
+        GrowableBytes out = writer.start();
+        JsonGenerator generator = writer.generator;
         String id = null;
         boolean expectId = false;
-        try (JsonGenerator generator = factory.createGenerator(ObjectWriteContext.empty(), out)) {
-            int depth = 0;
-            JsonToken token = parser.currentToken();
-            while (true) {
-                if (expectId) {
-                    expectId = false;
-                    if (token != JsonToken.VALUE_STRING || parser.getTextLength() == 0) {
-                        throw position.apply(new ProblemException(
-                                ProblemType.INVALID_EVENT, "The event's id must be a non-empty string"));
-                    }
-                    id = parser.getText();
+        int depth = 0;
+        JsonToken token = parser.currentToken();
+        while (true) {
+            if (expectId) {
+                expectId = false;
+                if (token != JsonToken.VALUE_STRING || parser.getTextLength() == 0) {
+                    throw position.apply(new ProblemException(
+                            ProblemType.INVALID_EVENT, "The event's id must be a non-empty string"));
                 }
-                switch (token) {
-                    case START_OBJECT -> {
-                        generator.writeStartObject();
-                        depth = deeper(depth, position);
-                    }
-                    case END_OBJECT -> {
-                        generator.writeEndObject();
-                        depth--;
-                    }
-                    case START_ARRAY -> {
-                        generator.writeStartArray();
-                        depth = deeper(depth, position);
-                    }
-                    case END_ARRAY -> {
-                        generator.writeEndArray();
-                        depth--;
-                    }
-                    case PROPERTY_NAME -> {
-                        String name = parser.currentName();
-                        expectId = depth == 1 && ID.equals(name);
-                        generator.writeName(name);
-                    }
-                    case VALUE_STRING ->
-                        generator.writeString(
-                                parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
-                    // Numbers are copied as written: re-encoding 1.10 or 1e400 would change them.
-                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText());
-                    case VALUE_TRUE -> generator.writeBoolean(true);
-                    case VALUE_FALSE -> generator.writeBoolean(false);
-                    case VALUE_NULL -> generator.writeNull();
-                    default ->
-                        throw position.apply(
-                                new ProblemException(ProblemType.MALFORMED_JSON, "Unexpected " + describe(token)));
+                id = parser.getText();
+            }
+            switch (token) {
+                case START_OBJECT -> {
+                    generator.writeStartObject();
+                    depth = deeper(depth, position);
                 }
-                if (depth == 0) {
-                    break;
+                case END_OBJECT -> {
+                    generator.writeEndObject();
+                    depth--;
                 }
-                token = parser.nextToken();
-                if (token == null) {
-                    throw position.apply(new ProblemException(ProblemType.MALFORMED_JSON, "Unexpected end of input"));
+                case START_ARRAY -> {
+                    generator.writeStartArray();
+                    depth = deeper(depth, position);
                 }
-                if (out.size() > MAX_RECORD_BYTES) {
-                    throw tooLarge(position, id);
+                case END_ARRAY -> {
+                    generator.writeEndArray();
+                    depth--;
                 }
+                case PROPERTY_NAME -> {
+                    String name = parser.currentName();
+                    expectId = depth == 1 && ID.equals(name);
+                    generator.writeName(name);
+                }
+                case VALUE_STRING ->
+                    generator.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                // Numbers are copied as written: re-encoding 1.10 or 1e400 would change them.
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText());
+                case VALUE_TRUE -> generator.writeBoolean(true);
+                case VALUE_FALSE -> generator.writeBoolean(false);
+                case VALUE_NULL -> generator.writeNull();
+                default ->
+                    throw position.apply(
+                            new ProblemException(ProblemType.MALFORMED_JSON, "Unexpected " + describe(token)));
+            }
+            if (depth == 0) {
+                break;
+            }
+            token = parser.nextToken();
+            if (token == null) {
+                throw position.apply(new ProblemException(ProblemType.MALFORMED_JSON, "Unexpected end of input"));
+            }
+            if (out.size() > MAX_RECORD_BYTES) {
+                throw tooLarge(position, id);
             }
         }
+        generator.flush();
         byte[] framed;
         if (id == null) {
-            id = EventIds.timeOrdered().toString();
-            framed = withId(out, id);
+            framed = withNewId(out);
+            id = new String(framed, ID_OFFSET, UUID_LENGTH, StandardCharsets.US_ASCII);
         } else {
             framed = out.toFramed();
         }
@@ -240,21 +259,45 @@ final class EventBodyParser {
         return depth + 1;
     }
 
-    /** Inserts {@code "id":"…"} as the first member and frames the event. */
-    private static byte[] withId(GrowableBytes object, String id) {
-        byte[] member = ("\"id\":\"" + id + "\"").getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Inserts {@code "id":"…"} with a new version 7 UUID as the first member and frames the event,
+     * writing the UUID's text straight into the framed bytes.
+     */
+    private static byte[] withNewId(GrowableBytes object) {
         boolean empty = object.size() == 2;
-        int length = object.size() + member.length + (empty ? 0 : 1) + 1;
+        int length = object.size() + ID_MEMBER_LENGTH + (empty ? 0 : 1) + 1;
         byte[] framed = new byte[length];
-        framed[0] = '{';
-        System.arraycopy(member, 0, framed, 1, member.length);
-        int offset = 1 + member.length;
+        System.arraycopy(ID_PREFIX, 0, framed, 0, ID_PREFIX.length);
+        UUID uuid = EventIds.timeOrdered();
+        writeUuid(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits(), framed, ID_OFFSET);
+        int offset = ID_OFFSET + UUID_LENGTH;
+        framed[offset++] = '"';
         if (!empty) {
             framed[offset++] = ',';
         }
         System.arraycopy(object.buffer(), 1, framed, offset, object.size() - 1);
         framed[length - 1] = '\n';
         return framed;
+    }
+
+    /** Writes a UUID in its canonical form, 8-4-4-4-12 lower-case hex digits. */
+    static void writeUuid(long most, long least, byte[] into, int offset) {
+        hex(most >>> 32, 8, into, offset);
+        into[offset + 8] = '-';
+        hex(most >>> 16, 4, into, offset + 9);
+        into[offset + 13] = '-';
+        hex(most, 4, into, offset + 14);
+        into[offset + 18] = '-';
+        hex(least >>> 48, 4, into, offset + 19);
+        into[offset + 23] = '-';
+        hex(least, 12, into, offset + 24);
+    }
+
+    private static void hex(long value, int digits, byte[] into, int offset) {
+        for (int i = digits - 1; i >= 0; i--) {
+            into[offset + i] = HEX[(int) (value & 0xF)];
+            value >>>= 4;
+        }
     }
 
     private static ProblemException tooLarge(Position position, String id) {
@@ -334,10 +377,38 @@ final class EventBodyParser {
         return true;
     }
 
-    /** Where an event stands in its request: its index among the events, and its NDJSON line. */
-    private record Position(Integer index, Integer line) {
+    /**
+     * Where the event being read stands in its request: its index among the events, and its NDJSON
+     * line. One per request, moved from event to event, since it is read only when a problem is.
+     */
+    private static final class Position {
+        private Integer index;
+        private Integer line;
+
+        void at(Integer index, Integer line) {
+            this.index = index;
+            this.line = line;
+        }
+
         ProblemException apply(ProblemException problem) {
             return problem.with("index", index).with("line", line);
+        }
+    }
+
+    /** The generator and scratch buffer that write every event of one request, one after another. */
+    private final class EventWriter implements AutoCloseable {
+        private final GrowableBytes out = new GrowableBytes(256);
+        private final JsonGenerator generator = factory.createGenerator(ObjectWriteContext.empty(), out);
+
+        /** The empty scratch buffer for the next event; the generator holds nothing unwritten. */
+        GrowableBytes start() {
+            out.reset();
+            return out;
+        }
+
+        @Override
+        public void close() {
+            generator.close();
         }
     }
 
@@ -371,6 +442,10 @@ final class EventBodyParser {
 
         int size() {
             return size;
+        }
+
+        void reset() {
+            size = 0;
         }
 
         byte[] buffer() {

@@ -11,7 +11,10 @@ enum EventFormat {
 
     static final String NDJSON_VALUE = "application/x-ndjson";
 
+    /** Parsed once: {@link #of} runs on every request. */
+    private static final MediaType NDJSON_TYPE = MediaType.parseMediaType(NDJSON_VALUE);
+
     static EventFormat of(MediaType contentType) {
-        return contentType.isCompatibleWith(MediaType.parseMediaType(NDJSON_VALUE)) ? NDJSON : JSON;
+        return contentType.isCompatibleWith(NDJSON_TYPE) ? NDJSON : JSON;
     }
 }

@@ -1,0 +1,52 @@
+-- wrk script: POSTs the same JSON body on every request and prints a JSON summary at the end.
+-- EVENTS (environment): 1 sends one event object, N > 1 an array of N events.
+-- The event is about 200 bytes once the gateway adds its id and newline, as in docs/benchmarks.md.
+local event = '{"type":"page_view","user":"u-000123","session":"s-9f8e7d6c",'
+  .. '"ts":"2026-11-25T18:00:00.000Z","path":"/products/1/reviews","ref":"https://example.com/?q=sh"}'
+local count = tonumber(os.getenv("EVENTS") or "1")
+
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+if count == 1 then
+  wrk.body = event
+else
+  local events = {}
+  for i = 1, count do events[i] = event end
+  wrk.body = "[" .. table.concat(events, ",") .. "]"
+end
+
+local statuses = {}
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  codes = {}
+end
+
+function response(status, headers, body)
+  codes[status] = (codes[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local byStatus = {}
+  for _, thread in ipairs(threads) do
+    local c = thread:get("codes")
+    for status, n in pairs(c) do
+      byStatus[status] = (byStatus[status] or 0) + n
+    end
+  end
+  local parts = {}
+  for status, n in pairs(byStatus) do
+    table.insert(parts, string.format('"%d":%d', status, n))
+  end
+  io.write(string.format(
+    'WRK_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},'
+      .. '"latency_us":{"mean":%.1f,"max":%d,"p50":%d,"p90":%d,"p99":%d,"p999":%d},"statuses":{%s},"events_per_request":%d}\n',
+    summary.requests, summary.duration, summary.bytes,
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout,
+    latency.mean, latency.max, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency:percentile(99.9), table.concat(parts, ","), count))
+end

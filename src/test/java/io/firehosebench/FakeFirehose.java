@@ -1,0 +1,369 @@
+package io.firehosebench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A Firehose that answers as fast as the machine lets it, for benchmarks: moto manages 40 to 50
+ * {@code PutRecordBatch} calls a second, which would measure moto, not the gateway.
+ *
+ * <p>It speaks just enough of the JSON 1.1 protocol for the AWS SDKs: {@code PutRecordBatch} (every
+ * record accepted), {@code PutRecord} and {@code DescribeDeliveryStream}. It never decodes the
+ * records: it finds each {@code "Data"} string and counts its decoded size from its base64 length,
+ * so its own cost per call stays small next to the gateway's. Per stream it counts calls, records,
+ * bytes and billed 5 KiB units, served as JSON at {@code GET /stats}.
+ *
+ * <p>{@code POST /admin?latencyMs=5} delays every answer (as a remote Firehose would),
+ * {@code POST /admin?outage=on} answers every call with 503 {@code ServiceUnavailableException},
+ * {@code POST /admin/reset} zeroes the counters.
+ *
+ * <p>Run: {@code java -cp <test classpath> io.firehosebench.FakeFirehose [port]}; it prints
+ * {@code listening on <port>} once it accepts calls.
+ */
+public final class FakeFirehose implements AutoCloseable {
+
+    private static final int BILLING_UNIT = 5 * 1024;
+    private static final byte[] DATA_KEY = "\"Data\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STREAM_KEY = "\"DeliveryStreamName\"".getBytes(StandardCharsets.US_ASCII);
+    /** As long as Firehose's own record ids, so the client parses answers of the real size. */
+    private static final String RECORD_ID = "49546986683135544286507457936321625675700192471156785154";
+
+    private static final String TARGET_PREFIX = "Firehose_20150804.";
+    private static final String JSON_11 = "application/x-amz-json-1.1";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, StreamStats> streams = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+    private final LongAdder refused = new LongAdder();
+    private final byte[][] batchAnswers = new byte[501][];
+    private final AtomicLong requestIds = new AtomicLong();
+    private volatile long latencyMillis;
+    private volatile boolean outage;
+
+    public FakeFirehose(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        executor = newExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        for (int n = 0; n <= 500; n++) {
+            batchAnswers[n] = batchAnswer(n);
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        FakeFirehose fake = new FakeFirehose(port);
+        fake.start();
+        System.out.println("listening on " + fake.port());
+        System.out.flush();
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /**
+     * Virtual threads where the JDK has them (21 and later), so a delayed answer costs no platform
+     * thread; a cached pool otherwise. Looked up by reflection because the build targets Java 17.
+     */
+    private static ExecutorService newExecutor() {
+        try {
+            return (ExecutorService)
+                    Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            return Executors.newCachedThreadPool(runnable -> {
+                Thread thread = new Thread(runnable, "fake-firehose");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            if ("GET".equals(method) && path.equals("/stats")) {
+                send(exchange, 200, "application/json", stats().getBytes(StandardCharsets.UTF_8));
+            } else if ("POST".equals(method) && path.equals("/admin/reset")) {
+                streams.clear();
+                calls.clear();
+                refused.reset();
+                send(exchange, 200, "application/json", stats().getBytes(StandardCharsets.UTF_8));
+            } else if ("POST".equals(method) && path.equals("/admin")) {
+                admin(exchange.getRequestURI().getQuery());
+                send(exchange, 200, "application/json", stats().getBytes(StandardCharsets.UTF_8));
+            } else if ("POST".equals(method)) {
+                api(exchange);
+            } else {
+                send(exchange, 404, "text/plain", "not found\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void admin(String query) {
+        if (query == null) {
+            return;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            switch (key) {
+                case "latencyMs" -> latencyMillis = Long.parseLong(value);
+                case "outage" -> outage = value.equals("on") || value.equals("true");
+                default -> throw new IllegalArgumentException("unknown setting " + key);
+            }
+        }
+    }
+
+    private void api(HttpExchange exchange) throws IOException, InterruptedException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        String action = target != null && target.startsWith(TARGET_PREFIX)
+                ? target.substring(TARGET_PREFIX.length())
+                : String.valueOf(target);
+        long latency = latencyMillis;
+        if (latency > 0) {
+            Thread.sleep(latency);
+        }
+        if (outage) {
+            refused.increment();
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", "ServiceUnavailableException");
+            send(
+                    exchange,
+                    503,
+                    JSON_11,
+                    "{\"__type\":\"ServiceUnavailableException\",\"message\":\"Slow down.\"}"
+                            .getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+        calls.computeIfAbsent(action, a -> new LongAdder()).increment();
+        switch (action) {
+            case "PutRecordBatch" -> {
+                int records = count(body, stringAt(body, STREAM_KEY));
+                send(exchange, 200, JSON_11, batchAnswers[Math.min(records, 500)]);
+            }
+            case "PutRecord" -> {
+                count(body, stringAt(body, STREAM_KEY));
+                send(
+                        exchange,
+                        200,
+                        JSON_11,
+                        ("{\"Encrypted\":false,\"RecordId\":\"" + RECORD_ID + "\"}")
+                                .getBytes(StandardCharsets.US_ASCII));
+            }
+            case "DescribeDeliveryStream" -> {
+                String stream = stringAt(body, STREAM_KEY);
+                String answer = "{\"DeliveryStreamDescription\":{\"DeliveryStreamName\":\"" + stream
+                        + "\",\"DeliveryStreamARN\":\"arn:aws:firehose:us-east-1:123456789012:deliverystream/"
+                        + stream + "\",\"DeliveryStreamStatus\":\"ACTIVE\",\"DeliveryStreamType\":\"DirectPut\","
+                        + "\"VersionId\":\"1\",\"Destinations\":[],\"HasMoreDestinations\":false}}";
+                send(exchange, 200, JSON_11, answer.getBytes(StandardCharsets.UTF_8));
+            }
+            default ->
+                send(
+                        exchange,
+                        400,
+                        JSON_11,
+                        ("{\"__type\":\"UnknownOperationException\",\"message\":\"" + action + "\"}")
+                                .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Counts the records of a call: each {@code "Data"} string, sized from its base64 length. */
+    private int count(byte[] body, String stream) {
+        StreamStats stats = streams.computeIfAbsent(stream, s -> new StreamStats());
+        int records = 0;
+        long bytes = 0;
+        long units = 0;
+        int from = 0;
+        while (true) {
+            int key = indexOf(body, DATA_KEY, from);
+            if (key < 0) {
+                break;
+            }
+            int start = openingQuote(body, key + DATA_KEY.length);
+            int end = start;
+            while (end < body.length && body[end] != '"') {
+                end++;
+            }
+            long decoded = decodedLength(body, start, end);
+            records++;
+            bytes += decoded;
+            units += Math.max(1, (decoded + BILLING_UNIT - 1) / BILLING_UNIT);
+            from = end + 1;
+        }
+        stats.calls.increment();
+        stats.records.add(records);
+        stats.bytes.add(bytes);
+        stats.billedUnits.add(units);
+        stats.maxRecordsPerCall.accumulateAndGet(records, Math::max);
+        if (records >= 490) {
+            stats.callsOf490OrMore.increment();
+        }
+        return records;
+    }
+
+    private static long decodedLength(byte[] body, int start, int end) {
+        int length = end - start;
+        int padding = 0;
+        if (length > 0 && body[end - 1] == '=') {
+            padding++;
+            if (length > 1 && body[end - 2] == '=') {
+                padding++;
+            }
+        }
+        return (long) length / 4 * 3 - padding;
+    }
+
+    /** The position after the opening quote of the string value that follows a key, skipping {@code : }. */
+    private static int openingQuote(byte[] body, int from) {
+        int i = from;
+        while (i < body.length && body[i] != '"') {
+            i++;
+        }
+        return i + 1;
+    }
+
+    private static String stringAt(byte[] body, byte[] key) {
+        int at = indexOf(body, key, 0);
+        if (at < 0) {
+            return "?";
+        }
+        int start = openingQuote(body, at + key.length);
+        int end = start;
+        while (end < body.length && body[end] != '"') {
+            end++;
+        }
+        return new String(body, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    private static int indexOf(byte[] body, byte[] key, int from) {
+        outer:
+        for (int i = from; i <= body.length - key.length; i++) {
+            for (int j = 0; j < key.length; j++) {
+                if (body[i + j] != key[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static byte[] batchAnswer(int records) {
+        StringBuilder answer = new StringBuilder(64 + records * 80)
+                .append("{\"Encrypted\":false,\"FailedPutCount\":0,\"RequestResponses\":[");
+        for (int i = 0; i < records; i++) {
+            if (i > 0) {
+                answer.append(',');
+            }
+            answer.append("{\"RecordId\":\"").append(RECORD_ID).append("\"}");
+        }
+        return answer.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", Long.toString(requestIds.incrementAndGet()));
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** The counters as JSON, streams in name order. */
+    String stats() {
+        StringBuilder json = new StringBuilder("{\"latencyMs\":")
+                .append(latencyMillis)
+                .append(",\"outage\":")
+                .append(outage)
+                .append(",\"refused\":")
+                .append(refused.sum())
+                .append(",\"calls\":{");
+        appendCounts(json, new TreeMap<>(calls));
+        json.append("},\"streams\":{");
+        boolean first = true;
+        for (Map.Entry<String, StreamStats> entry : new TreeMap<>(streams).entrySet()) {
+            if (!first) {
+                json.append(',');
+            }
+            first = false;
+            StreamStats s = entry.getValue();
+            json.append('"')
+                    .append(entry.getKey())
+                    .append("\":{\"calls\":")
+                    .append(s.calls.sum())
+                    .append(",\"records\":")
+                    .append(s.records.sum())
+                    .append(",\"bytes\":")
+                    .append(s.bytes.sum())
+                    .append(",\"billedUnits\":")
+                    .append(s.billedUnits.sum())
+                    .append(",\"maxRecordsPerCall\":")
+                    .append(s.maxRecordsPerCall.get())
+                    .append(",\"callsOf490OrMore\":")
+                    .append(s.callsOf490OrMore.sum())
+                    .append('}');
+        }
+        return json.append("}}\n").toString();
+    }
+
+    private static void appendCounts(StringBuilder json, Map<String, LongAdder> counts) {
+        boolean first = true;
+        for (Map.Entry<String, LongAdder> entry : counts.entrySet()) {
+            if (!first) {
+                json.append(',');
+            }
+            first = false;
+            json.append('"')
+                    .append(entry.getKey())
+                    .append("\":")
+                    .append(entry.getValue().sum());
+        }
+    }
+
+    /** What one stream received. */
+    private static final class StreamStats {
+        final LongAdder calls = new LongAdder();
+        final LongAdder records = new LongAdder();
+        final LongAdder bytes = new LongAdder();
+        final LongAdder billedUnits = new LongAdder();
+        final AtomicLong maxRecordsPerCall = new AtomicLong();
+        final LongAdder callsOf490OrMore = new LongAdder();
+    }
+}

@@ -1,0 +1,38 @@
+package io.firehosebench;
+
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The ceiling the gateway is measured against: the same Spring Boot, web MVC, actuator and
+ * Prometheus registry on the same classpath, with a {@code POST /events} that parses the JSON body
+ * into a tree and answers at once. Whatever the gateway costs beyond this is its own work.
+ *
+ * <p>It lives outside {@code io.firehosegateway} so the gateway's component scan never finds it.
+ * Run: {@code java -cp <test classpath> io.firehosebench.NoopEventsApplication --server.port=N}.
+ */
+@SpringBootApplication
+public class NoopEventsApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(NoopEventsApplication.class, args);
+    }
+
+    @RestController
+    static class NoopEventsController {
+
+        @PostMapping(
+                path = "/events",
+                consumes = MediaType.APPLICATION_JSON_VALUE,
+                produces = MediaType.APPLICATION_JSON_VALUE)
+        Map<String, Integer> events(@RequestBody JsonNode body) {
+            return Map.of("accepted", body.isArray() ? body.size() : 1);
+        }
+    }
+}
