@@ -79,11 +79,15 @@ class JournalCrashIntegrationTests {
                 int client = c;
                 clients.submit(() -> load(first, client, loading, requests, acknowledged, refused));
             }
-            await("2000 events acknowledged (see " + log + ")")
-                    .atMost(Duration.ofSeconds(60))
-                    .until(() -> acknowledged.size() >= 2000);
-            first.kill();
-            loading.set(false);
+            try {
+                await("2000 events acknowledged (see " + log + ")")
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> acknowledged.size() >= 2000);
+            } finally {
+                // Killed whatever the wait's outcome: a failed test must not leave a gateway running.
+                first.kill();
+                loading.set(false);
+            }
             clients.shutdown();
             assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
             int acknowledgedAtKill = acknowledged.size();
