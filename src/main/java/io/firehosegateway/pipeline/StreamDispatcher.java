@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -64,7 +65,9 @@ final class StreamDispatcher {
     private int cleanCallsSinceChange;
     private long lastDecreaseNanos;
     private boolean quotaWakeScheduled;
-    private long unresolvedEvents;
+    /** Events taken and not yet delivered or given up; lock-free, as it changes once per record. */
+    private final AtomicLong unresolvedEvents = new AtomicLong();
+
     private long pausedUntilNanos;
     private boolean draining;
     private volatile DeliveryStatus status = DeliveryStatus.NONE;
@@ -117,7 +120,7 @@ final class StreamDispatcher {
         List<List<PendingRecord>> toSend;
         lock.lock();
         try {
-            unresolvedEvents += events.size();
+            unresolvedEvents.addAndGet(events.size());
             for (int i = 0; i < events.size(); i++) {
                 byte[] framed = events.get(i).framed();
                 if (!openBatch().builder.tryAdd(framed, ticket, i, deadlineNanos)) {
@@ -570,14 +573,14 @@ final class StreamDispatcher {
     }
 
     private void resolved(PendingRecord record) {
-        lock.lock();
-        try {
-            unresolvedEvents -= record.eventCount();
-            if (unresolvedEvents == 0) {
+        // The lock only for the rare signal: taking it per record contended with offer() (JFR).
+        if (unresolvedEvents.addAndGet(-record.eventCount()) == 0) {
+            lock.lock();
+            try {
                 idle.signalAll();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -610,14 +613,14 @@ final class StreamDispatcher {
         long deadline = System.nanoTime() + timeoutNanos;
         lock.lock();
         try {
-            while (unresolvedEvents > 0) {
+            while (unresolvedEvents.get() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
                 idle.awaitNanos(left);
             }
-            return unresolvedEvents;
+            return unresolvedEvents.get();
         } finally {
             lock.unlock();
         }
