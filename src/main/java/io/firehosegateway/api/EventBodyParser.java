@@ -40,6 +40,9 @@ final class EventBodyParser {
 
     private static final String ID = "id";
 
+    /** An id is a key for removing duplicates, not a payload: longer ones are refused. */
+    static final int MAX_ID_LENGTH = 512;
+
     /** {@code {"id":"} before a UUID the gateway adds. */
     private static final byte[] ID_PREFIX = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -185,9 +188,12 @@ final class EventBodyParser {
         while (true) {
             if (expectId) {
                 expectId = false;
-                if (token != JsonToken.VALUE_STRING || parser.getTextLength() == 0) {
+                if (token != JsonToken.VALUE_STRING
+                        || parser.getTextLength() == 0
+                        || parser.getTextLength() > MAX_ID_LENGTH) {
                     throw position.apply(new ProblemException(
-                            ProblemType.INVALID_EVENT, "The event's id must be a non-empty string"));
+                            ProblemType.INVALID_EVENT,
+                            "The event's id must be a string of 1 to " + MAX_ID_LENGTH + " characters"));
                 }
                 id = parser.getText();
             }

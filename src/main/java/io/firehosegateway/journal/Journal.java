@@ -254,6 +254,12 @@ public final class Journal implements AutoCloseable {
                     active.entries++;
                     append.sequence = sequence;
                     append.appendedAt = now;
+                    // Before a roll in this same batch can make the entry readable: the reader
+                    // must find its attachment, and an acknowledgement its pending place.
+                    pending.put(sequence, now);
+                    if (append.attachment != null) {
+                        attachments.put(sequence, append.attachment);
+                    }
                     if (!touched.contains(active)) {
                         touched.add(active);
                     }
@@ -271,12 +277,6 @@ public final class Journal implements AutoCloseable {
         }
         lock.lock();
         try {
-            for (Append append : batch) {
-                pending.put(append.sequence, append.appendedAt);
-                if (append.attachment != null) {
-                    attachments.put(append.sequence, append.attachment);
-                }
-            }
             for (Segment segment : touched) {
                 segment.committed = segment.size;
             }
@@ -309,12 +309,13 @@ public final class Journal implements AutoCloseable {
                 boolean durable = append.sequence >= 0 && append.sequence < active.baseSequence;
                 if (durable) {
                     // Written to a segment sealed and synced by a roll earlier in this batch.
-                    pending.put(append.sequence, append.appendedAt);
                     append.durable.complete(append.sequence);
                     continue;
                 }
                 if (append.sequence >= 0) {
                     active.entries--;
+                    pending.remove(append.sequence);
+                    attachments.remove(append.sequence);
                 } else {
                     lost += JournalCodec.PREFIX + JournalCodec.STAMP + append.body.length;
                 }

@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
  * long   sequence
  * long   appended at, Unix milliseconds
  * short  stream name length, then its UTF-8 bytes
- * int    event count, then for each: short id length, id bytes, int data length, data bytes
+ * int    event count, then for each: int id length, id bytes, int data length, data bytes
  * </pre>
  *
  * A length out of bounds or a checksum that does not match marks the end of the valid log.
@@ -40,14 +40,14 @@ final class JournalCodec {
         for (Event event : events) {
             byte[] id = event.id().getBytes(StandardCharsets.UTF_8);
             ids.add(id);
-            size += 2 + id.length + 4 + event.framed().length;
+            size += 4 + id.length + 4 + event.framed().length;
         }
         ByteBuffer body = ByteBuffer.allocate(size);
         body.putShort((short) name.length).put(name).putInt(events.size());
         for (int i = 0; i < events.size(); i++) {
             byte[] id = ids.get(i);
             byte[] data = events.get(i).framed();
-            body.putShort((short) id.length).put(id).putInt(data.length).put(data);
+            body.putInt(id.length).put(id).putInt(data.length).put(data);
         }
         return body.array();
     }
@@ -82,7 +82,7 @@ final class JournalCodec {
         int count = payload.getInt();
         List<Event> events = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            byte[] id = new byte[payload.getShort() & 0xFFFF];
+            byte[] id = new byte[payload.getInt()];
             payload.get(id);
             byte[] data = new byte[payload.getInt()];
             payload.get(data);

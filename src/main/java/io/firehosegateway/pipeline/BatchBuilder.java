@@ -58,7 +58,10 @@ final class BatchBuilder {
         if (packBytes <= 0) {
             return tryAdd(PendingRecord.single(framed, ticket, index, deadlineNanos));
         }
-        if (pack != null && pack.fits(framed.length, packBytes)) {
+        // A pack shares one deadline: events without one (202 answered) never join events with one.
+        if (pack != null
+                && pack.fits(framed.length, packBytes)
+                && pack.unbounded == (deadlineNanos == Long.MAX_VALUE)) {
             if (encodedBytes + encodedSize(pack.bytes + framed.length) > MAX_REQUEST_BYTES) {
                 return false;
             }
@@ -101,6 +104,7 @@ final class BatchBuilder {
         private int count;
         private int bytes;
         private long deadlineNanos = Long.MAX_VALUE;
+        private boolean unbounded = true;
 
         boolean fits(int size, int packBytes) {
             return count < MAX_EVENTS_PER_RECORD && bytes + size <= packBytes;
@@ -118,6 +122,7 @@ final class BatchBuilder {
             count++;
             bytes += framed.length;
             deadlineNanos = Math.min(deadlineNanos, deadline);
+            unbounded = deadlineNanos == Long.MAX_VALUE;
         }
 
         PendingRecord toRecord() {

@@ -48,6 +48,11 @@ public final class BufferBudget {
         }
     }
 
+    /** Whether {@code count} events of {@code size} bytes fit in an empty buffer within {@code ceiling}. */
+    boolean fits(int count, long size, double ceiling) {
+        return count <= (long) (maxRecords * ceiling) && size <= (long) (maxBytes * ceiling);
+    }
+
     void release(int count, long size) {
         records.addAndGet(-count);
         bytes.addAndGet(-size);

@@ -3,6 +3,7 @@ package io.firehosegateway.pipeline;
 import io.firehosegateway.journal.Journal;
 import io.firehosegateway.journal.JournalEntry;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,17 +38,21 @@ final class JournalFeeder implements SmartLifecycle {
     }
 
     private void feed() {
-        try {
-            while (running) {
+        while (running) {
+            try {
                 JournalEntry entry = journal.poll(200);
                 if (entry != null) {
                     hand(entry);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // One unreadable entry must not stop delivery of the rest: it stays undelivered in
+                // the journal (and is read again at the next start), the feeder goes on.
+                log.error("The journal feeder could not hand an entry on; it goes on with the next", e);
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("The journal feeder stopped; undelivered entries stay in the journal", e);
         }
     }
 
@@ -63,7 +68,7 @@ final class JournalFeeder implements SmartLifecycle {
         for (var event : entry.events()) {
             bytes += event.size();
         }
-        Admission admission = pipeline.admitBackground();
+        Admission admission = pipeline.admitBackground(entry.events().size(), bytes);
         if (!admission.reserveWhenFree(entry.events().size(), bytes, () -> running)) {
             return;
         }

@@ -144,6 +144,15 @@ public final class Pipeline implements SmartLifecycle {
     }
 
     /**
+     * Opens the admission of background work of {@code count} events and {@code size} bytes: within
+     * the background share, unless the work alone is larger than that share (a journaled request
+     * admitted whole), which may then use the whole buffer rather than wait forever.
+     */
+    Admission admitBackground(int count, long size) {
+        return budget.fits(count, size, BACKGROUND_CEILING) ? admitBackground() : admit();
+    }
+
+    /**
      * Hands a whole request to its stream; from here on its events are delivered or accounted for.
      *
      * @param admission the room reserved for exactly these events

@@ -238,7 +238,7 @@ final class StreamDispatcher {
         }
         if (!quotaWakeScheduled) {
             quotaWakeScheduled = true;
-            scheduler.schedule(this::quotaRefilled, wait, TimeUnit.NANOSECONDS);
+            schedule(this::quotaRefilled, wait);
         }
         return false;
     }
@@ -381,13 +381,14 @@ final class StreamDispatcher {
                 }
                 case UNKNOWN_OUTCOME -> {
                     record.mayHaveLanded = true;
+                    meters.possibleDuplicates(1);
                     retry.add(record);
                 }
                 case CONFIGURATION -> {
                     misconfigured.add(record);
                     configurationOutcome = outcome;
                 }
-                case INVALID_REQUEST -> giveUp(record, "invalid");
+                case INVALID_REQUEST -> rejected(record, outcome.errorCode(), outcome.errorMessage());
             }
         }
         if (throttled) {
@@ -460,7 +461,7 @@ final class StreamDispatcher {
         }
         status = status.paused(clock.instant().plusNanos(configurationFaultPauseNanos));
         returnToQueue(keep, false);
-        scheduler.schedule(this::resume, configurationFaultPauseNanos, TimeUnit.NANOSECONDS);
+        schedule(this::resume, configurationFaultPauseNanos);
     }
 
     private void resume() {
@@ -481,12 +482,7 @@ final class StreamDispatcher {
     /** The call was refused as invalid: halve the batch until the record at fault stands alone. */
     private void invalid(List<PendingRecord> batch, SinkException failure) {
         if (batch.size() == 1) {
-            log.warn(
-                    "Stream {}: the destination rejected a record ({}: {})",
-                    stream,
-                    failure.code(),
-                    failure.getMessage());
-            giveUp(batch.get(0), "invalid");
+            rejected(batch.get(0), failure.code(), failure.getMessage());
             return;
         }
         int half = batch.size() / 2;
@@ -502,6 +498,36 @@ final class StreamDispatcher {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * One record refused for good: a packed one is unpacked so that only the event at fault is
+     * given up; a single event is.
+     */
+    private void rejected(PendingRecord record, String code, String message) {
+        if (record.eventCount() == 1) {
+            log.warn("Stream {}: the destination rejected a record ({}: {})", stream, code, message);
+            giveUp(record, "invalid");
+            return;
+        }
+        List<PendingRecord> singles = new ArrayList<>(record.eventCount());
+        int start = 0;
+        for (int i = 0; i < record.eventCount(); i++) {
+            // Each framed event ends at its newline; compact JSON has none inside.
+            int end = start;
+            while (record.data[end] != '\n') {
+                end++;
+            }
+            PendingRecord single = PendingRecord.single(
+                    java.util.Arrays.copyOfRange(record.data, start, end + 1),
+                    record.tickets[i],
+                    record.indexes[i],
+                    record.deadlineNanos);
+            single.mayHaveLanded = record.mayHaveLanded;
+            singles.add(single);
+            start = end + 1;
+        }
+        returnToQueue(singles, false);
     }
 
     private void retryLater(List<PendingRecord> records) {
@@ -531,7 +557,7 @@ final class StreamDispatcher {
                 record.tickets[i].markQueued(record.indexes[i], record.mayHaveLanded);
             }
         }
-        scheduler.schedule(() -> requeue(keep), delay, TimeUnit.NANOSECONDS);
+        schedule(() -> requeue(keep), delay);
     }
 
     private void returnToQueue(List<PendingRecord> records, boolean mayHaveLanded) {
@@ -545,6 +571,15 @@ final class StreamDispatcher {
             ready.addFirst(new ArrayList<>(records));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Schedules work on the timer, unless shutdown has stopped it: then the records stay unresolved. */
+    private void schedule(Runnable task, long delayNanos) {
+        try {
+            scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.warn("Stream {}: shutting down; a retry or resume that was due is dropped", stream);
         }
     }
 

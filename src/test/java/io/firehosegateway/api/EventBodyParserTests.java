@@ -186,6 +186,16 @@ class EventBodyParserTests {
         }
 
         @Test
+        void keepsIdsOfUpTo512CharactersAndRefusesLongerOnes() {
+            String longest = "i".repeat(EventBodyParser.MAX_ID_LENGTH);
+            assertThat(single("{\"id\":\"" + longest + "\"}").id()).isEqualTo(longest);
+
+            ProblemException problem = problem("{\"id\":\"" + longest + "x\"}", EventFormat.JSON, DEFAULTS);
+
+            assertThat(problem.type()).isEqualTo(ProblemType.INVALID_EVENT);
+        }
+
+        @Test
         void refusesADuplicateId() {
             ProblemException problem = problem("{\"id\":\"a\",\"id\":\"b\"}", EventFormat.JSON, DEFAULTS);
 

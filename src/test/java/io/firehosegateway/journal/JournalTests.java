@@ -93,6 +93,16 @@ class JournalTests {
     }
 
     @Test
+    void idsLongerThanAShortCountRoundTrip() throws Exception {
+        open(DataSize.ofMegabytes(64), DataSize.ofMegabytes(1));
+        String id = "i".repeat(70_000);
+        journal.append("events", List.of(new Event(id, "{}\n".getBytes(StandardCharsets.UTF_8))), null)
+                .get(5, TimeUnit.SECONDS);
+
+        assertThat(ids(drain())).containsExactly(id);
+    }
+
+    @Test
     void concurrentAppendsShareFsyncs() throws Exception {
         open(DataSize.ofMegabytes(64), DataSize.ofMegabytes(16));
         int appends = 400;

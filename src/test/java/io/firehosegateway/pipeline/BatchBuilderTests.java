@@ -99,4 +99,18 @@ class BatchBuilderTests {
         batch.tryAdd(event(10), ticket, 499, Long.MAX_VALUE);
         assertThat(batch.isFull()).isTrue();
     }
+
+    @Test
+    void eventsWithoutADeadlineNeverShareAPackWithEventsThatHaveOne() {
+        BatchBuilder batch = new BatchBuilder(5120);
+        batch.tryAdd(event(10), ticket, 0, 1_000);
+        batch.tryAdd(event(10), ticket, 1, Long.MAX_VALUE);
+        batch.tryAdd(event(10), ticket, 2, Long.MAX_VALUE);
+
+        assertThat(batch.build())
+                .extracting(record -> record.deadlineNanos, PendingRecord::eventCount)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1_000L, 1),
+                        org.assertj.core.groups.Tuple.tuple(Long.MAX_VALUE, 2));
+    }
 }

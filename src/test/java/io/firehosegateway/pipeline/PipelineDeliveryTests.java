@@ -392,4 +392,26 @@ class PipelineDeliveryTests {
         }
         assertThat(sink.calls()).extracting(call -> call.records().size()).containsExactly(1, 9);
     }
+
+    @Test
+    void aRejectedPackIsUnpackedSoOnlyTheEventAtFaultFails() throws Exception {
+        ScriptedSink sink = new ScriptedSink((call, records) -> {
+            List<RecordOutcome> outcomes = new ArrayList<>();
+            for (String record : records) {
+                outcomes.add(
+                        record.contains("p-3")
+                                ? new RecordOutcome(FailureKind.INVALID_REQUEST, "InvalidArgumentException", "bad")
+                                : RecordOutcome.ACCEPTED);
+            }
+            return CompletableFuture.completedFuture(new BatchResult(outcomes));
+        });
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 5120), sink, registry);
+
+        DeliveryReport report =
+                submit(pipeline, events("p", 6), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
+
+        assertThat(report.failed()).containsExactly(3);
+        assertThat(report.delivered()).containsExactly(0, 1, 2, 4, 5);
+        assertThat(sink.calls().get(0).records()).hasSize(1);
+    }
 }
