@@ -14,10 +14,20 @@ import tools.jackson.databind.JsonNode;
  * Prometheus registry on the same classpath, with a {@code POST /events} that parses the JSON body
  * into a tree and answers at once. Whatever the gateway costs beyond this is its own work.
  *
+ * <p>Spring Security is on the classpath (the gateway needs it) but is left out here: the gateway's
+ * own key checks and rate limit are part of what it costs, so the ceiling has none.
+ *
  * <p>It lives outside {@code io.firehosegateway} so the gateway's component scan never finds it.
  * Run: {@code java -cp <test classpath> io.firehosebench.NoopEventsApplication --server.port=N}.
  */
-@SpringBootApplication
+@SpringBootApplication(
+        excludeName = {
+            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration"
+        })
 public class NoopEventsApplication {
 
     public static void main(String[] args) {
