@@ -764,7 +764,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="one round of short runs: checks the script, not the figures")
     parser.add_argument("--runs", type=int, help="rounds of every measurement (3)")
     parser.add_argument("--duration", type=int, help="seconds of each measurement (6)")
-    parser.add_argument("--warmup", type=int, help="seconds of warm-up per app and request size (15)")
+    parser.add_argument("--warmup", type=int, help="seconds of warm-up per app and request size (45: on 2 cores the JIT needs a minute or more)")
     parser.add_argument("--overload", type=int, help="seconds of load while Firehose is down (30)")
     parser.add_argument("--lesson-events", type=int, help="events the lesson's sender sends per round (2000)")
     parser.add_argument("--concurrency", help="connections of the sweep (1,4,16,64,128)")
@@ -777,7 +777,7 @@ def main():
     quick = args.quick
     args.runs = args.runs or (1 if quick else 3)
     args.duration = args.duration or (3 if quick else 6)
-    args.warmup = args.warmup if args.warmup is not None else (3 if quick else 15)
+    args.warmup = args.warmup if args.warmup is not None else (3 if quick else 45)
     args.overload = args.overload or (8 if quick else 30)
     args.lesson_events = args.lesson_events or (300 if quick else 2000)
     args.concurrency = [int(c) for c in (args.concurrency or ("1,16,64" if quick else "1,4,16,64,128")).split(",")]
