@@ -22,6 +22,7 @@ final class BatchBuilder {
     private final List<PendingRecord> records = new ArrayList<>();
     private long encodedBytes = REQUEST_ENVELOPE_BYTES;
     private Pack pack;
+    private boolean awaited;
 
     BatchBuilder(int packBytes) {
         this.packBytes = packBytes;
@@ -38,6 +39,11 @@ final class BatchBuilder {
                 || encodedBytes + packEncoded() + encodedSize(1) > MAX_REQUEST_BYTES;
     }
 
+    /** Whether a client is waiting for one of its events (one has a deadline): such a batch may not linger idly. */
+    boolean isAwaited() {
+        return awaited;
+    }
+
     int recordCount() {
         return records.size() + (pack != null ? 1 : 0);
     }
@@ -50,6 +56,7 @@ final class BatchBuilder {
         }
         records.add(record);
         encodedBytes += encoded;
+        awaited |= record.deadlineNanos != Long.MAX_VALUE;
         return true;
     }
 
@@ -66,6 +73,7 @@ final class BatchBuilder {
                 return false;
             }
             pack.add(framed, ticket, index, deadlineNanos);
+            awaited |= deadlineNanos != Long.MAX_VALUE;
             return true;
         }
         closePack();
@@ -74,6 +82,7 @@ final class BatchBuilder {
         }
         pack = new Pack();
         pack.add(framed, ticket, index, deadlineNanos);
+        awaited |= deadlineNanos != Long.MAX_VALUE;
         return true;
     }
 

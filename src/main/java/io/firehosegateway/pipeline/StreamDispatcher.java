@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * Batches, sends and retries the records of one stream; the one owner of its in-flight calls,
  * acknowledgements and delivery metrics.
  *
- * <p>A batch is sent when it is full (500 records or 4 MiB encoded), when its linger has passed, or at
- * once when no call is in flight ({@code send-when-idle}), and at most {@code maxInFlight} calls are in flight. While every slot is busy, a lingered batch keeps
- * filling instead of queueing as a small one, so under load batches come out full. After a call,
+ * <p>A batch is sent when it is full (500 records or 4 MiB encoded), when its linger has passed, or,
+ * if a client is waiting for one of its events, at once when no call is in flight
+ * ({@code send-when-idle}). At most {@code maxInFlight} calls are in flight. While every slot is
+ * busy, a lingered batch keeps filling instead of queueing as a small one, so under load batches
+ * come out full. After a call,
  * records marked accepted are done for good; only the others are sent again, after a backoff.
  */
 final class StreamDispatcher {
@@ -204,11 +206,15 @@ final class StreamDispatcher {
         }
         while (inFlight < concurrencyLimit) {
             if (ready.isEmpty()) {
-                // An idle stream sends at once: lingering only pays while calls are in flight, when
-                // the requests that arrive meanwhile fill the next batch anyway.
+                // An idle stream sends a batch a client waits for at once: lingering only pays while
+                // calls are in flight, when the requests that arrive meanwhile fill the next batch
+                // anyway. A batch nobody waits for (202 answered) lingers: fuller calls and packs
+                // cost less CPU and fewer billed units, and no client sees the delay.
                 if (open == null
                         || open.builder.isEmpty()
-                        || !(open.lingerPassed || draining || (sendWhenIdle && inFlight == 0))) {
+                        || !(open.lingerPassed
+                                || draining
+                                || (sendWhenIdle && inFlight == 0 && open.builder.isAwaited()))) {
                     break;
                 }
                 ready.add(sealOpen());

@@ -358,13 +358,13 @@ class PipelineDeliveryTests {
     }
 
     @Test
-    void anIdleStreamSendsAtOnceAndRequestsArrivingDuringACallShareTheNext() throws Exception {
+    void anIdleStreamSendsAwaitedEventsAtOnceAndRequestsArrivingDuringACallShareTheNext() throws Exception {
         CompletableFuture<BatchResult> firstCall = new CompletableFuture<>();
         ScriptedSink sink = new ScriptedSink((call, records) -> call == 0 ? firstCall : accept(records));
         // A linger of minutes: only sending when idle can explain calls going out now.
         pipeline = pipeline(
                 properties(
-                        DeliveryMode.BUFFERED,
+                        DeliveryMode.CONFIRMED,
                         TIMEOUT,
                         0,
                         Duration.ofMinutes(5),
@@ -375,10 +375,10 @@ class PipelineDeliveryTests {
                 sink,
                 registry);
 
-        DeliveryTicket first = submit(pipeline, events("first", 1), DeliveryMode.BUFFERED);
+        DeliveryTicket first = submit(pipeline, events("first", 1), DeliveryMode.CONFIRMED);
         List<DeliveryTicket> during = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
-            during.add(submit(pipeline, events("during" + i, 1), DeliveryMode.BUFFERED));
+            during.add(submit(pipeline, events("during" + i, 1), DeliveryMode.CONFIRMED));
         }
         assertThat(sink.calls())
                 .singleElement()
@@ -391,6 +391,35 @@ class PipelineDeliveryTests {
             ticket.done().get(5, TimeUnit.SECONDS);
         }
         assertThat(sink.calls()).extracting(call -> call.records().size()).containsExactly(1, 9);
+    }
+
+    @Test
+    void aBatchNobodyWaitsForLingersEvenOnAnIdleStream() throws Exception {
+        ScriptedSink sink = new ScriptedSink((call, records) -> accept(records));
+        pipeline = pipeline(
+                properties(
+                        DeliveryMode.BUFFERED,
+                        TIMEOUT,
+                        0,
+                        Duration.ofSeconds(2),
+                        true,
+                        100_000,
+                        PipelineProperties.Quota.NONE,
+                        1),
+                sink,
+                registry);
+
+        List<DeliveryTicket> tickets = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            tickets.add(submit(pipeline, events("buffered" + i, 1), DeliveryMode.BUFFERED));
+        }
+        // Answered 202 already: the batch waits out its linger instead of going at once, event by event.
+        assertThat(sink.calls()).isEmpty();
+
+        for (DeliveryTicket ticket : tickets) {
+            ticket.done().get(5, TimeUnit.SECONDS);
+        }
+        assertThat(sink.calls()).extracting(call -> call.records().size()).containsExactly(5);
     }
 
     @Test
