@@ -39,7 +39,7 @@ final class BatchBuilder {
                 || encodedBytes + packEncoded() + encodedSize(1) > MAX_REQUEST_BYTES;
     }
 
-    /** Whether a client is waiting for one of its events (one has a deadline): such a batch may not linger idly. */
+    /** Whether a client waits for one of its events (one has a deadline): such a batch may not idle. */
     boolean isAwaited() {
         return awaited;
     }
@@ -56,7 +56,7 @@ final class BatchBuilder {
         }
         records.add(record);
         encodedBytes += encoded;
-        awaited |= record.deadlineNanos != Long.MAX_VALUE;
+        noteDeadline(record.deadlineNanos);
         return true;
     }
 
@@ -73,7 +73,7 @@ final class BatchBuilder {
                 return false;
             }
             pack.add(framed, ticket, index, deadlineNanos);
-            awaited |= deadlineNanos != Long.MAX_VALUE;
+            noteDeadline(deadlineNanos);
             return true;
         }
         closePack();
@@ -82,7 +82,7 @@ final class BatchBuilder {
         }
         pack = new Pack();
         pack.add(framed, ticket, index, deadlineNanos);
-        awaited |= deadlineNanos != Long.MAX_VALUE;
+        noteDeadline(deadlineNanos);
         return true;
     }
 
@@ -90,6 +90,11 @@ final class BatchBuilder {
     List<PendingRecord> build() {
         closePack();
         return records;
+    }
+
+    /** Events without a deadline (Long.MAX_VALUE) were answered 202: nobody waits for them. */
+    private void noteDeadline(long deadlineNanos) {
+        awaited |= deadlineNanos != Long.MAX_VALUE;
     }
 
     private long packEncoded() {

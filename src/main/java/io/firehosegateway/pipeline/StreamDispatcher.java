@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * if a client is waiting for one of its events, at once when no call is in flight
  * ({@code send-when-idle}). At most {@code maxInFlight} calls are in flight. While every slot is
  * busy, a lingered batch keeps filling instead of queueing as a small one, so under load batches
- * come out full. After a call,
- * records marked accepted are done for good; only the others are sent again, after a backoff.
+ * come out full. After a call, records marked accepted are done for good; only the others are sent
+ * again, after a backoff.
  */
 final class StreamDispatcher {
 
