@@ -3,6 +3,7 @@ package io.firehosegateway.security;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.pipeline.PipelineProperties;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,6 +12,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
@@ -28,6 +30,20 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 class SecurityConfiguration {
 
     private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
+
+    /**
+     * Spring Security's own observations follow {@code management.observations.enable.spring.security}
+     * (off in {@code application.yml}). That property alone turns each observation into a no-op but
+     * still wraps every filter of the chain, on every request, to start one; these settings leave the
+     * chain undecorated when it is off.
+     */
+    @Bean
+    static SecurityObservationSettings securityObservationSettings(
+            @Value("${management.observations.enable.spring.security:true}") boolean observe) {
+        return observe
+                ? SecurityObservationSettings.withDefaults().build()
+                : SecurityObservationSettings.noObservations();
+    }
 
     @Bean
     SecurityFilterChain gatewayFilterChain(
