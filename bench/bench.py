@@ -96,6 +96,9 @@ class Process:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
+    def compiler_cpu_seconds(self):
+        return compiler_cpu_seconds(self.pid)
+
     def status_kb(self, key):
         with open(f"/proc/{self.pid}/status") as f:
             for line in f:
@@ -285,14 +288,36 @@ class Bench:
     # ---------------------------------------------------------------- phases
 
     def warm_up(self):
+        """Loads each app until its JIT has gone quiet, so no measurement pays for compiling.
+
+        On 2 cores C2 keeps compiling the gateway for two to three minutes under load, taking a
+        third of a core; a fixed short warm-up measured the gateway still compiling beside a no-op
+        that had finished. Each app gets at least --warmup seconds of each load, then more 15 s
+        chunks of both until its compiler threads used under 0.05 of a core, at most --warmup-max.
+        """
         seconds = self.args.warmup
-        log(f"warming up every app: {seconds} s of single events, {seconds} s of 100-event requests each")
+        log(f"warming up every app: at least {seconds} s of single and of 100-event requests, "
+            f"then until its JIT is quiet (at most {self.args.warmup_max} s)")
+        self.results["warmup"] = {}
         for app in APPS:
+            process = self.processes[app]
+            started = time.time()
             self.wrk(app, 64, 1, seconds)
             self.wrk(app, 64, 100, seconds)
+            compiler = None
+            while time.time() - started < self.args.warmup_max:
+                before, at = process.compiler_cpu_seconds(), time.time()
+                self.wrk(app, 64, 1, 15)
+                self.wrk(app, 64, 100, 15)
+                compiler = (process.compiler_cpu_seconds() - before) / (time.time() - at)
+                if compiler < 0.05:
+                    break
             if app != "noop":
                 self.wrk(app, 64, 100, max(1, seconds // 3), path=f"/streams/packed-{app}/events")
             self.settle(app)
+            took = time.time() - started
+            self.results["warmup"][app] = {"seconds": round(took), "compiler_cores_last_30s": compiler}
+            log(f"{app} warmed for {took:.0f} s; its JIT used {fmt(compiler, 2)} of a core in the last 30 s")
 
     def sweep(self):
         """Single events at each concurrency, and 100-event requests at 64, app after app, round after round."""
@@ -452,7 +477,7 @@ class Bench:
         self.results["machine"] = self.machine()
         self.results["command"] = " ".join(["bench/run", *self.args.argv])
         self.results["settings"] = {k: getattr(self.args, k) for k in
-                                    ("runs", "duration", "warmup", "overload", "lesson_events", "concurrency")}
+                                    ("runs", "duration", "warmup", "warmup_max", "overload", "lesson_events", "concurrency")}
         started = time.time()
         try:
             self.start_all()
@@ -555,6 +580,23 @@ def summarize(results, xmx_mb):
             "lesson_eps": lesson_eps, "slow": slow, "overload": overload, "xmx_mb": xmx_mb}
 
 
+def compiler_cpu_seconds(pid):
+    """CPU time so far of a JVM's JIT compiler threads (named C1 or C2 CompilerThread#)."""
+    total = 0
+    task_dir = f"/proc/{pid}/task"
+    for task in os.listdir(task_dir):
+        try:
+            with open(f"{task_dir}/{task}/comm") as f:
+                if "CompilerThre" not in f.read():
+                    continue
+            with open(f"{task_dir}/{task}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass  # a thread that ended meanwhile
+    return total / CLK_TCK
+
+
 def fmt(value, digits=0):
     if value is None:
         return "n/a"
@@ -625,7 +667,15 @@ def report(results, args):
     w(f"- Load: {machine['wrk']} (`-t2`, `-t1` at one connection), hey for the fixed-rate run; python {machine['python']}, "
       f"boto3 {machine['boto3']} for the lesson's sender. wrk, the gateway and the fake Firehose share the {machine['cores']} cores: "
       "the CPU columns show how.")
-    w(f"- {args.runs} rounds of {args.duration} s per measurement, after {args.warmup} s of warm-up per app and load; "
+    warmed = results.get("warmup")
+    if warmed:
+        warm_text = ("warm-up until each app's JIT went quiet (its compiler threads under 0.05 of a core over 30 s of load, "
+                     f"at least {args.warmup} s per load, at most {args.warmup_max} s): "
+                     + ", ".join(f"{app} {w_['seconds']} s ({fmt(w_['compiler_cores_last_30s'], 2)} of a core compiling at the end)"
+                                 for app, w_ in warmed.items()))
+    else:
+        warm_text = f"{args.warmup} s of warm-up per app and load"
+    w(f"- {args.runs} rounds of {args.duration} s per measurement, after {warm_text}; "
       "apps interleaved within each round; figures are medians over rounds, ratios are medians of per-round ratios.")
     w("- Events: about 200 bytes each once framed (156 bytes of JSON, plus the id the gateway adds and the newline).")
     w("")
@@ -764,7 +814,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="one round of short runs: checks the script, not the figures")
     parser.add_argument("--runs", type=int, help="rounds of every measurement (3)")
     parser.add_argument("--duration", type=int, help="seconds of each measurement (6)")
-    parser.add_argument("--warmup", type=int, help="seconds of warm-up per app and request size (45: on 2 cores the JIT needs a minute or more)")
+    parser.add_argument("--warmup", type=int, help="least seconds of warm-up per app and request size (45)")
+    parser.add_argument("--warmup-max", type=int, help="most seconds of warm-up per app, waiting for its JIT to go quiet (300; 0 in --quick)")
     parser.add_argument("--overload", type=int, help="seconds of load while Firehose is down (30)")
     parser.add_argument("--lesson-events", type=int, help="events the lesson's sender sends per round (2000)")
     parser.add_argument("--concurrency", help="connections of the sweep (1,4,16,64,128)")
@@ -778,6 +829,7 @@ def main():
     args.runs = args.runs or (1 if quick else 3)
     args.duration = args.duration or (3 if quick else 6)
     args.warmup = args.warmup if args.warmup is not None else (3 if quick else 45)
+    args.warmup_max = args.warmup_max if args.warmup_max is not None else (0 if quick else 300)
     args.overload = args.overload or (8 if quick else 30)
     args.lesson_events = args.lesson_events or (300 if quick else 2000)
     args.concurrency = [int(c) for c in (args.concurrency or ("1,16,64" if quick else "1,4,16,64,128")).split(",")]
