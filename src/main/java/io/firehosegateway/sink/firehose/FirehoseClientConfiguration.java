@@ -7,14 +7,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
 
 /**
  * The one place that builds the Firehose client. Retries are off in the SDK because the pipeline
- * owns them: attempts never multiply unseen and the delivery deadline sees each of them. The
- * connection pool is sized from the streams' concurrency limit, never set on its own.
+ * owns them: attempts never multiply unseen and the delivery deadline sees each of them. So the one
+ * attempt is the whole call, and only the attempt has a timeout: a second timer per call would
+ * time the same thing. The connection pool is sized from the streams' concurrency limit, never set
+ * on its own; the I/O threads default to one (see {@link FirehoseProperties#ioThreads()}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "gateway.sink", havingValue = "firehose")
@@ -25,11 +28,11 @@ class FirehoseClientConfiguration {
         int streams = pipeline.streams().size() + (pipeline.streams().containsKey(pipeline.defaultStream()) ? 0 : 1);
         FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(firehose.ioThreads()))
                         .maxConcurrency(pipeline.firehose().maxInFlight() * streams)
                         .connectionAcquisitionTimeout(firehose.connectionAcquisitionTimeout()))
                 .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(firehose.apiCallAttemptTimeout())
-                        .apiCallTimeout(firehose.apiCallAttemptTimeout()));
+                        .apiCallAttemptTimeout(firehose.apiCallAttemptTimeout()));
         if (firehose.region() != null && !firehose.region().isBlank()) {
             builder.region(Region.of(firehose.region()));
         }

@@ -1,5 +1,6 @@
 package io.firehosegateway.sink.firehose;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
@@ -16,6 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * @param endpoint the Firehose endpoint, overriding {@code AWS_ENDPOINT_URL_FIREHOSE}; for emulators
  * @param apiCallAttemptTimeout how long one call may take before it counts as an unknown outcome
  * @param connectionAcquisitionTimeout how long a call may wait for a pooled connection
+ * @param ioThreads the HTTP client's I/O threads, one by default where Netty would start two per
+ *     core: they only move bytes, TLS records and answers (calls are built on the pipeline's
+ *     threads), and one thread wakes once for what several would each wake for. Raise it for many
+ *     busy streams; {@code docs/benchmarks.md} has the measurement.
  */
 @ConfigurationProperties("gateway.firehose")
 @Validated
@@ -23,4 +28,5 @@ public record FirehoseProperties(
         String region,
         URI endpoint,
         @DefaultValue("5s") @NotNull Duration apiCallAttemptTimeout,
-        @DefaultValue("10s") @NotNull Duration connectionAcquisitionTimeout) {}
+        @DefaultValue("10s") @NotNull Duration connectionAcquisitionTimeout,
+        @DefaultValue("1") @Min(1) int ioThreads) {}
