@@ -292,30 +292,22 @@ class Bench:
 
         On 2 cores C2 keeps compiling the gateway for two to three minutes under load, taking a
         third of a core; a fixed short warm-up measured the gateway still compiling beside a no-op
-        that had finished. Each app gets at least --warmup seconds of each load, then more 15 s
-        chunks of both until its compiler threads used under 0.05 of a core, at most --warmup-max.
+        that had finished. Each app gets at least --warmup seconds of each load, then 15 s more of
+        both until its compiler threads used under 0.05 of a core, at most --warmup-max.
         """
         seconds = self.args.warmup
         log(f"warming up every app: at least {seconds} s of single and of 100-event requests, "
             f"then until its JIT is quiet (at most {self.args.warmup_max} s)")
         self.results["warmup"] = {}
         for app in APPS:
-            process = self.processes[app]
-            started = time.time()
-            self.wrk(app, 64, 1, seconds)
-            self.wrk(app, 64, 100, seconds)
-            compiler = None
-            while time.time() - started < self.args.warmup_max:
-                before, at = process.compiler_cpu_seconds(), time.time()
-                self.wrk(app, 64, 1, 15)
-                self.wrk(app, 64, 100, 15)
-                compiler = (process.compiler_cpu_seconds() - before) / (time.time() - at)
-                if compiler < 0.05:
-                    break
+            def load(s, app=app):
+                self.wrk(app, 64, 1, s // 2)
+                self.wrk(app, 64, 100, s // 2)
+
+            took, compiler = warm_until_jit_quiet(self.processes[app].pid, load, 2 * seconds, self.args.warmup_max)
             if app != "noop":
                 self.wrk(app, 64, 100, max(1, seconds // 3), path=f"/streams/packed-{app}/events")
             self.settle(app)
-            took = time.time() - started
             self.results["warmup"][app] = {"seconds": round(took), "compiler_cores_last_30s": compiler}
             log(f"{app} warmed for {took:.0f} s; its JIT used {fmt(compiler, 2)} of a core in the last 30 s")
 
@@ -595,6 +587,23 @@ def compiler_cpu_seconds(pid):
         except OSError:
             pass  # a thread that ended meanwhile
     return total / CLK_TCK
+
+
+def warm_until_jit_quiet(pid, load, least, most, quiet=0.05):
+    """Runs load(seconds) for at least `least` seconds, then in 30 s steps until the JVM's compiler
+    threads used under `quiet` of a core in the last step, or `most` seconds have passed. On 2 cores
+    C2 compiles the gateway for two to three minutes under load, a third of a core that would be
+    measured. Returns (seconds taken, compiler cores in the last step, or None without one)."""
+    started = time.time()
+    load(least)
+    compiler = None
+    while time.time() - started < most:
+        before, at = compiler_cpu_seconds(pid), time.time()
+        load(30)
+        compiler = (compiler_cpu_seconds(pid) - before) / (time.time() - at)
+        if compiler < quiet:
+            break
+    return time.time() - started, compiler
 
 
 def fmt(value, digits=0):
