@@ -58,13 +58,13 @@ public class EventBodyParserBenchmark {
     public void setUp() {
         body = (events == 1 ? EVENT : "[" + String.join(",", java.util.Collections.nCopies(events, EVENT)) + "]")
                 .getBytes(StandardCharsets.UTF_8);
-        ApiProperties limits = new ApiProperties(DataSize.ofMegabytes(5), 64, 1048576, 100, DataSize.ofMegabytes(1), 1000);
+        ApiProperties limits = new ApiProperties(DataSize.ofMegabytes(5), 64, 1048576, 100, DataSize.ofMegabytes(1), 1000, java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60));
         parser = new EventBodyParser(limits);
         pipeline = new Pipeline(
                 new PipelineProperties(
                         "events",
                         Map.of(),
-                        new PipelineProperties.Buffer(Long.MAX_VALUE / 2, DataSize.ofGigabytes(1024), Duration.ofSeconds(1)),
+                        new PipelineProperties.Buffer(Long.MAX_VALUE / 2, DataSize.ofGigabytes(1024), Duration.ofSeconds(1), 1.0, 1.0),
                         new PipelineProperties.Batching(
                                 Duration.ofMillis(5), 1, Duration.ofMillis(50), Duration.ofSeconds(1)),
                         new PipelineProperties.Delivery(

@@ -8,12 +8,15 @@ import io.firehosegateway.pipeline.DeliveryReport;
 import io.firehosegateway.pipeline.DeliveryTicket;
 import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.Pipeline;
+import io.firehosegateway.pipeline.ShareExceededException;
+import io.firehosegateway.pipeline.TooManyEventsException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,12 +100,11 @@ class EventsController {
         }
         List<Event> events;
         DeliveryTicket ticket = null;
-        try (Admission admission = pipeline.admit();
-                InputStream body =
-                        RequestBodies.open(request, limits.maxRequestSize().toBytes())) {
+        try (Admission admission = pipeline.admitRequest(keyOf(request));
+                InputStream body = RequestBodies.open(request, limits)) {
             try {
                 events = parser.parse(body, format, admission);
-            } catch (ProblemException | GatewayFullException e) {
+            } catch (ProblemException | GatewayFullException | ShareExceededException | TooManyEventsException e) {
                 pipeline.rejected(stream, admission.records() + 1);
                 throw e;
             }
@@ -127,6 +129,12 @@ class EventsController {
             throw deliveryFailed(events, report);
         }
         return ResponseEntity.ok(accepted);
+    }
+
+    /** The API key's name, from the principal the security chain set; none on an unsecured path. */
+    private static String keyOf(HttpServletRequest request) {
+        Principal principal = request.getUserPrincipal();
+        return principal == null ? null : principal.getName();
     }
 
     private static boolean prefersRespondAsync(HttpServletRequest request) {

@@ -1,6 +1,8 @@
 package io.firehosegateway.api;
 
 import io.firehosegateway.pipeline.GatewayFullException;
+import io.firehosegateway.pipeline.ShareExceededException;
+import io.firehosegateway.pipeline.TooManyEventsException;
 import io.firehosegateway.pipeline.UnknownStreamException;
 import java.io.UncheckedIOException;
 import org.slf4j.Logger;
@@ -31,7 +33,34 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (e instanceof RetryableProblemException retryable) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryable.retryAfterSeconds()));
         }
+        if (e.type() == ProblemType.BODY_READ_TIMEOUT) {
+            // The rest of a body that was cut may still arrive: the connection cannot carry another request.
+            response.header(HttpHeaders.CONNECTION, "close");
+        }
         return response.body(e.toProblemDetail());
+    }
+
+    @ExceptionHandler(TooManyEventsException.class)
+    ResponseEntity<ProblemDetail> tooManyEvents(TooManyEventsException e) {
+        return problem(new ProblemException(
+                        ProblemType.TOO_MANY_EVENTS,
+                        "One request may hold at most " + e.maxRecords() + " events and " + e.maxBytes()
+                                + " bytes of events; nothing of this request was taken. Split it into smaller"
+                                + " requests.")
+                .with("maxEvents", e.maxRecords())
+                .with("maxBytes", e.maxBytes()));
+    }
+
+    @ExceptionHandler(ShareExceededException.class)
+    ResponseEntity<ProblemDetail> shareExceeded(ShareExceededException e) {
+        return problem(new RetryableProblemException(
+                        ProblemType.BUFFER_SHARE_EXCEEDED,
+                        "The requests being read for this API key hold its share of the gateway's buffer ("
+                                + e.maxRecords() + " events); nothing of this request was taken. Try again"
+                                + " when they are answered.",
+                        Math.max(1, (e.retryAfter().toMillis() + 999) / 1000))
+                .with("maxEvents", e.maxRecords())
+                .with("maxBytes", e.maxBytes()));
     }
 
     @ExceptionHandler(GatewayFullException.class)

@@ -21,8 +21,12 @@ final class RequestBodies {
         return type;
     }
 
-    /** The body as the parser reads it; every limit applies to the decompressed bytes. */
-    static InputStream open(HttpServletRequest request, long maxBytes) throws IOException {
+    /**
+     * The body as the parser reads it; every size limit applies to the decompressed bytes, and the
+     * body must arrive within the read timeout and deadline.
+     */
+    static InputStream open(HttpServletRequest request, ApiProperties limits) throws IOException {
+        long maxBytes = limits.maxRequestSize().toBytes();
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
         boolean gzip = false;
         if (encoding != null && !encoding.isBlank()) {
@@ -43,7 +47,8 @@ final class RequestBodies {
                             "The request body is " + declared + " bytes, over the limit of " + maxBytes)
                     .with("limit", maxBytes);
         }
-        InputStream body = request.getInputStream();
+        InputStream body = new BodyReadDeadlineInputStream(
+                request.getInputStream(), limits.bodyReadTimeout(), limits.bodyReadDeadline());
         return new LimitedInputStream(gzip ? new GzipBodyInputStream(body) : body, maxBytes);
     }
 }

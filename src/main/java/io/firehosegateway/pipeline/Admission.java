@@ -10,6 +10,9 @@ import java.util.function.BooleanSupplier;
  * The buffer room one request holds while it is read: each event reserves its bytes as it is
  * parsed, so many concurrent bodies cannot outgrow the bound. Closing an admission that was not
  * submitted gives the room back, so a refused request leaves nothing behind.
+ *
+ * <p>A client request's admission also bounds what the request, and the bodies being read for its
+ * API key together, may hold: one key's stalled uploads cannot fill the buffer for everyone.
  */
 public final class Admission implements AutoCloseable {
 
@@ -19,14 +22,30 @@ public final class Admission implements AutoCloseable {
     private final BufferBudget budget;
     private final double ceiling;
     private final Duration retryAfter;
+    private final Limits limits;
     private int records;
     private long bytes;
     private boolean submitted;
+    private boolean keyShareReleased;
 
     Admission(BufferBudget budget, double ceiling, Duration retryAfter) {
+        this(budget, ceiling, retryAfter, Limits.NONE);
+    }
+
+    Admission(BufferBudget budget, double ceiling, Duration retryAfter, Limits limits) {
         this.budget = budget;
         this.ceiling = ceiling;
         this.retryAfter = retryAfter;
+        this.limits = limits;
+    }
+
+    /**
+     * What one client request may hold: at most {@code maxRecords} events of {@code maxBytes} bytes,
+     * and, when {@code key} names an API key, together with the key's other bodies being read at
+     * most {@code keyShare} of the buffer.
+     */
+    record Limits(long maxRecords, long maxBytes, String key, double keyShare) {
+        static final Limits NONE = new Limits(Long.MAX_VALUE, Long.MAX_VALUE, null, 1.0);
     }
 
     /**
@@ -35,7 +54,19 @@ public final class Admission implements AutoCloseable {
      * @throws GatewayFullException when the buffer has no room for it
      */
     public void reserve(Event event) {
+        if (records + 1L > limits.maxRecords() || bytes + event.size() > limits.maxBytes()) {
+            throw new TooManyEventsException(limits.maxRecords(), limits.maxBytes());
+        }
+        if (limits.key() != null && !budget.tryHoldForKey(limits.key(), 1, event.size(), limits.keyShare())) {
+            throw new ShareExceededException(
+                    BufferBudget.limitOf(budget.maxRecords(), limits.keyShare()),
+                    BufferBudget.limitOf(budget.maxBytes(), limits.keyShare()),
+                    retryAfter);
+        }
         if (!tryReserve(1, event.size())) {
+            if (limits.key() != null) {
+                budget.releaseForKey(limits.key(), 1, event.size());
+            }
             throw new GatewayFullException(GatewayFullException.Full.BUFFER, retryAfter);
         }
     }
@@ -80,17 +111,29 @@ public final class Admission implements AutoCloseable {
         return bytes;
     }
 
-    /** The submitted records now own the room; closing no longer gives it back. */
+    /**
+     * The submitted records now own the room; closing no longer gives it back. The body is read, so
+     * it no longer counts against its key's share.
+     */
     void markSubmitted() {
         submitted = true;
+        releaseKeyShare();
     }
 
     @Override
     public void close() {
+        releaseKeyShare();
         if (!submitted) {
             budget.release(records, bytes);
             records = 0;
             bytes = 0;
+        }
+    }
+
+    private void releaseKeyShare() {
+        if (limits.key() != null && !keyShareReleased) {
+            keyShareReleased = true;
+            budget.releaseForKey(limits.key(), records, bytes);
         }
     }
 }

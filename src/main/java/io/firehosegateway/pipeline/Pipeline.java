@@ -133,9 +133,29 @@ public final class Pipeline implements SmartLifecycle {
         }
     }
 
-    /** Opens the admission of a client request, which may fill the whole buffer. */
+    /** Opens an admission without a request's limits, which may fill the whole buffer. */
     public Admission admit() {
         return new Admission(budget, 1.0, properties.buffer().retryAfter());
+    }
+
+    /**
+     * Opens the admission of a client request: within the buffer, within one request's share of it,
+     * and with the other bodies being read for the same API key within the key's share.
+     *
+     * @param key the API key's name, or {@code null} for a gateway without keys, whose callers are
+     *     one client (the request's share still applies)
+     */
+    public Admission admitRequest(String key) {
+        PipelineProperties.Buffer buffer = properties.buffer();
+        return new Admission(
+                budget,
+                1.0,
+                buffer.retryAfter(),
+                new Admission.Limits(
+                        BufferBudget.limitOf(buffer.maxRecords(), buffer.requestShare()),
+                        BufferBudget.limitOf(buffer.maxBytes().toBytes(), buffer.requestShare()),
+                        key,
+                        buffer.keyShare()));
     }
 
     /** Opens the admission of background work, which leaves room for client requests. */

@@ -3,6 +3,8 @@ package io.firehosegateway.pipeline;
 import io.firehosegateway.sink.BatchLimits;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -96,11 +98,21 @@ public record PipelineProperties(
      * @param maxRecords events held at most
      * @param maxBytes bytes of events held at most
      * @param retryAfter the {@code Retry-After} told to clients when the buffer is full
+     * @param requestShare the largest part of the buffer, in events and in bytes, one request may
+     *     hold; a request with more is refused as too large, since it could never be taken
+     * @param keyShare the largest part of the buffer the bodies being read for one API key may hold
+     *     together, so that one key's stalled or slow uploads cannot fill it for every other key
      */
     public record Buffer(
             @DefaultValue("200000") @Min(1) long maxRecords,
             @DefaultValue("128MB") @NotNull DataSize maxBytes,
-            @DefaultValue("1s") @NotNull Duration retryAfter) {}
+            @DefaultValue("1s") @NotNull Duration retryAfter,
+
+            @DefaultValue("0.25") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1")
+            double requestShare,
+
+            @DefaultValue("0.5") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1")
+            double keyShare) {}
 
     /**
      * Batching and sending.

@@ -41,7 +41,7 @@ class EventBodyParserTests {
             new PipelineProperties(
                     "events",
                     Map.of(),
-                    new PipelineProperties.Buffer(1_000_000, DataSize.ofGigabytes(1), Duration.ofSeconds(1)),
+                    new PipelineProperties.Buffer(1_000_000, DataSize.ofGigabytes(1), Duration.ofSeconds(1), 1.0, 1.0),
                     new PipelineProperties.Batching(
                             Duration.ofMillis(5), true, 1, Duration.ofMillis(50), Duration.ofSeconds(1)),
                     new PipelineProperties.Delivery(
@@ -542,7 +542,14 @@ class EventBodyParserTests {
     private static ApiProperties limits(
             int maxNestingDepth, int maxStringLength, int maxNumberLength, DataSize maxLineLength) {
         return new ApiProperties(
-                DataSize.ofMegabytes(5), maxNestingDepth, maxStringLength, maxNumberLength, maxLineLength, 1000);
+                DataSize.ofMegabytes(5),
+                maxNestingDepth,
+                maxStringLength,
+                maxNumberLength,
+                maxLineLength,
+                1000,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60));
     }
 
     /** An event whose objects and arrays nest {@code depth} deep, the event itself counting as 1. */

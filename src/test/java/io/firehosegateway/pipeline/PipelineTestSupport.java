@@ -42,7 +42,7 @@ final class PipelineTestSupport {
         return new PipelineProperties(
                 "events",
                 Map.of("events", new PipelineProperties.StreamProperties(DataSize.ofBytes(packBytes), quota)),
-                new PipelineProperties.Buffer(maxRecords, DataSize.ofMegabytes(64), Duration.ofSeconds(1)),
+                new PipelineProperties.Buffer(maxRecords, DataSize.ofMegabytes(64), Duration.ofSeconds(1), 1.0, 1.0),
                 new PipelineProperties.Batching(linger, sendWhenIdle, 4, Duration.ofMillis(1), Duration.ofMillis(20)),
                 new PipelineProperties.Delivery(
                         mode,
