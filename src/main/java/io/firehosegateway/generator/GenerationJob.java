@@ -4,12 +4,15 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** One generation job's counters; written by its thread and by delivery callbacks, read by anyone. */
+/** One generation job's counters; written by the generator's steps and by delivery callbacks, read by anyone. */
 final class GenerationJob {
 
     final String id;
     final String stream;
     final long requested;
+    /** The API key's name that started it; only it may read the job's summary. */
+    final String owner;
+
     final Instant started;
     final long startNanos = System.nanoTime();
     final AtomicLong accepted = new AtomicLong();
@@ -21,10 +24,11 @@ final class GenerationJob {
     final CompletableFuture<JobSummary> finished = new CompletableFuture<>();
     private volatile long endNanos;
 
-    GenerationJob(String id, String stream, long requested, Instant started) {
+    GenerationJob(String id, String stream, long requested, String owner, Instant started) {
         this.id = id;
         this.stream = stream;
         this.requested = requested;
+        this.owner = owner;
         this.started = started;
     }
 

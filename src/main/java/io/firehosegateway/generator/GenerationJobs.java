@@ -1,5 +1,7 @@
 package io.firehosegateway.generator;
 
+import io.firehosegateway.api.ProblemType;
+import io.firehosegateway.api.RetryableProblemException;
 import io.firehosegateway.event.Event;
 import io.firehosegateway.event.TestEventGenerator;
 import io.firehosegateway.pipeline.Admission;
@@ -8,14 +10,15 @@ import io.firehosegateway.pipeline.DeliveryTicket;
 import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.Pipeline;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +29,10 @@ import org.springframework.stereotype.Component;
  * Runs generation jobs. A job admits its events in chunks as buffer room frees, taking at most the
  * share left for background work ({@link Pipeline#BACKGROUND_CEILING}), so client requests always
  * find room first. Stops before the pipeline drains.
+ *
+ * <p>Jobs hold no thread: each is a series of steps on one shared generator thread, and a job that
+ * waits for room or for the journal is rescheduled, not parked. How many run at once is bounded, in
+ * all and per API key; a start past either bound is refused with {@code Retry-After}.
  */
 @Component
 class GenerationJobs implements SmartLifecycle {
@@ -33,14 +40,26 @@ class GenerationJobs implements SmartLifecycle {
     /** Events made and admitted at once: one full batch. */
     static final int CHUNK = 500;
 
+    /** A refused start may try again after this: a job of the largest size takes seconds at least. */
+    static final long RETRY_AFTER_SECONDS = 5;
+
     private static final Logger log = LoggerFactory.getLogger(GenerationJobs.class);
     private static final long PROGRESS_LOG_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A step gives the thread to the other jobs after this long. */
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_JOURNAL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Pipeline pipeline;
     private final GeneratorProperties properties;
     private final TestEventGenerator generator;
     private final Clock clock;
+    private final ScheduledThreadPoolExecutor steps;
     private final Map<String, GenerationJob> jobs = new LinkedHashMap<>();
+    private final Map<String, Integer> runningByOwner = new HashMap<>();
+    private int runningJobs;
     private volatile boolean running;
 
     GenerationJobs(Pipeline pipeline, GeneratorProperties properties, Clock clock) {
@@ -48,25 +67,59 @@ class GenerationJobs implements SmartLifecycle {
         this.properties = properties;
         this.generator = new TestEventGenerator(clock);
         this.clock = clock;
+        this.steps = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "generator");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.steps.setRemoveOnCancelPolicy(true);
     }
 
-    /** Starts a job of {@code count} events to {@code stream}; the caller checked both. */
-    GenerationJob start(String stream, long count) {
-        GenerationJob job = new GenerationJob(UUID.randomUUID().toString(), stream, count, clock.instant());
+    /**
+     * Starts a job of {@code count} events to {@code stream} for {@code owner}; the caller checked
+     * the stream and the count.
+     *
+     * @throws RetryableProblemException when the owner, or the gateway, runs as many jobs as it may
+     */
+    GenerationJob start(String stream, long count, String owner) {
+        GenerationJob job = new GenerationJob(UUID.randomUUID().toString(), stream, count, owner, clock.instant());
         synchronized (jobs) {
+            if (runningByOwner.getOrDefault(owner, 0) >= properties.maxRunningJobsPerKey()) {
+                throw new RetryableProblemException(
+                                ProblemType.TOO_MANY_JOBS,
+                                "This key runs " + properties.maxRunningJobsPerKey()
+                                        + " generation jobs already, as many as it may; try again when one is done",
+                                RETRY_AFTER_SECONDS)
+                        .with("maxRunningJobsPerKey", properties.maxRunningJobsPerKey());
+            }
+            if (runningJobs >= properties.maxRunningJobs()) {
+                throw new RetryableProblemException(
+                                ProblemType.GENERATOR_BUSY,
+                                "The gateway runs " + properties.maxRunningJobs()
+                                        + " generation jobs already, as many as it may; try again later",
+                                RETRY_AFTER_SECONDS)
+                        .with("maxRunningJobs", properties.maxRunningJobs());
+            }
+            runningJobs++;
+            runningByOwner.merge(owner, 1, Integer::sum);
             jobs.put(job.id, job);
             evictFinished();
         }
-        Thread thread = new Thread(() -> run(job), "generator-" + job.id.substring(0, 8));
-        thread.setDaemon(true);
-        thread.start();
+        job.finished.whenComplete((summary, failure) -> {
+            synchronized (jobs) {
+                runningJobs--;
+                runningByOwner.computeIfPresent(owner, (name, jobsOfOwner) -> jobsOfOwner > 1 ? jobsOfOwner - 1 : null);
+            }
+        });
         log.info("Generation job {} started: {} events to stream {}", job.id, count, stream);
+        steps.execute(() -> step(new Run(job)));
         return job;
     }
 
-    Optional<GenerationJob> find(String id) {
+    /** The job, if it exists and {@code owner} started it; another key's job is not found. */
+    Optional<GenerationJob> find(String id, String owner) {
         synchronized (jobs) {
-            return Optional.ofNullable(jobs.get(id));
+            return Optional.ofNullable(jobs.get(id)).filter(job -> job.owner.equals(owner));
         }
     }
 
@@ -79,92 +132,69 @@ class GenerationJobs implements SmartLifecycle {
         }
     }
 
-    private void run(GenerationJob job) {
+    /**
+     * Admits chunks until the job is submitted, its slice is used up, or the buffer or the journal
+     * has no room; in the last two cases it schedules its next step and returns.
+     */
+    private void step(Run run) {
+        GenerationJob job = run.job;
         try {
-            generate(job);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void generate(GenerationJob job) throws InterruptedException {
-        long sequence = 0;
-        long lastLog = System.nanoTime();
-        try {
-            while (sequence < job.requested && running) {
-                int count = (int) Math.min(CHUNK, job.requested - sequence);
-                List<Event> events = generator.events(job.id, sequence, count);
-                long bytes = 0;
-                for (Event event : events) {
-                    bytes += event.size();
+            long sliceEnd = System.nanoTime() + SLICE_NANOS;
+            while (true) {
+                if (!running || run.sequence >= job.requested) {
+                    run.submitted();
+                    return;
                 }
+                List<Event> events = run.chunk(generator);
                 Admission admission = pipeline.admitBackground();
-                if (!admission.reserveWhenFree(count, bytes, () -> running)) {
+                if (!admission.tryReserve(events.size(), run.chunkBytes)) {
+                    run.later(MAX_WAIT_NANOS);
+                    return;
+                }
+                if (pipeline.mode() == DeliveryMode.JOURNALED) {
+                    journal(run, events, admission);
                     return;
                 }
                 job.unsettled.incrementAndGet();
-                Consumer<DeliveryTicket> settle = settled -> {
-                    job.delivered.addAndGet(settled.deliveredCount());
-                    job.failed.addAndGet(settled.failedCount());
-                    job.settleOne();
-                };
-                if (pipeline.mode() == DeliveryMode.JOURNALED) {
-                    if (!journal(job, events, settle, admission)) {
-                        job.settleOne();
-                        return;
-                    }
-                } else {
-                    pipeline.submit(job.stream, events, admission, pipeline.mode())
-                            .done()
-                            .thenAccept(settle);
-                }
-                job.accepted.addAndGet(count);
-                sequence += count;
-                if (System.nanoTime() - lastLog > PROGRESS_LOG_NANOS) {
-                    lastLog = System.nanoTime();
-                    JobSummary progress = job.summary();
-                    log.info(
-                            "Generation job {}: {} of {} accepted, {} delivered, {} failed, {} events/s",
-                            job.id,
-                            progress.accepted(),
-                            progress.requested(),
-                            progress.delivered(),
-                            progress.failed(),
-                            progress.eventsPerSecond());
+                pipeline.submit(job.stream, events, admission, pipeline.mode())
+                        .done()
+                        .thenAccept(run.settle);
+                run.advance();
+                if (System.nanoTime() - sliceEnd > 0) {
+                    steps.execute(() -> step(run));
+                    return;
                 }
             }
-        } finally {
-            job.settleOne();
-            job.finished.thenAccept(summary -> log.info(
-                    "Generation job {} done: {} of {} delivered, {} failed in {} s ({} events/s)",
-                    summary.id(),
-                    summary.delivered(),
-                    summary.requested(),
-                    summary.failed(),
-                    summary.elapsedSeconds(),
-                    summary.eventsPerSecond()));
+        } catch (RuntimeException e) {
+            log.error("Generation job {} failed and stops", job.id, e);
+            run.submitted();
         }
     }
 
-    /** Journals a chunk, waiting while the journal is full; false when the job must stop. */
-    private boolean journal(GenerationJob job, List<Event> events, Consumer<DeliveryTicket> settle, Admission admission)
-            throws InterruptedException {
-        try (admission) {
-            long wait = TimeUnit.MILLISECONDS.toNanos(10);
-            while (running) {
-                try {
-                    pipeline.journal(job.stream, events, settle).get();
-                    return true;
-                } catch (GatewayFullException e) {
-                    LockSupport.parkNanos(wait);
-                    wait = Math.min(wait * 2, TimeUnit.SECONDS.toNanos(1));
-                } catch (ExecutionException e) {
-                    log.error("Generation job {}: could not journal events; the job stops", job.id, e.getCause());
-                    return false;
-                }
-            }
-            return false;
+    /** Journals a chunk; the next step follows once it is on disk, or later if the journal is full. */
+    private void journal(Run run, List<Event> events, Admission admission) {
+        GenerationJob job = run.job;
+        job.unsettled.incrementAndGet();
+        CompletableFuture<Long> durable;
+        try {
+            durable = pipeline.journal(job.stream, events, run.settle);
+        } catch (GatewayFullException e) {
+            job.unsettled.decrementAndGet();
+            admission.close();
+            run.later(MAX_JOURNAL_WAIT_NANOS);
+            return;
         }
+        durable.whenComplete((sequence, failure) -> {
+            admission.close();
+            if (failure != null) {
+                log.error("Generation job {}: could not journal events; the job stops", job.id, failure);
+                job.settleOne();
+                run.submitted();
+                return;
+            }
+            run.advance();
+            steps.execute(() -> step(run));
+        });
     }
 
     @Override
@@ -186,5 +216,84 @@ class GenerationJobs implements SmartLifecycle {
     @Override
     public int getPhase() {
         return Pipeline.PHASE + 1;
+    }
+
+    /** Where a job is: its next chunk, how long it last waited, when it last logged. */
+    private final class Run {
+
+        final GenerationJob job;
+        final Consumer<DeliveryTicket> settle;
+        long sequence;
+        List<Event> chunk;
+        long chunkBytes;
+        long waitNanos = MIN_WAIT_NANOS;
+        long lastLog = System.nanoTime();
+        boolean submitted;
+
+        Run(GenerationJob job) {
+            this.job = job;
+            this.settle = settled -> {
+                job.delivered.addAndGet(settled.deliveredCount());
+                job.failed.addAndGet(settled.failedCount());
+                job.settleOne();
+            };
+        }
+
+        /** The next chunk of events, made once and kept until it is admitted. */
+        List<Event> chunk(TestEventGenerator generator) {
+            if (chunk == null) {
+                int count = (int) Math.min(CHUNK, job.requested - sequence);
+                chunk = generator.events(job.id, sequence, count);
+                chunkBytes = 0;
+                for (Event event : chunk) {
+                    chunkBytes += event.size();
+                }
+            }
+            return chunk;
+        }
+
+        /** The chunk was taken: move on, and log the progress now and then. */
+        void advance() {
+            job.accepted.addAndGet(chunk.size());
+            sequence += chunk.size();
+            chunk = null;
+            waitNanos = MIN_WAIT_NANOS;
+            if (System.nanoTime() - lastLog > PROGRESS_LOG_NANOS) {
+                lastLog = System.nanoTime();
+                JobSummary progress = job.summary();
+                log.info(
+                        "Generation job {}: {} of {} accepted, {} delivered, {} failed, {} events/s",
+                        job.id,
+                        progress.accepted(),
+                        progress.requested(),
+                        progress.delivered(),
+                        progress.failed(),
+                        progress.eventsPerSecond());
+            }
+        }
+
+        /** Tries again after a wait that doubles from 1 ms up to {@code maxNanos}. */
+        void later(long maxNanos) {
+            long wait = Math.min(waitNanos, maxNanos);
+            waitNanos = Math.min(waitNanos * 2, maxNanos);
+            steps.schedule(() -> step(this), wait, TimeUnit.NANOSECONDS);
+        }
+
+        /** Submission ended, done or stopped: the job finishes once what it submitted settles. */
+        void submitted() {
+            if (submitted) {
+                return;
+            }
+            submitted = true;
+            job.finished.thenAccept(summary -> log.info(
+                    "Generation job {} done: {} of {} delivered, {} failed in {} s ({} events/s)",
+                    summary.id(),
+                    summary.delivered(),
+                    summary.requested(),
+                    summary.failed(),
+                    summary.elapsedSeconds(),
+                    summary.eventsPerSecond()));
+            job.settleOne();
+        }
     }
 }

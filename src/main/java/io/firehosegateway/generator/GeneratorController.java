@@ -6,6 +6,7 @@ import io.firehosegateway.pipeline.Pipeline;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.security.Principal;
 import java.util.concurrent.ExecutionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -15,7 +16,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /events/generate?count=N} starts a job; its URL shows its progress. */
+/**
+ * {@code POST /events/generate?count=N} starts a job; its URL shows its progress to the key that
+ * started it (to another key it does not exist).
+ */
 @RestController
 @Tag(name = "generator", description = "Load-generation jobs")
 class GeneratorController {
@@ -33,6 +37,7 @@ class GeneratorController {
     @Operation(summary = "Start a load-generation job of count test events")
     @PostMapping("/events/generate")
     ResponseEntity<JobSummary> generate(
+            Principal principal,
             @RequestParam(name = "count", required = false) String count,
             @RequestParam(name = "stream", required = false) String stream,
             @RequestParam(name = "wait", defaultValue = "false") boolean wait)
@@ -40,7 +45,7 @@ class GeneratorController {
         long events = parseCount(count);
         String target = stream != null ? stream : pipeline.defaultStream();
         pipeline.checkStream(target);
-        GenerationJob job = jobs.start(target, events);
+        GenerationJob job = jobs.start(target, events, ownerOf(principal));
         URI location = URI.create("/events/generate/" + job.id);
         if (wait) {
             return ResponseEntity.ok().location(location).body(job.finished.get());
@@ -50,11 +55,19 @@ class GeneratorController {
 
     @Operation(summary = "Show a generation job's state and progress")
     @GetMapping("/events/generate/{id}")
-    JobSummary job(@PathVariable String id) {
-        return jobs.find(id)
+    JobSummary job(Principal principal, @PathVariable String id) {
+        return jobs.find(id, ownerOf(principal))
                 .map(GenerationJob::summary)
                 .orElseThrow(() ->
                         new ProblemException(ProblemType.JOB_NOT_FOUND, "No generation job " + id).with("job", id));
+    }
+
+    /**
+     * The API key's name a job belongs to. A gateway without keys has one client, {@code open}, so
+     * there every caller sees every job.
+     */
+    private static String ownerOf(Principal principal) {
+        return principal == null ? "" : principal.getName();
     }
 
     private long parseCount(String count) {
