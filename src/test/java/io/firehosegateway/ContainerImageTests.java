@@ -34,6 +34,14 @@ class ContainerImageTests {
     }
 
     @Test
+    void theImageRunsOnJava25SoStalledUploadsHoldNoRequestThread() throws IOException {
+        String runtime = lastInstruction("FROM").get(0);
+
+        // Virtual threads serve requests from Java 21 on; 25 is the LTS that SlowClientsIntegrationTests runs.
+        assertThat(runtime).matches("eclipse-temurin:25(\\.[0-9.]+)?-jre-.*");
+    }
+
+    @Test
     void everyDirectoryTheGatewayWritesByDefaultIsAVolume() throws IOException {
         Path workdir = Path.of(lastInstruction("WORKDIR").get(0));
         List<String> volumes = lastInstruction("VOLUME");

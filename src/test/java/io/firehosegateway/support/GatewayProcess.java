@@ -30,9 +30,14 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts the gateway with {@code --key=value} arguments and waits until it is ready. */
     public static GatewayProcess start(Map<String, String> properties, Path log) throws IOException {
+        return start(ProcessHandle.current().info().command().orElse("java"), properties, log);
+    }
+
+    /** Starts the gateway on the {@code java} of another JDK, as {@link #start(Map, Path)} does. */
+    public static GatewayProcess start(String java, Map<String, String> properties, Path log) throws IOException {
         int port = MotoServer.freePort();
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add(java);
         command.add("-Xmx256m");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
