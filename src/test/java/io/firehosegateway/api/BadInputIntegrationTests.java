@@ -219,7 +219,23 @@ class BadInputIntegrationTests {
                 request("count abc", "POST", "/events/generate?count=abc").expect(400, "invalid-count"),
                 request("count 1.5", "POST", "/events/generate?count=1.5").expect(400, "invalid-count"),
                 request("count missing", "POST", "/events/generate").expect(400, "invalid-count"),
-                request("count empty", "POST", "/events/generate?count=").expect(400, "invalid-count"));
+                request("count empty", "POST", "/events/generate?count=").expect(400, "invalid-count"),
+
+                // More query parameters than Tomcat parses, with and without a key's business
+                request("1001 parameters on health", "GET", "/actuator/health?" + parameters(1001))
+                        .expect(400, "invalid-parameter"),
+                request("1001 parameters on prometheus", "GET", "/actuator/prometheus?" + parameters(1001))
+                        .expect(400, "invalid-parameter"),
+                json("1001 parameters on events", "{\"id\":\"a\"}")
+                        .path("/events?" + parameters(1001))
+                        .expect(400, "invalid-parameter"),
+
+                // The error path and the firewall
+                request("GET /error", "GET", "/error").expect(404, "not-found"),
+                request("POST /error", "POST", "/error").expect(404, "not-found"),
+                request("encoded dots", "GET", "/events/%2e%2e/x").expect(400, "bad-request"),
+                request("semicolon", "POST", "/events;jsessionid=x").expect(400, "bad-request"),
+                request("unknown method", "BREW", "/events").expect(400, "bad-request"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -258,6 +274,9 @@ class BadInputIntegrationTests {
                         .statusCode())
                 .isEqualTo(200);
         assertThat(send(json("stream", "{\"id\":\"a\"}").path("/streams/events/events"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(json("1000 parameters", "{\"id\":\"a\"}").path("/events?" + parameters(999)))
                         .statusCode())
                 .isEqualTo(200);
     }
@@ -521,6 +540,15 @@ class BadInputIntegrationTests {
 
     private static BadRequest request(String name, String method, String path) {
         return new BadRequest(name, method, path, null, null, null, null, false, 0, null, null, null, null);
+    }
+
+    /** {@code count} query parameters that mean nothing to the gateway. */
+    private static String parameters(int count) {
+        StringBuilder query = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            query.append(i == 0 ? "" : "&").append('p').append(i).append("=1");
+        }
+        return query.toString();
     }
 
     /** An event nested {@code depth} deep, the event itself counting as 1. */

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -18,8 +20,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What reaches the gateway below the HTTP API, over a raw socket: bodies the gateway refuses
- * without reading. Every answer is a problem; a refused body is not read to its end.
+ * What reaches the gateway below the HTTP API, over a raw socket: requests Tomcat refuses itself,
+ * and bodies the gateway refuses without reading. Every answer is a problem; a refused body is not
+ * read to its end.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -27,6 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
             "gateway.security.api-keys[0].name=edge",
             "gateway.security.api-keys[0].key=" + HttpEdgeIntegrationTests.KEY,
             "gateway.limits.max-request-size=1MB",
+            // Short enough for a stalled body to time out within the test, long for the rest.
+            "server.tomcat.connection-timeout=2s",
         })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class HttpEdgeIntegrationTests {
@@ -108,6 +113,46 @@ class HttpEdgeIntegrationTests {
                     .isNotNull();
             assertThat(http.closedByServer()).isTrue();
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a request line of three words and no version | GET /a b c\\r\\n\\r\\n | 400 | bad-request",
+                "a character Tomcat refuses in the target | GET /a{b HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n"
+                        + " | 400 | bad-request",
+                "a header without a colon | GET /events HTTP/1.1\\r\\nHost: x\\r\\nNo colon\\r\\n\\r\\n | 400 | bad-request",
+                "an unknown method | BREW /events HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n | 400 | bad-request",
+                "an unsupported transfer coding | POST /events HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: gzip"
+                        + "\\r\\n\\r\\n | 501 | not-implemented",
+                "an HTTP version Tomcat does not speak | GET /events HTTP/2.5\\r\\nHost: x\\r\\n\\r\\n"
+                        + " | 505 | http-version-not-supported",
+            })
+    void answersWhatTomcatRefusesAsAProblem(String name, String request, int status, String type) {
+        String raw = request.replace("\\r", "\r").replace("\\n", "\n");
+        RawHttp.Response response = RawHttp.exchange(port, raw);
+
+        assertProblem(response, status, type);
+    }
+
+    @Test
+    void answersABodyThatStopsComingWith408() {
+        try (RawHttp http = new RawHttp(port)) {
+            http.write(("POST /events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Authorization: Bearer " + KEY + "\r\nContent-Length: 100\r\n\r\n[{\"id\":")
+                    .getBytes(ISO_8859_1));
+
+            assertProblem(http.readResponse(), 408, "request-timeout");
+        }
+    }
+
+    @Test
+    void answersAFirewallRefusalAsAProblem() {
+        RawHttp.Response response =
+                RawHttp.exchange(port, "GET /events/%2e%2e/actuator/env HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        assertProblem(response, 400, "bad-request");
     }
 
     private static void assertProblem(RawHttp.Response response, int status, String type) {
