@@ -1,6 +1,9 @@
 package io.firehosegateway.api;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_16;
+import static java.nio.charset.StandardCharsets.UTF_16BE;
+import static java.nio.charset.StandardCharsets.UTF_16LE;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -230,6 +234,55 @@ class BadInputIntegrationTests {
                         .path("/events?" + parameters(1001))
                         .expect(400, "invalid-parameter"),
 
+                // UTF-16 and UTF-32, which Jackson would otherwise detect and transcode
+                json("UTF-16LE body", "{\"id\":\"a\"}".getBytes(UTF_16LE)).expect(400, "invalid-utf8"),
+                json("UTF-16BE body", "[{\"id\":\"a\"}]".getBytes(UTF_16BE)).expect(400, "invalid-utf8"),
+                json("UTF-32BE body", "{\"id\":\"a\"}".getBytes(Charset.forName("UTF-32BE")))
+                        .expect(400, "invalid-utf8"),
+                json("UTF-16 body with its byte order mark", "{\"id\":\"a\"}".getBytes(UTF_16))
+                        .expect(400, "invalid-utf8"),
+                ndjson("UTF-16LE NDJSON", "{\"id\":\"a\"}\n{\"id\":\"b\"}\n".getBytes(UTF_16LE))
+                        .expect(400, "invalid-utf8")
+                        .at(0, 1),
+                ndjson("UTF-16BE second line", bytes("{\"id\":\"a\"}\n", 0, 0x7B, 0, 0x7D, "\n"))
+                        .expect(400, "invalid-utf8")
+                        .at(1, 2),
+
+                // Escapes of lone surrogates, which no UTF-8 can carry
+                json("lone high surrogate", "[{\"id\":\"a\"},{\"t\":\"x\\ud800y\"}]")
+                        .expect(400, "invalid-utf8")
+                        .at(1, null),
+                json("lone low surrogate", "{\"t\":\"\\udc00\"}")
+                        .expect(400, "invalid-utf8")
+                        .at(0, null),
+                json("high surrogate then a letter", "{\"t\":\"\\ud83dA\"}")
+                        .expect(400, "invalid-utf8")
+                        .at(0, null),
+                json("swapped surrogates", "{\"t\":\"\\ude00\\ud83d\"}")
+                        .expect(400, "invalid-utf8")
+                        .at(0, null),
+                json("lone surrogate in a name", "{\"\\ud800\":1}")
+                        .expect(400, "invalid-utf8")
+                        .at(0, null),
+                json("lone surrogate in the id", "{\"id\":\"\\ud800\"}")
+                        .expect(400, "invalid-utf8")
+                        .at(0, null),
+                ndjson("lone surrogate on a line", "{\"id\":\"a\"}\n{\"t\":\"\\udfff\"}\n")
+                        .expect(400, "invalid-utf8")
+                        .at(1, 2),
+
+                // What Jackson could take with a feature on: the detail says what is wrong, not how to
+                // configure Jackson
+                json("NaN", "{\"n\":NaN}").expect(400, "malformed-json").at(0, null),
+                json("leading plus", "{\"n\":+1}").expect(400, "malformed-json").at(0, null),
+                json("comment", "{\"n\":1 /* one */}")
+                        .expect(400, "malformed-json")
+                        .at(0, null),
+                json("single quotes", "{'n':1}").expect(400, "malformed-json").at(0, null),
+                json("raw tab in a string", "{\"t\":\"a\tb\"}")
+                        .expect(400, "malformed-json")
+                        .at(0, null),
+
                 // The error path and the firewall
                 request("GET /error", "GET", "/error").expect(404, "not-found"),
                 request("POST /error", "POST", "/error").expect(404, "not-found"),
@@ -250,6 +303,10 @@ class BadInputIntegrationTests {
         assertThat(problem.path("status").asInt()).isEqualTo(bad.status());
         assertThat(member(problem, "index")).as("index in %s", response.body()).isEqualTo(bad.index());
         assertThat(member(problem, "line")).as("line in %s", response.body()).isEqualTo(bad.line());
+        assertThat(problem.path("detail").asString())
+                .as("the detail names no Jackson internals")
+                .isNotEmpty()
+                .doesNotContain("`", "Feature", "StreamReadConstraints", "Jackson");
         if (bad.id() != null) {
             assertThat(problem.path("id").asString()).isEqualTo(bad.id());
         }
@@ -274,6 +331,9 @@ class BadInputIntegrationTests {
                         .statusCode())
                 .isEqualTo(200);
         assertThat(send(json("stream", "{\"id\":\"a\"}").path("/streams/events/events"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(json("surrogate pair", "{\"t\":\"\\ud83d\\ude00 \uD83D\uDE00\"}"))
                         .statusCode())
                 .isEqualTo(200);
         assertThat(send(json("1000 parameters", "{\"id\":\"a\"}").path("/events?" + parameters(999)))
