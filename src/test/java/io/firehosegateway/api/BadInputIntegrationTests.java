@@ -224,6 +224,25 @@ class BadInputIntegrationTests {
                 request("count 1.5", "POST", "/events/generate?count=1.5").expect(400, "invalid-count"),
                 request("count missing", "POST", "/events/generate").expect(400, "invalid-count"),
                 request("count empty", "POST", "/events/generate?count=").expect(400, "invalid-count"),
+                request("count +5", "POST", "/events/generate?count=%2B5").expect(400, "invalid-count"),
+                request("count with spaces", "POST", "/events/generate?count=%201%20")
+                        .expect(400, "invalid-count"),
+                request("count a full-width digit", "POST", "/events/generate?count=%EF%BC%95")
+                        .expect(400, "invalid-count"),
+                request("count an Arabic-Indic digit", "POST", "/events/generate?count=%D9%A5")
+                        .expect(400, "invalid-count"),
+                request("count twice", "POST", "/events/generate?count=1&count=2")
+                        .expect(400, "invalid-count"),
+
+                // Strict booleans
+                json("ids on", "{\"id\":\"a\"}").path("/events?ids=on").expect(400, "invalid-parameter"),
+                json("ids 1", "{\"id\":\"a\"}").path("/events?ids=1").expect(400, "invalid-parameter"),
+                json("ids empty", "{\"id\":\"a\"}").path("/events?ids=").expect(400, "invalid-parameter"),
+                json("ids TRUE", "{\"id\":\"a\"}").path("/events?ids=TRUE").expect(400, "invalid-parameter"),
+                json("ids on a stream", "{\"id\":\"a\"}")
+                        .path("/streams/events/events?ids=yes")
+                        .expect(400, "invalid-parameter"),
+                request("wait on", "POST", "/events/generate?count=1&wait=on").expect(400, "invalid-parameter"),
 
                 // More query parameters than Tomcat parses, with and without a key's business
                 request("1001 parameters on health", "GET", "/actuator/health?" + parameters(1001))
@@ -336,6 +355,12 @@ class BadInputIntegrationTests {
         assertThat(send(json("surrogate pair", "{\"t\":\"\\ud83d\\ude00 \uD83D\uDE00\"}"))
                         .statusCode())
                 .isEqualTo(200);
+        assertThat(send(json("ids false", "{\"id\":\"a\"}").path("/events?ids=false"))
+                        .body())
+                .isEqualTo("{\"accepted\":1}");
+        assertThat(send(json("ids true", "{\"id\":\"a\"}").path("/events?ids=true"))
+                        .body())
+                .isEqualTo("{\"accepted\":1,\"ids\":[\"a\"]}");
         assertThat(send(json("1000 parameters", "{\"id\":\"a\"}").path("/events?" + parameters(999)))
                         .statusCode())
                 .isEqualTo(200);
