@@ -8,10 +8,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
             "server.tomcat.connection-timeout=2s",
         })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@ExtendWith(OutputCaptureExtension.class)
 class HttpEdgeIntegrationTests {
 
     static final String KEY = "edge-key-0123456789abcdef";
@@ -145,6 +149,19 @@ class HttpEdgeIntegrationTests {
 
             assertProblem(http.readResponse(), 408, "request-timeout");
         }
+    }
+
+    @Test
+    void refusesMoreParametersThanTomcatReadsWithoutAStackTrace(CapturedOutput output) {
+        StringBuilder query = new StringBuilder("p0=1");
+        for (int i = 1; i <= 1000; i++) {
+            query.append("&p").append(i).append("=1");
+        }
+        RawHttp.Response response = RawHttp.exchange(
+                port, "GET /actuator/health?" + query + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertProblem(response, 400, "invalid-parameter");
+        assertThat(output.getAll()).doesNotContain("InvalidParameterException", "at org.apache.tomcat.util.http");
     }
 
     @Test
