@@ -143,6 +143,12 @@ final class EventBodyParser {
                     continue;
                 }
                 position.at(events.size(), lines.lineNumber());
+                if (Utf8ValidatingInputStream.startsLikeUtf16Or32(line, length)) {
+                    throw position.apply(new ProblemException(
+                            ProblemType.INVALID_UTF8,
+                            "Line " + position.line + " starts with a NUL byte, as UTF-16 or UTF-32 would; events"
+                                    + " must be UTF-8"));
+                }
                 if (!Utf8Validator.isValid(line, 0, length)) {
                     throw position.apply(new ProblemException(
                             ProblemType.INVALID_UTF8, "Line " + position.line + " is not valid UTF-8"));
@@ -216,11 +222,21 @@ final class EventBodyParser {
                 }
                 case PROPERTY_NAME -> {
                     String name = parser.currentName();
+                    if (hasLoneSurrogate(name)) {
+                        throw loneSurrogate(position, "A member name");
+                    }
                     expectId = depth == 1 && ID.equals(name);
                     generator.writeName(name);
                 }
-                case VALUE_STRING ->
-                    generator.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                case VALUE_STRING -> {
+                    char[] text = parser.getTextCharacters();
+                    int offset = parser.getTextOffset();
+                    int length = parser.getTextLength();
+                    if (hasLoneSurrogate(text, offset, length)) {
+                        throw loneSurrogate(position, "A string");
+                    }
+                    generator.writeString(text, offset, length);
+                }
                 // Numbers are copied as written: re-encoding 1.10 or 1e400 would change them.
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText());
                 case VALUE_TRUE -> generator.writeBoolean(true);
@@ -253,6 +269,49 @@ final class EventBodyParser {
             throw tooLarge(position, id);
         }
         return new Event(id, framed);
+    }
+
+    /**
+     * A {@code \\u} escape can name half of a surrogate pair alone, which is no character and has no
+     * UTF-8 form; JSON's grammar lets it through, but events are UTF-8. Raw bytes never decode to
+     * one: the UTF-8 check refuses encoded surrogates.
+     */
+    static boolean hasLoneSurrogate(char[] text, int offset, int length) {
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            char c = text[i];
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text[i + 1])) {
+                    i++;
+                } else {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static ProblemException loneSurrogate(Position position, String what) {
+        return position.apply(new ProblemException(
+                ProblemType.INVALID_UTF8,
+                what + " escapes half of a UTF-16 surrogate pair alone (a \\u escape in D800-DFFF without its"
+                        + " other half), which is no character and cannot be written as UTF-8"));
     }
 
     private int deeper(int depth, Position position) {
@@ -332,7 +391,8 @@ final class EventBodyParser {
             type = message != null && message.contains("nesting depth")
                     ? ProblemType.NESTING_TOO_DEEP
                     : ProblemType.JSON_LIMIT_EXCEEDED;
-        } else if (message != null && message.contains("Invalid UTF-8")) {
+        } else if (message != null && (message.contains("Invalid UTF-8") || message.contains("surrogate"))) {
+            // Jackson checks the surrogate pairs of names itself; readEvent those of strings.
             type = ProblemType.INVALID_UTF8;
         } else if (e instanceof UnexpectedEndOfInputException) {
             type = ProblemType.MALFORMED_JSON;
@@ -340,7 +400,8 @@ final class EventBodyParser {
         } else {
             type = ProblemType.MALFORMED_JSON;
         }
-        ProblemException problem = position.apply(new ProblemException(type, firstLine(message), e));
+        ProblemException problem =
+                position.apply(new ProblemException(type, withoutJacksonInternals(firstLine(message)), e));
         TokenStreamLocation location = e.getLocation();
         if (location != null && position.line == null && location.getLineNr() > 0) {
             problem.with("jsonLine", location.getLineNr()).with("jsonColumn", location.getColumnNr());
@@ -349,6 +410,25 @@ final class EventBodyParser {
         }
         return problem;
     }
+
+    /**
+     * Jackson's messages say how to configure Jackson to accept the input ("enable
+     * `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS`", "from `StreamReadConstraints.getMaxStringLength()`"):
+     * what was wrong stays, how the gateway is built goes.
+     */
+    static String withoutJacksonInternals(String message) {
+        String plain = JACKSON_CONSTRAINT.matcher(message).replaceAll(")");
+        plain = JACKSON_FEATURE_HINT.matcher(plain).replaceAll("");
+        plain = JACKSON_FEATURE_NOTE.matcher(plain).replaceAll("");
+        return plain.replace("`", "'");
+    }
+
+    private static final java.util.regex.Pattern JACKSON_CONSTRAINT =
+            java.util.regex.Pattern.compile(", from `[^`]*`\\)");
+    private static final java.util.regex.Pattern JACKSON_FEATURE_HINT =
+            java.util.regex.Pattern.compile(":? *enable `[^`]*` to allow");
+    private static final java.util.regex.Pattern JACKSON_FEATURE_NOTE = java.util.regex.Pattern.compile(
+            " *\\(not recognized as one since Feature '[^']*' not enabled for parser\\)");
 
     private static String firstLine(String message) {
         if (message == null) {

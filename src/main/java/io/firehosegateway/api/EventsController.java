@@ -12,6 +12,7 @@ import io.firehosegateway.pipeline.ShareExceededException;
 import io.firehosegateway.pipeline.TooManyEventsException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -68,11 +69,12 @@ class EventsController {
             HttpServletRequest request,
             @Parameter(
                             description =
-                                    "List the events' ids in the answer; by default, for requests of up to 1000 events")
+                                    "List the events' ids in the answer; by default, for requests of up to 1000 events",
+                            schema = @Schema(type = "boolean"))
                     @RequestParam(name = "ids", required = false)
-                    Boolean ids)
+                    String ids)
             throws IOException, InterruptedException {
-        return accept(pipeline.defaultStream(), request, ids);
+        return accept(pipeline.defaultStream(), request, QueryParameters.bool("ids", ids));
     }
 
     @Operation(summary = "Send events to a named stream")
@@ -83,10 +85,11 @@ class EventsController {
     ResponseEntity<Accepted> postStreamEvents(
             @PathVariable String stream,
             HttpServletRequest request,
-            @RequestParam(name = "ids", required = false) Boolean ids)
+            @RequestParam(name = "ids", required = false) String ids)
             throws IOException, InterruptedException {
+        Boolean listIds = QueryParameters.bool("ids", ids);
         pipeline.checkStream(stream);
-        return accept(stream, request, ids);
+        return accept(stream, request, listIds);
     }
 
     private ResponseEntity<Accepted> accept(String stream, HttpServletRequest request, Boolean ids)

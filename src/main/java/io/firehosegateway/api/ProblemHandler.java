@@ -5,6 +5,7 @@ import io.firehosegateway.pipeline.ShareExceededException;
 import io.firehosegateway.pipeline.TooManyEventsException;
 import io.firehosegateway.pipeline.UnknownStreamException;
 import java.io.UncheckedIOException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -89,6 +90,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> unreadable(UncheckedIOException e) {
         log.debug("Could not read a request body", e);
         return problem(new ProblemException(ProblemType.BAD_REQUEST, "The request body could not be read to its end"));
+    }
+
+    /**
+     * Tomcat refuses to parse more query (or form) parameters than {@code server.tomcat.max-parameter-count}
+     * when they are first asked for, by actuator or by a controller: a client fault, not the gateway's.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> tooManyParameters(InvalidParameterException e) {
+        log.debug("Refused a request's parameters: {}", e.getMessage());
+        return problem(tooManyParameters());
+    }
+
+    static ProblemException tooManyParameters() {
+        return new ProblemException(
+                ProblemType.INVALID_PARAMETER,
+                "The request has more query parameters than the gateway reads, or parameters it cannot decode");
     }
 
     @ExceptionHandler(Exception.class)

@@ -41,6 +41,11 @@ public enum ProblemType {
     JOURNAL_UNAVAILABLE("journal-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Journal unavailable"),
     DELIVERY_FAILED("delivery-failed", HttpStatus.SERVICE_UNAVAILABLE, "Delivery failed"),
     BAD_REQUEST("bad-request", HttpStatus.BAD_REQUEST, "Bad request"),
+    REQUEST_TIMEOUT("request-timeout", HttpStatus.REQUEST_TIMEOUT, "Request timeout"),
+    NOT_IMPLEMENTED("not-implemented", HttpStatus.NOT_IMPLEMENTED, "Not implemented"),
+    HTTP_VERSION_NOT_SUPPORTED(
+            "http-version-not-supported", HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported"),
+    UNAVAILABLE("unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
     INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private final URI type;
@@ -51,6 +56,29 @@ public enum ProblemType {
         this.type = URI.create("/problems/" + slug);
         this.status = status;
         this.title = title;
+    }
+
+    /**
+     * The type of an error known only by its status, as Tomcat and the servlet container report
+     * them: the most general type of that status, or null for a status the gateway has no type of.
+     */
+    public static ProblemType forStatus(int status) {
+        return switch (status) {
+            case 400 -> BAD_REQUEST;
+            case 401 -> UNAUTHORIZED;
+            case 403 -> FORBIDDEN;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 406 -> NOT_ACCEPTABLE;
+            case 408 -> REQUEST_TIMEOUT;
+            case 413 -> REQUEST_TOO_LARGE;
+            case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 501 -> NOT_IMPLEMENTED;
+            case 503 -> UNAVAILABLE;
+            case 505 -> HTTP_VERSION_NOT_SUPPORTED;
+            case 500 -> INTERNAL_ERROR;
+            default -> null;
+        };
     }
 
     public URI type() {

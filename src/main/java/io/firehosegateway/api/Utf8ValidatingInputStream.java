@@ -38,19 +38,50 @@ final class Utf8ValidatingInputStream extends FilterInputStream {
             }
             return n;
         }
-        int bad = validator.firstInvalid(buffer, from, from + n);
+        int bad = offset < DETECTED_PREFIX ? firstNul(buffer, from, from + n, offset) : -1;
+        if (bad >= 0) {
+            invalid = problem("The body has a NUL byte at byte " + (offset + bad - from)
+                    + ", as UTF-16 or UTF-32 would; events must be UTF-8");
+        } else {
+            bad = validator.firstInvalid(buffer, from, from + n);
+        }
         if (bad < 0) {
             offset += n;
             return n;
         }
-        invalid = problem("Invalid UTF-8: byte 0x"
-                + Integer.toHexString(buffer[bad] & 0xFF).toUpperCase() + " at byte " + (offset + bad - from)
-                + " of the body");
+        if (invalid == null) {
+            invalid = problem("Invalid UTF-8: byte 0x"
+                    + Integer.toHexString(buffer[bad] & 0xFF).toUpperCase() + " at byte " + (offset + bad - from)
+                    + " of the body");
+        }
         if (bad == from) {
             throw invalid;
         }
         offset += bad - from;
         return bad - from;
+    }
+
+    /**
+     * Jackson guesses a body's encoding from its first four bytes, and takes one with a NUL byte
+     * among them for UTF-16 or UTF-32 and transcodes it. A NUL byte is never part of a JSON text in
+     * UTF-8 (outside strings it is no whitespace, inside them it must be escaped), so refusing it
+     * there refuses those encodings and nothing that is valid.
+     */
+    private static final int DETECTED_PREFIX = 4;
+
+    private static int firstNul(byte[] buffer, int from, int to, long offset) {
+        int end = (int) Math.min(to, from + (DETECTED_PREFIX - offset));
+        for (int i = from; i < end; i++) {
+            if (buffer[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether an NDJSON line, which Jackson reads on its own, would be taken for UTF-16 or UTF-32. */
+    static boolean startsLikeUtf16Or32(byte[] line, int length) {
+        return firstNul(line, 0, length, 0) >= 0;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.firehosegateway.generator;
 
 import io.firehosegateway.api.ProblemException;
 import io.firehosegateway.api.ProblemType;
+import io.firehosegateway.api.QueryParameters;
 import io.firehosegateway.pipeline.Pipeline;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -24,6 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "generator", description = "Load-generation jobs")
 class GeneratorController {
 
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]{1,19}");
+
     private final GenerationJobs jobs;
     private final Pipeline pipeline;
     private final GeneratorProperties properties;
@@ -40,14 +43,15 @@ class GeneratorController {
             Principal principal,
             @RequestParam(name = "count", required = false) String count,
             @RequestParam(name = "stream", required = false) String stream,
-            @RequestParam(name = "wait", defaultValue = "false") boolean wait)
+            @RequestParam(name = "wait", required = false) String wait)
             throws InterruptedException, ExecutionException {
         long events = parseCount(count);
+        boolean waitForIt = Boolean.TRUE.equals(QueryParameters.bool("wait", wait));
         String target = stream != null ? stream : pipeline.defaultStream();
         pipeline.checkStream(target);
         GenerationJob job = jobs.start(target, events, ownerOf(principal));
         URI location = URI.create("/events/generate/" + job.id);
-        if (wait) {
+        if (waitForIt) {
             return ResponseEntity.ok().location(location).body(job.finished.get());
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(job.summary());
@@ -72,11 +76,14 @@ class GeneratorController {
 
     private long parseCount(String count) {
         long max = properties.maxCount();
-        long parsed;
-        try {
-            parsed = count == null ? -1 : Long.parseLong(count.trim());
-        } catch (NumberFormatException e) {
-            parsed = -1;
+        // ASCII digits alone: Long.parseLong would take a sign and any script's digits, trim() spaces.
+        long parsed = -1;
+        if (count != null && DIGITS.matcher(count).matches()) {
+            try {
+                parsed = Long.parseLong(count);
+            } catch (NumberFormatException e) {
+                parsed = -1;
+            }
         }
         if (parsed < 1 || parsed > max) {
             throw new ProblemException(

@@ -16,6 +16,7 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -43,6 +44,13 @@ class SecurityConfiguration {
         return observe
                 ? SecurityObservationSettings.withDefaults().build()
                 : SecurityObservationSettings.noObservations();
+    }
+
+    /** The firewall's refusals (an encoded dot, a semicolon, an unknown method) are problems too. */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+        return SecurityProblems.firewall(resolver);
     }
 
     @Bean

@@ -11,10 +11,11 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
- * Answers the filter chain's refusals (401, 403, 429) as problems, through the same exception
+ * Answers the filter chain's refusals (400 from the firewall, 401, 403, 429) as problems, through the same exception
  * handling as the controllers' errors, so they have the same shape, and counts each by key name.
  */
 final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
@@ -73,6 +74,15 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
                                 "The API key '" + key + "' sent more requests than its rate limit allows",
                                 retryAfterSeconds)
                         .with("key", key));
+    }
+
+    /**
+     * Answers the firewall's refusals with {@code 400}: its reason, such as a potentially malicious
+     * string in the URL, names what was refused, not how the gateway is built.
+     */
+    static RequestRejectedHandler firewall(HandlerExceptionResolver resolver) {
+        return (request, response, rejected) -> resolver.resolveException(
+                request, response, null, new ProblemException(ProblemType.BAD_REQUEST, rejected.getMessage()));
     }
 
     private void resolve(HttpServletRequest request, HttpServletResponse response, ProblemException problem) {

@@ -1,6 +1,9 @@
 package io.firehosegateway.api;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_16;
+import static java.nio.charset.StandardCharsets.UTF_16BE;
+import static java.nio.charset.StandardCharsets.UTF_16LE;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -219,7 +223,91 @@ class BadInputIntegrationTests {
                 request("count abc", "POST", "/events/generate?count=abc").expect(400, "invalid-count"),
                 request("count 1.5", "POST", "/events/generate?count=1.5").expect(400, "invalid-count"),
                 request("count missing", "POST", "/events/generate").expect(400, "invalid-count"),
-                request("count empty", "POST", "/events/generate?count=").expect(400, "invalid-count"));
+                request("count empty", "POST", "/events/generate?count=").expect(400, "invalid-count"),
+                request("count +5", "POST", "/events/generate?count=%2B5").expect(400, "invalid-count"),
+                request("count with spaces", "POST", "/events/generate?count=%201%20")
+                        .expect(400, "invalid-count"),
+                request("count a full-width digit", "POST", "/events/generate?count=%EF%BC%95")
+                        .expect(400, "invalid-count"),
+                request("count an Arabic-Indic digit", "POST", "/events/generate?count=%D9%A5")
+                        .expect(400, "invalid-count"),
+                request("count twice", "POST", "/events/generate?count=1&count=2")
+                        .expect(400, "invalid-count"),
+
+                // Strict booleans
+                json("ids on", "{\"id\":\"a\"}").path("/events?ids=on").expect(400, "invalid-parameter"),
+                json("ids 1", "{\"id\":\"a\"}").path("/events?ids=1").expect(400, "invalid-parameter"),
+                json("ids empty", "{\"id\":\"a\"}").path("/events?ids=").expect(400, "invalid-parameter"),
+                json("ids TRUE", "{\"id\":\"a\"}").path("/events?ids=TRUE").expect(400, "invalid-parameter"),
+                json("ids on a stream", "{\"id\":\"a\"}")
+                        .path("/streams/events/events?ids=yes")
+                        .expect(400, "invalid-parameter"),
+                request("wait on", "POST", "/events/generate?count=1&wait=on").expect(400, "invalid-parameter"),
+
+                // More query parameters than Tomcat parses, with and without a key's business
+                request("1001 parameters on health", "GET", "/actuator/health?" + parameters(1001))
+                        .expect(400, "invalid-parameter"),
+                request("1001 parameters on prometheus", "GET", "/actuator/prometheus?" + parameters(1001))
+                        .expect(400, "invalid-parameter"),
+                json("1001 parameters on events", "{\"id\":\"a\"}")
+                        .path("/events?" + parameters(1001))
+                        .expect(400, "invalid-parameter"),
+
+                // UTF-16 and UTF-32, which Jackson would otherwise detect and transcode
+                json("UTF-16LE body", "{\"id\":\"a\"}".getBytes(UTF_16LE)).expect(400, "invalid-utf8"),
+                json("UTF-16BE body", "[{\"id\":\"a\"}]".getBytes(UTF_16BE)).expect(400, "invalid-utf8"),
+                json("UTF-32BE body", "{\"id\":\"a\"}".getBytes(Charset.forName("UTF-32BE")))
+                        .expect(400, "invalid-utf8"),
+                json("UTF-16 body with its byte order mark", "{\"id\":\"a\"}".getBytes(UTF_16))
+                        .expect(400, "invalid-utf8"),
+                ndjson("UTF-16LE NDJSON", "{\"id\":\"a\"}\n{\"id\":\"b\"}\n".getBytes(UTF_16LE))
+                        .expect(400, "invalid-utf8")
+                        .at(0, 1),
+                ndjson("UTF-16BE second line", bytes("{\"id\":\"a\"}\n", 0, 0x7B, 0, 0x7D, "\n"))
+                        .expect(400, "invalid-utf8")
+                        .at(1, 2),
+
+                // Escapes of lone surrogates, which no UTF-8 can carry
+                json("lone high surrogate", "[{\"id\":\"a\"},{\"t\":\"x\\ud800y\"}]")
+                        .expect(400, "invalid-utf8")
+                        .at(1, null),
+                json("lone low surrogate", "{\"t\":\"\\udc00\"}")
+                        .expect(400, "invalid-utf8")
+                        .at(0, null),
+                json("high surrogate then a letter", "{\"t\":\"\\ud83dA\"}")
+                        .expect(400, "invalid-utf8")
+                        .at(0, null),
+                json("swapped surrogates", "{\"t\":\"\\ude00\\ud83d\"}")
+                        .expect(400, "invalid-utf8")
+                        .at(0, null),
+                json("lone surrogate in a name", "{\"\\ud800\":1}")
+                        .expect(400, "invalid-utf8")
+                        .at(0, null),
+                json("lone surrogate in the id", "{\"id\":\"\\ud800\"}")
+                        .expect(400, "invalid-utf8")
+                        .at(0, null),
+                ndjson("lone surrogate on a line", "{\"id\":\"a\"}\n{\"t\":\"\\udfff\"}\n")
+                        .expect(400, "invalid-utf8")
+                        .at(1, 2),
+
+                // What Jackson could take with a feature on: the detail says what is wrong, not how to
+                // configure Jackson
+                json("NaN", "{\"n\":NaN}").expect(400, "malformed-json").at(0, null),
+                json("leading plus", "{\"n\":+1}").expect(400, "malformed-json").at(0, null),
+                json("comment", "{\"n\":1 /* one */}")
+                        .expect(400, "malformed-json")
+                        .at(0, null),
+                json("single quotes", "{'n':1}").expect(400, "malformed-json").at(0, null),
+                json("raw tab in a string", "{\"t\":\"a\tb\"}")
+                        .expect(400, "malformed-json")
+                        .at(0, null),
+
+                // The error path and the firewall
+                request("GET /error", "GET", "/error").expect(404, "not-found"),
+                request("POST /error", "POST", "/error").expect(404, "not-found"),
+                request("encoded dots", "GET", "/events/%2e%2e/x").expect(400, "bad-request"),
+                request("semicolon", "POST", "/events;jsessionid=x").expect(400, "bad-request"),
+                request("unknown method", "BREW", "/events").expect(400, "bad-request"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -234,6 +322,10 @@ class BadInputIntegrationTests {
         assertThat(problem.path("status").asInt()).isEqualTo(bad.status());
         assertThat(member(problem, "index")).as("index in %s", response.body()).isEqualTo(bad.index());
         assertThat(member(problem, "line")).as("line in %s", response.body()).isEqualTo(bad.line());
+        assertThat(problem.path("detail").asString())
+                .as("the detail names no Jackson internals")
+                .isNotEmpty()
+                .doesNotContain("`", "Feature", "StreamReadConstraints", "Jackson");
         if (bad.id() != null) {
             assertThat(problem.path("id").asString()).isEqualTo(bad.id());
         }
@@ -258,6 +350,18 @@ class BadInputIntegrationTests {
                         .statusCode())
                 .isEqualTo(200);
         assertThat(send(json("stream", "{\"id\":\"a\"}").path("/streams/events/events"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(json("surrogate pair", "{\"t\":\"\\ud83d\\ude00 \uD83D\uDE00\"}"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(json("ids false", "{\"id\":\"a\"}").path("/events?ids=false"))
+                        .body())
+                .isEqualTo("{\"accepted\":1}");
+        assertThat(send(json("ids true", "{\"id\":\"a\"}").path("/events?ids=true"))
+                        .body())
+                .isEqualTo("{\"accepted\":1,\"ids\":[\"a\"]}");
+        assertThat(send(json("1000 parameters", "{\"id\":\"a\"}").path("/events?" + parameters(999)))
                         .statusCode())
                 .isEqualTo(200);
     }
@@ -521,6 +625,15 @@ class BadInputIntegrationTests {
 
     private static BadRequest request(String name, String method, String path) {
         return new BadRequest(name, method, path, null, null, null, null, false, 0, null, null, null, null);
+    }
+
+    /** {@code count} query parameters that mean nothing to the gateway. */
+    private static String parameters(int count) {
+        StringBuilder query = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            query.append(i == 0 ? "" : "&").append('p').append(i).append("=1");
+        }
+        return query.toString();
     }
 
     /** An event nested {@code depth} deep, the event itself counting as 1. */

@@ -10,8 +10,9 @@ import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 
 /**
  * A request made from fuzzer bytes. The first byte picks the content type (bits 0-2), the content
- * encoding (bits 3-4) and the path (bits 5-7); the second picks how the API key is sent; the rest is
- * the body. The seed corpus is written in this layout, so it stays readable: two bytes, then JSON.
+ * encoding (bits 3-4) and the path (bits 5-7); the second picks how the API key is sent (bits 0-3)
+ * and query parameters added to the path (bits 4-7); the rest is the body. The seed corpus is
+ * written in this layout, so it stays readable: two bytes, then JSON.
  */
 record FuzzedRequest(String path, String contentType, String encoding, String[] keyHeader, byte[] body) {
 
@@ -47,6 +48,26 @@ record FuzzedRequest(String path, String contentType, String encoding, String[] 
         "/events/generate?count=2",
     };
 
+    /** Added to the path: spellings a lenient parser would take, and the strict ones. */
+    private static final String[] QUERIES = {
+        "",
+        "ids=on",
+        "ids=",
+        "ids=TRUE",
+        "ids=1",
+        "ids=true&ids=false",
+        "count=%2B5",
+        "count=%201%20",
+        "count=%EF%BC%95",
+        "count=%D9%A5",
+        "count=",
+        "wait=on",
+        "wait=true",
+        "ids=false",
+        "ids=%74rue",
+        "p=%C0%AF",
+    };
+
     private static final String[][] KEY_HEADERS = {
         {"Authorization", "Bearer " + KEY},
         {"X-API-Key", KEY},
@@ -57,20 +78,29 @@ record FuzzedRequest(String path, String contentType, String encoding, String[] 
 
     static FuzzedRequest of(byte[] input) {
         int control = input.length > 0 ? input[0] & 0xFF : 0;
-        int key = input.length > 1 ? (input[1] & 0xFF) % KEY_HEADERS.length : 0;
+        int second = input.length > 1 ? input[1] & 0xFF : 0;
+        int key = (second & 0x0F) % KEY_HEADERS.length;
+        String query = QUERIES[second >> 4];
         byte[] body = input.length > 2 ? Arrays.copyOfRange(input, 2, input.length) : new byte[0];
         String encoding = ENCODINGS[(control >> 3) & 0b11];
         if ("gzip+compress".equals(encoding)) {
             body = gzip(body);
             encoding = "gzip";
         }
-        return new FuzzedRequest(
-                PATHS[(control >> 5) & 0b111], CONTENT_TYPES[control & 0b111], encoding, KEY_HEADERS[key], body);
+        String path = PATHS[(control >> 5) & 0b111];
+        if (!query.isEmpty()) {
+            path += (path.contains("?") ? "&" : "?") + query;
+        }
+        return new FuzzedRequest(path, CONTENT_TYPES[control & 0b111], encoding, KEY_HEADERS[key], body);
     }
 
     MockHttpServletRequestBuilder toRequest() {
-        MockHttpServletRequestBuilder request =
-                MockMvcRequestBuilders.post(path).content(body).accept("application/json");
+        // A query is sent as written: the URI template form would encode its % signs again.
+        MockHttpServletRequestBuilder request = (path.contains("?")
+                        ? MockMvcRequestBuilders.post(java.net.URI.create(path))
+                        : MockMvcRequestBuilders.post(path))
+                .content(body)
+                .accept("application/json");
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
