@@ -41,7 +41,6 @@ public enum ProblemType {
     JOURNAL_UNAVAILABLE("journal-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Journal unavailable"),
     DELIVERY_FAILED("delivery-failed", HttpStatus.SERVICE_UNAVAILABLE, "Delivery failed"),
     BAD_REQUEST("bad-request", HttpStatus.BAD_REQUEST, "Bad request"),
-    REQUEST_TIMEOUT("request-timeout", HttpStatus.REQUEST_TIMEOUT, "Request timeout"),
     NOT_IMPLEMENTED("not-implemented", HttpStatus.NOT_IMPLEMENTED, "Not implemented"),
     HTTP_VERSION_NOT_SUPPORTED(
             "http-version-not-supported", HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported"),
@@ -70,7 +69,7 @@ public enum ProblemType {
             case 404 -> NOT_FOUND;
             case 405 -> METHOD_NOT_ALLOWED;
             case 406 -> NOT_ACCEPTABLE;
-            case 408 -> REQUEST_TIMEOUT;
+            case 408 -> BODY_READ_TIMEOUT;
             case 413 -> REQUEST_TOO_LARGE;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;
             case 501 -> NOT_IMPLEMENTED;

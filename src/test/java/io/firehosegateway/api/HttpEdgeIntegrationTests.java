@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
             "gateway.security.api-keys[0].key=" + HttpEdgeIntegrationTests.KEY,
             "gateway.limits.max-request-size=1MB",
             // Short enough for a stalled body to time out within the test, long for the rest.
-            "server.tomcat.connection-timeout=2s",
+            "gateway.limits.body-read-timeout=2s",
         })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
@@ -147,7 +147,7 @@ class HttpEdgeIntegrationTests {
                             + "Authorization: Bearer " + KEY + "\r\nContent-Length: 100\r\n\r\n[{\"id\":")
                     .getBytes(ISO_8859_1));
 
-            assertProblem(http.readResponse(), 408, "request-timeout");
+            assertProblem(http.readResponse(), 408, "body-read-timeout");
         }
     }
 
