@@ -70,12 +70,25 @@ class ApiKeysConfigurationTests {
     }
 
     @Test
-    void aKeysFileThatIsEmptyClosesTheGatewayAllTheSame(@TempDir Path directory) throws IOException {
+    void aKeysFileThatIsEmptyClosesTheGatewayAllTheSameWithAWarning(@TempDir Path directory, CapturedOutput output)
+            throws IOException {
         Path file = Files.writeString(directory.resolve("keys"), "# no keys yet\n");
         contexts.withPropertyValues("gateway.security.keys-file=" + file).run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(ApiKeyRegistry.class).open()).isFalse();
+            assertThat(output.getOut()).containsPattern("WARN .* holds no keys");
         });
+    }
+
+    @Test
+    void aKeysFileOverTheSizeBoundStopsTheStart(@TempDir Path directory) throws IOException {
+        Path file = directory.resolve("keys");
+        try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            huge.setLength(3L << 30);
+        }
+        contexts.withPropertyValues("gateway.security.keys-file=" + file)
+                .run(context ->
+                        assertThat(context).getFailure().rootCause().hasMessageContaining("is larger than 1048576"));
     }
 
     @Test
