@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,11 +61,15 @@ class ApiKeysFileWatcherTests {
 
         await().atMost(DEADLINE).until(() -> output.getOut().contains("is larger than"));
         assertThat(registry.names()).containsExactly("writer", "reader");
+        assertThat(watcher.status().stale()).isTrue();
+        assertThat(watcher.status().problem()).contains("is larger than");
 
         Files.writeString(file, "writer:" + WRITER + "\n");
 
         await().atMost(DEADLINE).until(() -> registry.find(READER).isEmpty());
         assertThat(registry.find(WRITER)).isPresent();
+        assertThat(watcher.status().stale()).isFalse();
+        assertThat(watcher.status().keys()).isEqualTo(1);
     }
 
     @Test
@@ -72,10 +80,55 @@ class ApiKeysFileWatcherTests {
         assertThat(output.getOut()).contains("ERROR");
         assertThat(registry.find(WRITER)).isPresent();
         assertThat(registry.find(READER)).isPresent();
+        assertThat(watcher.status().problem()).contains("holds no keys");
 
         Files.writeString(file, "writer:" + WRITER + "\n");
 
         await().atMost(DEADLINE).until(() -> registry.find(READER).isEmpty());
         assertThat(registry.find(WRITER)).isPresent();
+    }
+
+    @Test
+    void aWatcherWhoseChecksStoppedShowsTheFileStale() {
+        MovableClock clock = new MovableClock(Instant.parse("2026-12-01T00:00:00Z"));
+        // An hour apart, so no check runs while the clock is moved: as if the checks had died.
+        try (ApiKeysFileWatcher stopped =
+                new ApiKeysFileWatcher(file, Duration.ofHours(1), new ApiKeyRegistry(List.of(), false), clock)) {
+            clock.move(Duration.ofHours(3));
+            assertThat(stopped.status().stale()).isFalse();
+
+            clock.move(Duration.ofMinutes(1));
+
+            assertThat(stopped.status().stale()).isTrue();
+            assertThat(stopped.status().problem()).startsWith("not checked for");
+        }
+    }
+
+    private static final class MovableClock extends Clock {
+
+        private volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void move(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 }
