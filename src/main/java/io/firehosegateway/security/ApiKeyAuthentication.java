@@ -3,15 +3,23 @@ package io.firehosegateway.security;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /** A request authenticated by an API key; it holds the key's client, never the key. */
 final class ApiKeyAuthentication extends AbstractAuthenticationToken {
 
+    /**
+     * The authority to read health's components and details ({@code management.endpoint.health.roles}
+     * in {@code application.yml}). Only a client that may send to every stream holds it: the details
+     * name every stream and how its delivery goes, which a key limited to some streams has no need of.
+     */
+    static final String HEALTH_DETAILS = "health-details";
+
     private final ApiClient client;
 
     ApiKeyAuthentication(ApiClient client) {
-        super(List.of());
+        super(client.streams().isEmpty() ? List.of(new SimpleGrantedAuthority(HEALTH_DETAILS)) : List.of());
         this.client = client;
         setAuthenticated(true);
     }

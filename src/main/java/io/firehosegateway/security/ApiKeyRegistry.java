@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -26,7 +28,13 @@ public final class ApiKeyRegistry {
     /** Names that mean something else in the {@code key} tag of the security metrics. */
     private static final Set<String> RESERVED_NAMES = Set.of(ApiClient.OPEN.name(), "none");
 
-    private record Entry(byte[] digest, ApiClient client) {}
+    /**
+     * A key to check, with where it came from: a message names a key by its place, never by its
+     * name, which may be the key itself when an operator left the name out or swapped the fields.
+     */
+    private record Source(String where, SecurityProperties.ApiKey key) {}
+
+    private record Entry(byte[] digest, ApiClient client, String where) {}
 
     private final List<Entry> configured;
     private final boolean open;
@@ -35,10 +43,15 @@ public final class ApiKeyRegistry {
     /**
      * @param configured the keys of the configuration
      * @param open whether the gateway has no keys at all, neither configured nor from a file
-     * @throws IllegalArgumentException naming the first key at fault, never showing its value
+     * @throws IllegalArgumentException naming the first key at fault by its index, never showing a
+     *     field of it
      */
     ApiKeyRegistry(List<SecurityProperties.ApiKey> configured, boolean open) {
-        this.configured = entries(configured, List.of());
+        List<Source> sources = new ArrayList<>(configured.size());
+        for (int i = 0; i < configured.size(); i++) {
+            sources.add(new Source("gateway.security.api-keys[" + i + "]", configured.get(i)));
+        }
+        this.configured = entries(sources, List.of());
         this.open = open;
         this.all = this.configured;
     }
@@ -69,52 +82,68 @@ public final class ApiKeyRegistry {
     /**
      * Replaces the keys that came from the keys file.
      *
-     * @throws IllegalArgumentException when a key is invalid or clashes with another; the keys in
-     *     use stay as they were
+     * @throws IllegalArgumentException naming the line of a key that is invalid or clashes with
+     *     another; the keys in use stay as they were
      */
-    void replaceFileKeys(List<SecurityProperties.ApiKey> fromFile) {
-        List<Entry> entries = entries(fromFile, configured);
+    void replaceFileKeys(List<ApiKeysFileFormat.Line> fromFile) {
+        List<Entry> entries = entries(
+                fromFile.stream()
+                        .map(line -> new Source(line.where(), line.key()))
+                        .toList(),
+                configured);
         List<Entry> combined = new ArrayList<>(configured);
         combined.addAll(entries);
         all = List.copyOf(combined);
     }
 
-    private static List<Entry> entries(List<SecurityProperties.ApiKey> keys, List<Entry> existing) {
-        Set<String> names = new HashSet<>();
-        Set<String> digests = new HashSet<>();
+    private static List<Entry> entries(List<Source> sources, List<Entry> existing) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, String> digests = new HashMap<>();
         for (Entry entry : existing) {
-            names.add(entry.client().name());
-            digests.add(java.util.HexFormat.of().formatHex(entry.digest()));
+            names.put(entry.client().name(), entry.where());
+            digests.put(HexFormat.of().formatHex(entry.digest()), entry.where());
         }
-        List<Entry> entries = new ArrayList<>(keys.size());
-        for (SecurityProperties.ApiKey key : keys) {
+        List<Entry> entries = new ArrayList<>(sources.size());
+        for (Source source : sources) {
+            String where = source.where();
+            SecurityProperties.ApiKey key = source.key();
             String name = key.name();
             if (name == null || !NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("An API key's name must be 1 to 64 letters, digits, '.', '_'"
-                        + " or '-', not '" + (name == null ? "" : name.replaceAll("[^\\x20-\\x7E]", "?")) + "'");
+                throw invalid(where, "the name must be 1 to 64 letters, digits, '.', '_' or '-'");
             }
             if (RESERVED_NAMES.contains(name)) {
-                throw new IllegalArgumentException("API key name '" + name + "' is reserved; choose another");
+                // Safe to quote: it is one of the reserved words, not a secret.
+                throw invalid(where, "the name '" + name + "' is reserved; choose another");
             }
-            if (!names.add(name)) {
-                throw new IllegalArgumentException("Two API keys are named '" + name + "'");
+            String sameName = names.putIfAbsent(name, where);
+            if (sameName != null) {
+                throw invalid(where, "the name is already used by " + sameName);
             }
             if (key.key() == null || !KEY.matcher(key.key()).matches()) {
-                throw new IllegalArgumentException("API key '" + name + "' must be 16 to 512 visible ASCII"
-                        + " characters other than ':' (for example from `openssl rand -hex 32`)");
+                throw invalid(
+                        where,
+                        "the key must be 16 to 512 visible ASCII characters other than ':' (for example from"
+                                + " `openssl rand -hex 32`)");
             }
             byte[] digest = sha256(key.key());
-            if (!digests.add(java.util.HexFormat.of().formatHex(digest))) {
-                throw new IllegalArgumentException("API key '" + name + "' has the same value as another key");
+            String sameKey = digests.putIfAbsent(HexFormat.of().formatHex(digest), where);
+            if (sameKey != null) {
+                throw invalid(where, "the key has the same value as " + sameKey);
             }
             for (String stream : key.streams()) {
                 if (stream == null || stream.isBlank()) {
-                    throw new IllegalArgumentException("API key '" + name + "' lists an empty stream name");
+                    throw invalid(where, "an empty stream name is listed");
                 }
             }
-            entries.add(new Entry(digest, new ApiClient(name, Set.copyOf(key.streams()), key.generator())));
+            entries.add(new Entry(digest, new ApiClient(name, Set.copyOf(key.streams()), key.generator()), where));
         }
         return List.copyOf(entries);
+    }
+
+    /** A message that names the key by its place, and says what is wrong, never showing a field. */
+    private static IllegalArgumentException invalid(String where, String problem) {
+        String start = where.startsWith("line ") ? "L" + where.substring(1) : where;
+        return new IllegalArgumentException(start + ": " + problem);
     }
 
     private static byte[] sha256(String value) {

@@ -37,4 +37,10 @@ class ApiKeysConfiguration {
                 registry.names());
         return watcher;
     }
+
+    @Bean
+    @ConditionalOnProperty("gateway.security.keys-file")
+    ApiKeysFileHealthIndicator apiKeysFileHealthIndicator(ApiKeysFileWatcher watcher) {
+        return new ApiKeysFileHealthIndicator(watcher);
+    }
 }

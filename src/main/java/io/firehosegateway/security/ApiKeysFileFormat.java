@@ -14,11 +14,26 @@ final class ApiKeysFileFormat {
 
     private static final String GENERATOR = "generator";
 
+    /**
+     * One key of the file.
+     *
+     * @param number the line's number, from 1, by which every message names the key: its name field
+     *     may hold the key itself when the name was left out
+     * @param key the key the line gives
+     */
+    record Line(int number, SecurityProperties.ApiKey key) {
+
+        /** How messages name the line: never by a field, any of which may be a key. */
+        String where() {
+            return "line " + number + " of the keys file";
+        }
+    }
+
     private ApiKeysFileFormat() {}
 
     /** @throws IllegalArgumentException naming the first line at fault */
-    static List<SecurityProperties.ApiKey> parse(String content) {
-        List<SecurityProperties.ApiKey> keys = new ArrayList<>();
+    static List<Line> parse(String content) {
+        List<Line> keys = new ArrayList<>();
         String[] lines = content.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
@@ -41,7 +56,8 @@ final class ApiKeysFileFormat {
                 }
                 generator = true;
             }
-            keys.add(new SecurityProperties.ApiKey(fields[0].strip(), fields[1].strip(), streams, generator));
+            keys.add(new Line(
+                    i + 1, new SecurityProperties.ApiKey(fields[0].strip(), fields[1].strip(), streams, generator)));
         }
         return keys;
     }

@@ -36,8 +36,8 @@ public record SecurityProperties(
     }
 
     /**
-     * One API key. Its value is checked by {@link ApiKeyRegistry}, whose messages name the key, never
-     * show its value.
+     * One API key. Its value is checked by {@link ApiKeyRegistry}, whose messages name the key by its
+     * index ({@code gateway.security.api-keys[0]}), never show a field of it.
      *
      * @param name the key's name, used in logs and metrics: letters, digits, '.', '_' and '-'
      * @param key the secret a client sends: at least 16 visible ASCII characters, no ':'

@@ -8,6 +8,8 @@
  * and generator right before a body is read, and {@link io.firehosegateway.security.RateLimitFilter}
  * spends the client's tokens last. Keys are held only as SHA-256 digests, compared in constant time,
  * and named by their name in logs and metrics. With no keys configured every request is the client
- * {@link io.firehosegateway.security.ApiClient#OPEN}, and the gateway says so once at start.
+ * {@link io.firehosegateway.security.ApiClient#OPEN}, and the gateway says so once at start. The
+ * keys file is read again by {@link io.firehosegateway.security.ApiKeysFileWatcher}, which refuses a
+ * version it cannot trust, keeps the keys in use, and shows the file stale in health.
  */
 package io.firehosegateway.security;

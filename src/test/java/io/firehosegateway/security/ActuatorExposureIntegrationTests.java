@@ -23,11 +23,18 @@ import tools.jackson.databind.JsonNode;
             "gateway.sink=recording",
             "gateway.security.api-keys[0].name=ops",
             "gateway.security.api-keys[0].key=" + ActuatorExposureIntegrationTests.KEY,
+            "gateway.security.api-keys[1].name=audit-writer",
+            "gateway.security.api-keys[1].key=" + ActuatorExposureIntegrationTests.STREAM_KEY,
+            "gateway.security.api-keys[1].streams=audit",
+            "gateway.streams.audit.pack-bytes=0B",
         })
 @Import(RecordingSink.Configuration.class)
 class ActuatorExposureIntegrationTests {
 
     static final String KEY = "ops-key-5e4d3c2b1a0f9e8d7c6b";
+
+    /** A key limited to the stream {@code audit}. */
+    static final String STREAM_KEY = "audit-key-0f1e2d3c4b5a6978";
 
     /** Endpoints that hand out secrets, memory or control, with the method that would use them. */
     static final String[][] DANGEROUS = {
@@ -91,6 +98,33 @@ class ActuatorExposureIntegrationTests {
                 .as(response.body())
                 .isTrue();
         assertThat(components.path("delivery").path("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void healthDetailsShowNeitherTheWorkingDirectoryNorComponentsOfNoUseToAClient() {
+        HttpResponse<String> response = http.get("/actuator/health", bearer(KEY));
+
+        JsonNode components = GatewayHttp.body(response).path("components");
+        assertThat(components.has("buffer")).as(response.body()).isTrue();
+        assertThat(components.has("diskSpace")).as(response.body()).isFalse();
+        assertThat(components.has("ssl")).as(response.body()).isFalse();
+        assertThat(components.has("ping")).as(response.body()).isFalse();
+        assertThat(response.body()).doesNotContain(System.getProperty("user.dir"));
+    }
+
+    @Test
+    void aKeyLimitedToSomeStreamsSeesOnlyTheStatusNotOtherStreams() {
+        assertThat(http.post("/streams/audit/events", "{\"a\":1}", bearer(STREAM_KEY))
+                        .statusCode())
+                .isEqualTo(200);
+
+        HttpResponse<String> response = http.get("/actuator/health", bearer(STREAM_KEY));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode health = GatewayHttp.body(response);
+        assertThat(health.path("status").asString()).isEqualTo("UP");
+        assertThat(health.has("components")).as(response.body()).isFalse();
+        assertThat(response.body()).doesNotContain("\"events\"");
     }
 
     @Test

@@ -10,7 +10,7 @@ class ApiKeysFileFormatTests {
 
     @Test
     void readsNameKeyStreamsAndTheGeneratorRightSkippingCommentsAndBlankLines() {
-        List<SecurityProperties.ApiKey> keys = ApiKeysFileFormat.parse("""
+        List<ApiKeysFileFormat.Line> lines = ApiKeysFileFormat.parse("""
                 # name:key[:streams[:generator]]
 
                 ingest:key-one-0123456789ab
@@ -18,7 +18,8 @@ class ApiKeysFileFormatTests {
                 loadtest:key-three-0123456789::generator\r
                 """);
 
-        assertThat(keys)
+        assertThat(lines).extracting(ApiKeysFileFormat.Line::number).containsExactly(3, 4, 5);
+        assertThat(lines.stream().map(ApiKeysFileFormat.Line::key))
                 .extracting(
                         SecurityProperties.ApiKey::name,
                         SecurityProperties.ApiKey::key,

@@ -21,6 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Keys rotate without a restart: the keys file is laid out as Kubernetes mounts a secret (the file a
@@ -83,6 +84,33 @@ class ApiKeysFileReloadIntegrationTests {
         assertThat(status(FIRST)).isEqualTo(200);
         assertThat(status(SECOND)).isEqualTo(401);
         assertThat(output.getAll()).doesNotContain(SECOND);
+    }
+
+    @Test
+    void healthShowsTheFileStaleWhileAVersionIsRefused() throws IOException {
+        // A broken version left by another test may still be the last one seen.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> keysFileHealth().path("status").asString().equals("UP"));
+
+        update("writer " + SECOND + "\n");
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> keysFileHealth().path("status").asString().equals("DOWN"));
+        JsonNode details = keysFileHealth().path("details");
+        assertThat(details.path("stale").asBoolean()).isTrue();
+        assertThat(details.path("problem").asString()).contains("Line 1");
+        assertThat(details.toString()).doesNotContain(SECOND).doesNotContain(secret.toString());
+
+        update("writer:" + FIRST + "\n");
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> keysFileHealth().path("status").asString().equals("UP"));
+    }
+
+    private JsonNode keysFileHealth() {
+        return GatewayHttp.body(http.get("/actuator/health", bearer(FIRST)))
+                .path("components")
+                .path("apiKeysFile");
     }
 
     @Test
