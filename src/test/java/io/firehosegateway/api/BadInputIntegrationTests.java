@@ -174,6 +174,9 @@ class BadInputIntegrationTests {
                         .chunked()
                         .expect(413, "request-too-large"),
                 json("gzip bomb", gzipBomb()).encoding("gzip").expect(413, "request-too-large"),
+                // A quarter of the default 200,000-event buffer is one request's share: never "try again".
+                ndjson("more events than one request may hold", "{}\n".repeat(50_001))
+                        .expect(413, "too-many-events"),
                 json("event over 1000 KiB", hugeEventAfterASmallOne())
                         .expect(413, "event-too-large")
                         .at(1, null)
