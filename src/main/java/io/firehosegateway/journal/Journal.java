@@ -665,6 +665,7 @@ public final class Journal implements AutoCloseable {
      * written, since they will be delivered; the others are refused, and they will not be.
      */
     private void failed(List<Append> batch, IOException error) {
+        List<Append> refused = new ArrayList<>(batch.size());
         lock.lock();
         try {
             if (active != null && active.size > active.committed) {
@@ -677,13 +678,11 @@ public final class Journal implements AutoCloseable {
                 active.size = active.committed;
             }
             long firstRefused = Long.MAX_VALUE;
-            int refused = 0;
             for (Append append : batch) {
                 if (append.segment != null && append.end > 0 && append.end <= append.segment.committed) {
-                    append.durable.complete(append.sequence);
                     continue;
                 }
-                refused++;
+                refused.add(append);
                 if (append.segment != null) {
                     append.segment.entries--;
                     pending.remove(append.sequence);
@@ -691,7 +690,6 @@ public final class Journal implements AutoCloseable {
                     firstRefused = Math.min(firstRefused, append.sequence);
                 }
                 bytes.addAndGet(-append.size);
-                append.durable.completeExceptionally(error);
             }
             if (firstRefused != Long.MAX_VALUE) {
                 // Refused entries leave no gap: the sequences of a segment follow on.
@@ -702,21 +700,31 @@ public final class Journal implements AutoCloseable {
                 log.error(
                         "Journal {}: could not write {} entries either ({}); their requests are refused",
                         directory,
-                        refused,
+                        refused.size(),
                         error.toString());
             } else {
                 log.error(
                         "Journal {}: could not write {} entries; their requests are refused",
                         directory,
-                        refused,
+                        refused.size(),
                         error);
             }
-            writeFailing = true;
+            // Before any request is answered: whoever sees the refusal sees the journal failing.
             lastWriteFailureMillis = clock.millis();
+            writeFailing = true;
             // On a full disk the open segment may be what fills it: once delivered it must go.
             reclaimDeliveredActive();
+            appended.signalAll();
         } finally {
             lock.unlock();
+        }
+        for (Append append : batch) {
+            if (refused.contains(append)) {
+                append.durable.completeExceptionally(error);
+            } else {
+                // Synced into a segment that a roll earlier in this batch sealed: it will be delivered.
+                append.durable.complete(append.sequence);
+            }
         }
     }
 
