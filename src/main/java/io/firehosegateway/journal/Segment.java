@@ -29,6 +29,8 @@ final class Segment {
     final Path ackPath;
     private FileChannel channel;
     private FileChannel acks;
+    /** Bytes of the side file while it is open. */
+    private long acksSize;
     /** Acknowledgements that could not be written yet (a full disk): written with the next one. */
     private final List<Long> unwrittenAcks = new ArrayList<>();
 
@@ -120,22 +122,23 @@ final class Segment {
         if (acks == null) {
             acks = FileChannel.open(
                     ackPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            acksSize = acks.size();
         }
         ByteBuffer buffer = ByteBuffer.allocate(unwrittenAcks.size() * JournalCodec.ACK);
         for (long unwritten : unwrittenAcks) {
             JournalCodec.encodeAck(buffer, unwritten);
         }
         buffer.flip();
-        long before = acks.size();
         try {
             while (buffer.hasRemaining()) {
                 acks.write(buffer);
             }
         } catch (IOException e) {
             // A part written before the failure would misalign every later record.
-            acks.truncate(before);
+            acks.truncate(acksSize);
             throw e;
         }
+        acksSize += buffer.limit();
         unwrittenAcks.clear();
     }
 
