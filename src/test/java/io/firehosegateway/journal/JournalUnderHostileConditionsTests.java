@@ -237,6 +237,29 @@ class JournalUnderHostileConditionsTests {
         return position;
     }
 
+    @Test
+    void acknowledgedEntriesAcrossManySegmentsDoNotComeBackAfterARestartInAnyOrder() throws Exception {
+        Journal journal = open(DataSize.ofMegabytes(64), DataSize.ofKilobytes(2));
+        for (int i = 0; i < 200; i++) {
+            journal.append("events", events("k" + i, 1, 200), null).get(5, TimeUnit.SECONDS);
+        }
+        List<JournalEntry> entries = new ArrayList<>(drain(journal));
+        java.util.Collections.shuffle(entries, new java.util.Random(11));
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (i % 20 == 0) {
+                kept.add(entries.get(i).events().get(0).id());
+            } else {
+                journal.acknowledge(entries.get(i).sequence());
+            }
+        }
+        close(journal);
+
+        Journal reopened = open(DataSize.ofMegabytes(64), DataSize.ofKilobytes(2));
+
+        assertThat(ids(drain(reopened))).containsExactlyInAnyOrderElementsOf(kept);
+    }
+
     // Finding 7: stray files, file handles, a truthful 503.
 
     @Test
