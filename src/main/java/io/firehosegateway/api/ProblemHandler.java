@@ -2,6 +2,7 @@ package io.firehosegateway.api;
 
 import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.ShareExceededException;
+import io.firehosegateway.pipeline.TooLargeForJournalException;
 import io.firehosegateway.pipeline.TooManyEventsException;
 import io.firehosegateway.pipeline.UnknownStreamException;
 import java.io.UncheckedIOException;
@@ -79,6 +80,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                 "The gateway holds as many events as it may; nothing of this request was taken."
                                         + " Try again later.",
                                 seconds));
+    }
+
+    /** Waiting would not help: the journal could never hold the request, so it is a 413, not a 503. */
+    @ExceptionHandler(TooLargeForJournalException.class)
+    ResponseEntity<ProblemDetail> tooLargeForJournal(TooLargeForJournalException e) {
+        return problem(new ProblemException(
+                        ProblemType.REQUEST_TOO_LARGE,
+                        "The request's events take " + e.requestBytes() + " bytes in the journal, more than it may ever"
+                                + " hold (" + e.journalBytes() + " bytes, gateway.journal.max-size); nothing of this"
+                                + " request was taken. Send fewer events per request.")
+                .with("journalBytes", e.journalBytes()));
     }
 
     @ExceptionHandler(UnknownStreamException.class)

@@ -183,6 +183,11 @@ class GenerationJobs implements SmartLifecycle {
             admission.close();
             run.later(MAX_JOURNAL_WAIT_NANOS);
             return;
+        } catch (RuntimeException e) {
+            // A chunk the journal can never hold (a journal smaller than a chunk): the job stops.
+            job.unsettled.decrementAndGet();
+            admission.close();
+            throw e;
         }
         durable.whenComplete((sequence, failure) -> {
             admission.close();

@@ -19,7 +19,17 @@ import java.util.zip.CRC32C;
  * int    event count, then for each: int id length, id bytes, int data length, data bytes
  * </pre>
  *
- * A length out of bounds or a checksum that does not match marks the end of the valid log.
+ * A segment starts with a header and a sealed segment ends with a seal, each with its own CRC32C:
+ *
+ * <pre>
+ * header: int HEADER_MAGIC, long first sequence, long first sequence of the segment before (-1: none), int CRC32C
+ * seal:   int SEAL_MAGIC, long sequence of the next segment's first entry, int CRC32C
+ * </pre>
+ *
+ * Both magic numbers are above {@link #MAX_ENTRY}, so neither can be read as an entry's length. A
+ * segment written before headers existed starts with an entry; it is read the same way, without
+ * the checks that need the header and the seal. Delivery records in the side file are {@code int
+ * ACK_MAGIC, long sequence, int CRC32C}: one that does not check out counts as not delivered.
  */
 final class JournalCodec {
 
@@ -30,7 +40,65 @@ final class JournalCodec {
     /** No entry is larger: a request's body is at most a few MiB. */
     static final int MAX_ENTRY = 256 * 1024 * 1024;
 
+    static final int HEADER_MAGIC = 0x464A5347;
+    static final int HEADER = 4 + 8 + 8 + 4;
+    static final int SEAL_MAGIC = 0x5345414C;
+    static final int SEAL = 4 + 8 + 4;
+    static final int ACK_MAGIC = 0x41434B31;
+    static final int ACK = 4 + 8 + 4;
+
     private JournalCodec() {}
+
+    static ByteBuffer encodeHeader(long baseSequence, long previousBase) {
+        ByteBuffer header = ByteBuffer.allocate(HEADER)
+                .putInt(HEADER_MAGIC)
+                .putLong(baseSequence)
+                .putLong(previousBase);
+        header.putInt(crc(header.array(), 0, HEADER - 4));
+        return header.flip();
+    }
+
+    static ByteBuffer encodeSeal(long nextSequence) {
+        ByteBuffer seal = ByteBuffer.allocate(SEAL).putInt(SEAL_MAGIC).putLong(nextSequence);
+        seal.putInt(crc(seal.array(), 0, SEAL - 4));
+        return seal.flip();
+    }
+
+    /** Whether {@code record} (a header or a seal, {@code length} bytes from its start) checks out. */
+    static boolean recordMatches(ByteBuffer record, int magic, int length) {
+        if (record.remaining() < length || record.getInt(record.position()) != magic) {
+            return false;
+        }
+        byte[] bytes = new byte[length];
+        record.duplicate().get(bytes);
+        return crc(bytes, 0, length - 4) == ByteBuffer.wrap(bytes).getInt(length - 4);
+    }
+
+    static void encodeAck(ByteBuffer buffer, long sequence) {
+        int start = buffer.position();
+        buffer.putInt(ACK_MAGIC).putLong(sequence);
+        byte[] bytes = new byte[12];
+        buffer.duplicate().position(start).get(bytes);
+        buffer.putInt(crc(bytes, 0, 12));
+    }
+
+    /** The sequence of the next delivery record, or -1 when it does not check out. */
+    static long decodeAck(ByteBuffer buffer) {
+        byte[] bytes = new byte[ACK];
+        buffer.get(bytes);
+        ByteBuffer record = ByteBuffer.wrap(bytes);
+        if (record.getInt(0) != ACK_MAGIC || crc(bytes, 0, 12) != record.getInt(12)) {
+            return -1;
+        }
+        long sequence = record.getLong(4);
+        return sequence >= 0 ? sequence : -1;
+    }
+
+    private static int crc(byte[] bytes, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, offset, length);
+        return (int) crc.getValue();
+    }
 
     /** The body of an entry (after sequence and time), encoded by the appender's thread. */
     static byte[] encodeBody(String stream, List<Event> events) {

@@ -10,10 +10,13 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the journal, used in the {@code journaled} delivery mode.
  *
- * @param directory where the journal's segment files live; keep it on a persistent volume
- * @param maxSize the most disk the journal may use; when full, requests are refused with 503
- * @param segmentSize the size at which the journal starts a new segment file; delivered segments are
- *     deleted whole, so smaller segments free space sooner
+ * @param directory where the journal's segment files live, owned by one gateway at a time (a lock on
+ *     {@code journal.lock} keeps a second one out); keep it on a persistent volume of its own
+ * @param maxSize the most disk the journal may use, at least 8KB; when full, requests are refused
+ *     with 503, and a request larger than all of it with 413
+ * @param segmentSize the size at which the journal starts a new segment file, at most a quarter of
+ *     {@code maxSize} (a larger setting is lowered to that); delivered segments are deleted whole, so
+ *     smaller segments free space sooner
  */
 @ConfigurationProperties("gateway.journal")
 @Validated

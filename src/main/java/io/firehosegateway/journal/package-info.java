@@ -1,8 +1,10 @@
 /**
  * The durable write-ahead journal of the {@code journaled} delivery mode: a small segmented
- * append-only log. Concurrent appends share one fsync (group commit); every entry carries a CRC32C,
- * so a torn or garbled tail found after a crash is cut off and everything before it is kept;
- * segments whose entries were all delivered are deleted, so disk use stays bounded. Depends only
- * on {@code event}.
+ * append-only log that owns its directory (a lock keeps a second gateway out). Concurrent appends
+ * share one fsync (group commit); every entry, segment header and seal, and delivery record carries
+ * a CRC32C, so a torn tail found after a crash is cut off, while damage inside a segment is
+ * delivered around, counted and set aside; segments whose entries were all delivered are deleted,
+ * whether or not the disk had room to record the deliveries, so disk use stays bounded. Depends
+ * only on {@code event}.
  */
 package io.firehosegateway.journal;

@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -33,6 +35,9 @@ public final class GatewayMetrics {
     public static final String JOURNAL_BYTES = "gateway.journal.bytes";
     public static final String JOURNAL_ENTRIES = "gateway.journal.entries";
     public static final String JOURNAL_OLDEST_AGE = "gateway.journal.oldest-age";
+    public static final String JOURNAL_DAMAGED_SEGMENTS = "gateway.journal.damaged-segments";
+    public static final String JOURNAL_LOST_ENTRIES = "gateway.journal.lost-entries";
+    public static final String JOURNAL_UNRECORDED_DELIVERIES = "gateway.journal.unrecorded-deliveries";
 
     public static final String SECURITY_REQUESTS = "gateway.security.requests";
 
@@ -50,6 +55,8 @@ public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final Map<String, StreamMeters> streams = new ConcurrentHashMap<>();
     private final Map<String, Counter> securityRequests = new ConcurrentHashMap<>();
+    /** What function counters read: a function counter holds it only weakly. */
+    private final List<Object> counted = new CopyOnWriteArrayList<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -104,6 +111,27 @@ public final class GatewayMetrics {
         io.micrometer.core.instrument.Gauge.builder(JOURNAL_OLDEST_AGE, oldestAgeSeconds)
                 .description("Age of the oldest undelivered journal entry; 0 when none is")
                 .baseUnit("seconds")
+                .register(registry);
+    }
+
+    /**
+     * Publishes what the journal found damaged when it opened (segments, and acknowledged entries
+     * missing from them) and the deliveries it could not yet record on disk.
+     */
+    public void journalDamage(
+            Supplier<Number> damagedSegments, Supplier<Number> lostEntries, Supplier<Number> unrecordedDeliveries) {
+        counted.add(damagedSegments);
+        counted.add(lostEntries);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        JOURNAL_DAMAGED_SEGMENTS, damagedSegments, s -> s.get().doubleValue())
+                .description("Journal segments found damaged at start: kept whole, their intact entries delivered")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        JOURNAL_LOST_ENTRIES, lostEntries, s -> s.get().doubleValue())
+                .description("Journal entries found missing from damaged segments at start: acknowledged and lost")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(JOURNAL_UNRECORDED_DELIVERIES, unrecordedDeliveries)
+                .description("Deliveries the journal holds in memory but could not yet record on disk (a full disk)")
                 .register(registry);
     }
 

@@ -2,6 +2,7 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.journal.Journal;
+import io.firehosegateway.journal.JournalEntryTooLargeException;
 import io.firehosegateway.journal.JournalFullException;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.Sink;
@@ -210,6 +211,7 @@ public final class Pipeline implements SmartLifecycle {
      * @param onDelivered called, in this process only, when the events were delivered or given up on
      * @return completes when the events are on disk; fails if they could not be written
      * @throws GatewayFullException when the journal is full
+     * @throws TooLargeForJournalException when the request is larger than the whole journal may hold
      */
     public CompletableFuture<Long> journal(String stream, List<Event> events, Consumer<DeliveryTicket> onDelivered) {
         if (journal == null) {
@@ -221,6 +223,9 @@ public final class Pipeline implements SmartLifecycle {
             durable = journal.append(stream, events, onDelivered);
         } catch (JournalFullException e) {
             throw new GatewayFullException(GatewayFullException.Full.JOURNAL, JOURNAL_FULL_RETRY_AFTER);
+        } catch (JournalEntryTooLargeException e) {
+            rejected(stream, events.size());
+            throw new TooLargeForJournalException(e.entryBytes(), e.maxBytes());
         }
         return durable.thenApply(sequence -> {
             meters.get(stream).accepted(events.size());

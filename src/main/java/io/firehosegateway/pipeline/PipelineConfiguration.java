@@ -52,6 +52,7 @@ class PipelineConfiguration {
                     () -> journal.oldestPendingMillis().isPresent()
                             ? (clock.millis() - journal.oldestPendingMillis().getAsLong()) / 1000.0
                             : 0.0);
+            metrics.journalDamage(journal::damagedSegments, journal::lostEntries, journal::unrecordedDeliveries);
             return journal;
         }
 
@@ -61,8 +62,8 @@ class PipelineConfiguration {
         }
 
         @Bean
-        JournalHealthIndicator journalHealthIndicator(Journal journal) {
-            return new JournalHealthIndicator(journal);
+        JournalHealthIndicator journalHealthIndicator(Journal journal, Clock clock) {
+            return new JournalHealthIndicator(journal, clock);
         }
     }
 

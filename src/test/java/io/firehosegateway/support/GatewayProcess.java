@@ -36,6 +36,29 @@ public final class GatewayProcess implements AutoCloseable {
     /** Starts the gateway on the {@code java} of another JDK, as {@link #start(Map, Path)} does. */
     public static GatewayProcess start(String java, Map<String, String> properties, Path log) throws IOException {
         int port = MotoServer.freePort();
+        GatewayProcess gateway =
+                new GatewayProcess(port, builder(port, properties, log).start());
+        gateway.awaitReady();
+        return gateway;
+    }
+
+    /**
+     * Starts the gateway expecting it not to start: waits for the process to exit and returns its
+     * exit code, or fails if it is still running after {@code timeout}.
+     */
+    public static int startExpectingExit(Map<String, String> properties, Path log, Duration timeout)
+            throws IOException, InterruptedException {
+        int port = MotoServer.freePort();
+        Process process = builder(port, properties, log).start();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("the gateway process was still running after " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    private static ProcessBuilder builder(int port, Map<String, String> properties, Path log) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.add("-Xmx256m");
@@ -49,9 +72,7 @@ public final class GatewayProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("AWS_ACCESS_KEY_ID", FirehoseEmulator.ACCESS_KEY);
         builder.environment().put("AWS_SECRET_ACCESS_KEY", FirehoseEmulator.SECRET_KEY);
-        GatewayProcess gateway = new GatewayProcess(port, builder.start());
-        gateway.awaitReady();
-        return gateway;
+        return builder;
     }
 
     private void awaitReady() {
