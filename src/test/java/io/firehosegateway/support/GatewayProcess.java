@@ -30,14 +30,19 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts the gateway with {@code --key=value} arguments and waits until it is ready. */
     public static GatewayProcess start(Map<String, String> properties, Path log) throws IOException {
-        return start(ProcessHandle.current().info().command().orElse("java"), properties, log);
+        return start(thisJava(), properties, log);
+    }
+
+    /** The {@code java} of the JVM running the tests. */
+    private static String thisJava() {
+        return ProcessHandle.current().info().command().orElse("java");
     }
 
     /** Starts the gateway on the {@code java} of another JDK, as {@link #start(Map, Path)} does. */
     public static GatewayProcess start(String java, Map<String, String> properties, Path log) throws IOException {
         int port = MotoServer.freePort();
         GatewayProcess gateway =
-                new GatewayProcess(port, builder(port, properties, log).start());
+                new GatewayProcess(port, builder(java, port, properties, log).start());
         gateway.awaitReady();
         return gateway;
     }
@@ -49,7 +54,7 @@ public final class GatewayProcess implements AutoCloseable {
     public static int startExpectingExit(Map<String, String> properties, Path log, Duration timeout)
             throws IOException, InterruptedException {
         int port = MotoServer.freePort();
-        Process process = builder(port, properties, log).start();
+        Process process = builder(thisJava(), port, properties, log).start();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -58,7 +63,7 @@ public final class GatewayProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    private static ProcessBuilder builder(int port, Map<String, String> properties, Path log) {
+    private static ProcessBuilder builder(String java, int port, Map<String, String> properties, Path log) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.add("-Xmx256m");
