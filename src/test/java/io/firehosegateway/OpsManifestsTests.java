@@ -316,6 +316,10 @@ class OpsManifestsTests {
         assertThat(String.valueOf(podSecurity.get("runAsUser"))).isEqualTo(imageUser);
         assertThat(security).containsEntry("readOnlyRootFilesystem", true);
         assertThat(security).containsEntry("allowPrivilegeEscalation", false);
+        assertThat(String.valueOf(at(security, "capabilities", "drop"))).isEqualTo("[ALL]");
+        assertThat(manifests.podSpec())
+                .as("the gateway never calls the Kubernetes API")
+                .containsEntry("automountServiceAccountToken", false);
         List<String> writable = list(manifests.gatewayContainer(), "volumeMounts").stream()
                 .filter(mount -> !Boolean.TRUE.equals(mount.get("readOnly")))
                 .map(mount -> (String) mount.get("mountPath"))
