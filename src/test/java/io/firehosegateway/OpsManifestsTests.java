@@ -8,7 +8,11 @@ import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.PipelineProperties;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,14 +28,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.unit.DataSize;
 import org.yaml.snakeyaml.Yaml;
@@ -152,6 +161,68 @@ class OpsManifestsTests {
         assertThat(String.valueOf(at(management, "endpoints", "web", "exposure", "include")))
                 .contains("health")
                 .contains("prometheus");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"confirmed", "buffered", "journaled"})
+    void theGatewayOnTheManifestsSettingsAnswersTheirProbesOnItsManagementPort(String overlay, @TempDir Path dir)
+            throws Exception {
+        Manifests manifests = Manifests.of(overlay);
+        Map<String, Object> container = manifests.gatewayContainer();
+        String key = "0123456789abcdef".repeat(2);
+        Path keys = Files.writeString(dir.resolve("keys"), "ingest:" + key + ":\n");
+        // The pod's environment, but ports the test may take, the local sink instead of Firehose,
+        // and the pod's directories and keys file under a temporary directory.
+        Map<String, Object> overrides = Map.of(
+                "server.port", "0",
+                "management.server.port", "0",
+                "gateway.sink", "local",
+                "gateway.local.directory", dir.resolve("data").toString(),
+                "gateway.journal.directory", dir.resolve("journal").toString(),
+                "gateway.delivery.dead-letter-directory",
+                        dir.resolve("dead-letter").toString(),
+                "gateway.security.keys-file", keys.toString());
+        StandardEnvironment environment = new StandardEnvironment();
+        environment
+                .getPropertySources()
+                .addFirst(new SystemEnvironmentPropertySource(
+                        "manifest-systemEnvironment", new LinkedHashMap<>(manifests.environment())));
+        environment.getPropertySources().addFirst(new MapPropertySource("test", overrides));
+
+        try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class)
+                .environment(environment)
+                .run()) {
+            int managementPort =
+                    Integer.parseInt(gateway.getEnvironment().getRequiredProperty("local.management.port"));
+            int apiPort = Integer.parseInt(gateway.getEnvironment().getRequiredProperty("local.server.port"));
+            assertThat(managementPort).isNotEqualTo(apiPort);
+            for (String kind : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+                String path = (String) probe(container, kind).get("path");
+                assertThat(status(managementPort, path)).as("%s %s", kind, path).isEqualTo(200);
+            }
+            String scraped =
+                    (String) list(map(manifests.one("ServiceMonitor", "firehose-gateway"), "spec"), "endpoints")
+                            .get(0)
+                            .get("path");
+            assertThat(status(managementPort, scraped)).as(scraped).isEqualTo(200);
+            assertThat(status(apiPort, "/actuator/health/readiness", "Bearer " + key))
+                    .as("actuator is not on the API port, which the Ingress routes")
+                    .isEqualTo(404);
+        }
+    }
+
+    private static int status(int port, String path) throws IOException, InterruptedException {
+        return status(port, path, null);
+    }
+
+    private static int status(int port, String path, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HttpClient.newHttpClient()
+                .send(request.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     @ParameterizedTest
