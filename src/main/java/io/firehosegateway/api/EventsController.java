@@ -103,7 +103,7 @@ class EventsController {
         try (Admission admission = pipeline.admitRequest(keyOf(request));
                 InputStream body = RequestBodies.open(request, limits)) {
             try {
-                events = parser.parse(body, format, admission);
+                events = parser.parse(body, format, admission, pipeline.maxEventBytes(stream));
             } catch (ProblemException | GatewayFullException | ShareExceededException | TooManyEventsException e) {
                 pipeline.rejected(stream, admission.records() + 1);
                 throw e;

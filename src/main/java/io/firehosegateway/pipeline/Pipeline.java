@@ -63,7 +63,13 @@ public final class Pipeline implements SmartLifecycle {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         metrics.bufferGauges(budget::records, budget::bytes);
-        for (String stream : streamNames(properties)) {
+        for (String stream : properties.streamNames()) {
+            long packBytes = properties.stream(stream).packBytes().toBytes();
+            if (packBytes > sink.limits().maxRecordBytes()) {
+                throw new IllegalArgumentException("gateway.streams." + stream + ".pack-bytes is " + packBytes
+                        + " bytes, larger than the largest record its sink takes ("
+                        + sink.limits().maxRecordBytes() + " bytes)");
+            }
             GatewayMetrics.StreamMeters streamMeters = metrics.stream(stream);
             meters.put(stream, streamMeters);
             dispatchers.put(
@@ -71,8 +77,8 @@ public final class Pipeline implements SmartLifecycle {
                     new StreamDispatcher(
                             stream,
                             sink,
-                            (int) properties.stream(stream).packBytes().toBytes(),
-                            StreamQuota.of(properties.stream(stream).quota(), properties.replicas()),
+                            (int) packBytes,
+                            StreamQuota.of(properties.stream(stream).quota(), properties.replicas(), sink.limits()),
                             properties.firehose(),
                             properties.delivery(),
                             scheduler,
@@ -83,13 +89,6 @@ public final class Pipeline implements SmartLifecycle {
         }
     }
 
-    private static Set<String> streamNames(PipelineProperties properties) {
-        Set<String> names = new java.util.LinkedHashSet<>();
-        names.add(properties.defaultStream());
-        names.addAll(properties.streams().keySet());
-        return names;
-    }
-
     /** The streams clients may send to, the default one first. */
     public Set<String> streams() {
         return dispatchers.keySet();
@@ -98,6 +97,16 @@ public final class Pipeline implements SmartLifecycle {
     /** The stream {@code POST /events} sends to. */
     public String defaultStream() {
         return properties.defaultStream();
+    }
+
+    /**
+     * The largest event the stream takes, framed: the largest record of its sink.
+     *
+     * @throws UnknownStreamException when the stream is not configured
+     */
+    public int maxEventBytes(String stream) {
+        checkStream(stream);
+        return dispatchers.get(stream).limits().maxRecordBytes();
     }
 
     /** The mode requests are answered in. */

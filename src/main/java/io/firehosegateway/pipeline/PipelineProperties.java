@@ -1,6 +1,5 @@
 package io.firehosegateway.pipeline;
 
-import io.firehosegateway.sink.BatchLimits;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
@@ -11,7 +10,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -39,6 +40,14 @@ public record PipelineProperties(
         @DefaultValue @Valid Delivery delivery,
         @DefaultValue("1") @Min(1) int replicas) {
 
+    /** The streams clients may send to: the default one first, then those configured. */
+    public Set<String> streamNames() {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(defaultStream);
+        names.addAll(streams.keySet());
+        return names;
+    }
+
     /** Settings of one stream, or the defaults for a stream not listed. */
     public StreamProperties stream(String name) {
         StreamProperties settings = streams.get(name);
@@ -54,8 +63,8 @@ public record PipelineProperties(
      * Settings of one stream.
      *
      * @param packBytes pack several events into one record up to this size (5KB matches Firehose's
-     *     billing step); 0 sends each event as its own record, as destinations that treat one record
-     *     as one document need
+     *     billing step), at most the largest record of the stream's sink; 0 sends each event as its
+     *     own record, as destinations that treat one record as one document need
      * @param quota the stream's throughput quota to stay under; off unless set
      */
     public record StreamProperties(
@@ -64,9 +73,9 @@ public record PipelineProperties(
 
         static final StreamProperties DEFAULTS = new StreamProperties(DataSize.ofBytes(0), Quota.NONE);
 
-        @AssertTrue(message = "pack-bytes must be between 0 and 1000KB, the largest Firehose record")
-        boolean isPackBytesWithinARecord() {
-            return packBytes.toBytes() >= 0 && packBytes.toBytes() <= BatchLimits.MAX_RECORD_BYTES;
+        @AssertTrue(message = "pack-bytes must not be negative")
+        boolean isPackBytesPositiveOrZero() {
+            return packBytes.toBytes() >= 0;
         }
     }
 

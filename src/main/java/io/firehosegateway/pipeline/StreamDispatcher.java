@@ -2,12 +2,12 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.metrics.GatewayMetrics.StreamMeters;
-import io.firehosegateway.sink.BatchLimits;
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.FailureKind;
 import io.firehosegateway.sink.RecordOutcome;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkException;
+import io.firehosegateway.sink.SinkLimits;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -113,6 +113,10 @@ final class StreamDispatcher {
         }
     }
 
+    SinkLimits limits() {
+        return sink.limits();
+    }
+
     DeliveryStatus status() {
         return status;
     }
@@ -159,7 +163,7 @@ final class StreamDispatcher {
 
     private OpenBatch openBatch() {
         if (open == null) {
-            OpenBatch batch = new OpenBatch(new BatchBuilder(packBytes));
+            OpenBatch batch = new OpenBatch(new BatchBuilder(sink.limits(), packBytes));
             if (!draining) {
                 batch.timer = scheduler.schedule(() -> lingerPassed(batch), lingerNanos, TimeUnit.NANOSECONDS);
             }
@@ -593,7 +597,11 @@ final class StreamDispatcher {
         // Room and counts first, tickets last: a client told its events are delivered finds their
         // room free and the metrics saying so.
         budget.release(record.eventCount(), record.data.length);
-        meters.delivered(1, record.eventCount(), record.data.length, BatchLimits.billedBytes(record.data.length));
+        meters.delivered(
+                1,
+                record.eventCount(),
+                record.data.length,
+                sink.limits().billedUnits(record.data.length) * sink.limits().billingUnitBytes());
         for (int i = 0; i < record.eventCount(); i++) {
             record.tickets[i].markDelivered(record.indexes[i]);
         }

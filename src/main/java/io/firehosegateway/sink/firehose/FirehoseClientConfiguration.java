@@ -1,7 +1,7 @@
 package io.firehosegateway.sink.firehose;
 
-import io.firehosegateway.pipeline.PipelineProperties;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.StreamRoutes;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,12 +24,11 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
 class FirehoseClientConfiguration {
 
     @Bean(destroyMethod = "close")
-    FirehoseAsyncClient firehoseAsyncClient(FirehoseProperties firehose, PipelineProperties pipeline) {
-        int streams = pipeline.streams().size() + (pipeline.streams().containsKey(pipeline.defaultStream()) ? 0 : 1);
+    FirehoseAsyncClient firehoseAsyncClient(FirehoseProperties firehose, StreamRoutes routes) {
         FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(firehose.ioThreads()))
-                        .maxConcurrency(pipeline.firehose().maxInFlight() * streams)
+                        .maxConcurrency(routes.maxInFlight())
                         .connectionAcquisitionTimeout(firehose.connectionAcquisitionTimeout()))
                 .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(firehose.apiCallAttemptTimeout()));
@@ -48,7 +47,7 @@ class FirehoseClientConfiguration {
     }
 
     @Bean
-    FirehoseHealthIndicator firehoseHealthIndicator(FirehoseAsyncClient client, PipelineProperties pipeline) {
-        return new FirehoseHealthIndicator(client, pipeline);
+    FirehoseHealthIndicator firehoseHealthIndicator(FirehoseAsyncClient client, StreamRoutes routes) {
+        return new FirehoseHealthIndicator(client, routes);
     }
 }
