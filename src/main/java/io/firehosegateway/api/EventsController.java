@@ -181,7 +181,7 @@ class EventsController {
     }
 
     private ProblemException deliveryFailed(List<Event> events, DeliveryReport report) {
-        String reason = report.failureReason() != null ? report.failureReason() : "unknown outcome";
+        String reason = report.failureReason() != null ? report.failureReason().value() : "unknown outcome";
         return new RetryableProblemException(
                         ProblemType.DELIVERY_FAILED,
                         report.failed().size() + " of " + events.size() + " events were not delivered and "

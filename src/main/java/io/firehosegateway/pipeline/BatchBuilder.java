@@ -74,7 +74,7 @@ final class BatchBuilder {
         // A pack shares one deadline: events without one (202 answered) never join events with one.
         if (pack != null
                 && pack.fits(framed.length, packBytes, limits.maxEventsPerRecord())
-                && pack.unbounded == (deadlineNanos == Long.MAX_VALUE)) {
+                && pack.unbounded == !Deadlines.clientWaits(deadlineNanos)) {
             if (encodedBytes + encodedSize(pack.bytes + framed.length) > maxBytes) {
                 return false;
             }
@@ -98,9 +98,9 @@ final class BatchBuilder {
         return records;
     }
 
-    /** Events without a deadline (Long.MAX_VALUE) were answered 202: nobody waits for them. */
+    /** Events without a deadline were answered 202: nobody waits for them. */
     private void noteDeadline(long deadlineNanos) {
-        awaited |= deadlineNanos != Long.MAX_VALUE;
+        awaited |= Deadlines.clientWaits(deadlineNanos);
     }
 
     private long packEncoded() {
@@ -123,7 +123,7 @@ final class BatchBuilder {
         private int[] indexes = new int[8];
         private int count;
         private int bytes;
-        private long deadlineNanos = Long.MAX_VALUE;
+        private long deadlineNanos = Deadlines.NO_CLIENT_WAITS;
         private boolean unbounded = true;
 
         boolean fits(int size, int packBytes, int maxEvents) {
@@ -142,7 +142,7 @@ final class BatchBuilder {
             count++;
             bytes += framed.length;
             deadlineNanos = Math.min(deadlineNanos, deadline);
-            unbounded = deadlineNanos == Long.MAX_VALUE;
+            unbounded = !Deadlines.clientWaits(deadlineNanos);
         }
 
         PendingRecord toRecord() {

@@ -42,13 +42,29 @@ public final class Pipeline implements SmartLifecycle {
     private final Map<String, StreamDispatcher> dispatchers = new LinkedHashMap<>();
     private final Map<String, GatewayMetrics.StreamMeters> meters = new LinkedHashMap<>();
     private final Journal journal;
+    private final NanoClock nanoClock;
     private volatile boolean running;
 
     /**
      * @param journal the journal of the journaled mode; {@code null} in the other modes
      */
     public Pipeline(PipelineProperties properties, Sink sink, GatewayMetrics metrics, Clock clock, Journal journal) {
+        this(properties, sink, metrics, clock, NanoClock.SYSTEM, journal);
+    }
+
+    /**
+     * @param nanoClock what deadlines, pauses and throttling intervals are measured on
+     * @param journal the journal of the journaled mode; {@code null} in the other modes
+     */
+    public Pipeline(
+            PipelineProperties properties,
+            Sink sink,
+            GatewayMetrics metrics,
+            Clock clock,
+            NanoClock nanoClock,
+            Journal journal) {
         this.properties = properties;
+        this.nanoClock = nanoClock;
         this.journal = journal;
         if (properties.delivery().mode() == DeliveryMode.JOURNALED && journal == null) {
             throw new IllegalArgumentException("the journaled mode needs a journal");
@@ -85,7 +101,8 @@ public final class Pipeline implements SmartLifecycle {
                             streamMeters,
                             budget,
                             deadLetters,
-                            clock));
+                            clock,
+                            nanoClock));
         }
     }
 
@@ -204,8 +221,8 @@ public final class Pipeline implements SmartLifecycle {
                     "admission holds " + admission.records() + " events, the request has " + events.size());
         }
         long deadline = mode == DeliveryMode.CONFIRMED
-                ? System.nanoTime() + properties.delivery().timeout().toNanos()
-                : Long.MAX_VALUE;
+                ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
+                : Deadlines.NO_CLIENT_WAITS;
         DeliveryTicket ticket = new DeliveryTicket(stream, events.size());
         admission.markSubmitted();
         dispatcher.offer(events, ticket, deadline);

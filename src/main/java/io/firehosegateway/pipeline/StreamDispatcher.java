@@ -55,6 +55,7 @@ final class StreamDispatcher {
     private final BufferBudget budget;
     private final DeadLetterStore deadLetters;
     private final Clock clock;
+    private final NanoClock nanoClock;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
@@ -85,7 +86,8 @@ final class StreamDispatcher {
             StreamMeters meters,
             BufferBudget budget,
             DeadLetterStore deadLetters,
-            Clock clock) {
+            Clock clock,
+            NanoClock nanoClock) {
         this.stream = stream;
         this.sink = sink;
         this.packBytes = packBytes;
@@ -101,6 +103,7 @@ final class StreamDispatcher {
         this.budget = budget;
         this.deadLetters = deadLetters;
         this.clock = clock;
+        this.nanoClock = nanoClock;
         meters.concurrencyLimit(this::concurrencyLimit);
     }
 
@@ -205,7 +208,7 @@ final class StreamDispatcher {
     /** Under the lock: claims a slot for each batch that may go now, within the concurrency limit and quota. */
     private List<List<PendingRecord>> takeSendable() {
         List<List<PendingRecord>> out = List.of();
-        if (pausedUntilNanos != 0 && System.nanoTime() < pausedUntilNanos) {
+        if (pausedUntilNanos != 0 && nanoClock.nanoTime() < pausedUntilNanos) {
             return out;
         }
         while (inFlight < concurrencyLimit) {
@@ -269,7 +272,7 @@ final class StreamDispatcher {
     private void throttled() {
         lock.lock();
         try {
-            long now = System.nanoTime();
+            long now = nanoClock.nanoTime();
             if (now - lastDecreaseNanos > THROTTLE_DECREASE_INTERVAL_NANOS && concurrencyLimit > 1) {
                 concurrencyLimit = Math.max(1, concurrencyLimit / 2);
                 lastDecreaseNanos = now;
@@ -317,14 +320,14 @@ final class StreamDispatcher {
             bytes += record.data.length;
         }
         meters.batch(batch.size(), bytes);
-        long start = System.nanoTime();
+        long start = nanoClock.nanoTime();
         CompletableFuture<BatchResult> call;
         try {
             call = sink.putRecords(stream, data);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        call.whenComplete((result, error) -> completed(batch, result, error, System.nanoTime() - start));
+        call.whenComplete((result, error) -> completed(batch, result, error, nanoClock.nanoTime() - start));
     }
 
     /** Claims each record's events from their tickets; a record any of whose events expired is dropped. */
@@ -338,7 +341,7 @@ final class StreamDispatcher {
             if (all) {
                 claimed.add(record);
             } else {
-                giveUp(record, "deadline");
+                giveUp(record, FailureReason.DEADLINE);
             }
         }
         return claimed;
@@ -453,16 +456,16 @@ final class StreamDispatcher {
                 failure.getMessage());
         List<PendingRecord> keep = new ArrayList<>();
         for (PendingRecord record : batch) {
-            if (record.deadlineNanos == Long.MAX_VALUE) {
+            if (!Deadlines.clientWaits(record.deadlineNanos)) {
                 keep.add(record);
             } else {
-                giveUp(record, "configuration");
+                giveUp(record, FailureReason.CONFIGURATION);
             }
         }
         if (keep.isEmpty()) {
             return;
         }
-        long until = System.nanoTime() + configurationFaultPauseNanos;
+        long until = nanoClock.nanoTime() + configurationFaultPauseNanos;
         lock.lock();
         try {
             pausedUntilNanos = until;
@@ -478,7 +481,7 @@ final class StreamDispatcher {
         List<List<PendingRecord>> toSend;
         lock.lock();
         try {
-            if (System.nanoTime() < pausedUntilNanos) {
+            if (nanoClock.nanoTime() < pausedUntilNanos) {
                 return;
             }
             pausedUntilNanos = 0;
@@ -517,7 +520,7 @@ final class StreamDispatcher {
     private void rejected(PendingRecord record, String code, String message) {
         if (record.eventCount() == 1) {
             log.warn("Stream {}: the destination rejected a record ({}: {})", stream, code, message);
-            giveUp(record, "invalid");
+            giveUp(record, FailureReason.INVALID);
             return;
         }
         List<PendingRecord> singles = new ArrayList<>(record.eventCount());
@@ -549,11 +552,11 @@ final class StreamDispatcher {
             attempts = Math.max(attempts, record.attempts);
         }
         long delay = backoff.delayNanos(attempts);
-        long due = System.nanoTime() + delay;
+        long due = nanoClock.nanoTime() + delay;
         List<PendingRecord> keep = new ArrayList<>(records.size());
         for (PendingRecord record : records) {
-            if (due - record.deadlineNanos >= 0 && record.deadlineNanos != Long.MAX_VALUE) {
-                giveUp(record, "deadline");
+            if (Deadlines.clientWaits(record.deadlineNanos) && due - record.deadlineNanos >= 0) {
+                giveUp(record, FailureReason.DEADLINE);
             } else {
                 keep.add(record);
             }
@@ -608,13 +611,13 @@ final class StreamDispatcher {
         resolved(record);
     }
 
-    private void giveUp(PendingRecord record, String reason) {
-        if (record.deadlineNanos == Long.MAX_VALUE) {
+    private void giveUp(PendingRecord record, FailureReason reason) {
+        if (!Deadlines.clientWaits(record.deadlineNanos)) {
             // No client waits to hear of it: keep the events where an operator finds them.
             deadLetters.write(stream, record.data, reason);
         }
         budget.release(record.eventCount(), record.data.length);
-        meters.failed(reason, 1);
+        meters.failed(reason.value(), 1);
         for (int i = 0; i < record.eventCount(); i++) {
             record.tickets[i].markFailed(record.indexes[i], reason);
         }
@@ -659,15 +662,12 @@ final class StreamDispatcher {
             lock.unlock();
         }
         send(toSend);
-        long deadline = System.nanoTime() + timeoutNanos;
         lock.lock();
         try {
-            while (unresolvedEvents.get() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                idle.awaitNanos(left);
+            // Shutdown runs on the real clock: the condition counts down what is left.
+            long left = timeoutNanos;
+            while (unresolvedEvents.get() > 0 && left > 0) {
+                left = idle.awaitNanos(left);
             }
             return unresolvedEvents.get();
         } finally {

@@ -23,7 +23,7 @@ class BatchBuilderTests {
     void takesAtMost500Records() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 0);
         int added = 0;
-        while (batch.tryAdd(event(10), ticket, added, Long.MAX_VALUE)) {
+        while (batch.tryAdd(event(10), ticket, added, Deadlines.NO_CLIENT_WAITS)) {
             added++;
         }
         assertThat(added).isEqualTo(FIREHOSE.maxRecordsPerCall());
@@ -35,7 +35,7 @@ class BatchBuilderTests {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 0);
         int size = 100 * 1024;
         int added = 0;
-        while (batch.tryAdd(event(size), ticket, added, Long.MAX_VALUE)) {
+        while (batch.tryAdd(event(size), ticket, added, Deadlines.NO_CLIENT_WAITS)) {
             added++;
         }
         long encoded = FIREHOSE.callOverheadBytes() + (long) added * FIREHOSE.encodedSize(size);
@@ -49,7 +49,8 @@ class BatchBuilderTests {
     void packsEventsIntoRecordsUpToPackBytesWithoutSplittingAny() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 5120);
         for (int i = 0; i < 100; i++) {
-            assertThat(batch.tryAdd(event(200), ticket, i, Long.MAX_VALUE)).isTrue();
+            assertThat(batch.tryAdd(event(200), ticket, i, Deadlines.NO_CLIENT_WAITS))
+                    .isTrue();
         }
         List<PendingRecord> records = batch.build();
 
@@ -65,7 +66,8 @@ class BatchBuilderTests {
     void packsAtMost500EventsIntoOneRecord() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 1000 * 1024);
         for (int i = 0; i < 1200; i++) {
-            assertThat(batch.tryAdd(event(3), ticket, i, Long.MAX_VALUE)).isTrue();
+            assertThat(batch.tryAdd(event(3), ticket, i, Deadlines.NO_CLIENT_WAITS))
+                    .isTrue();
         }
         assertThat(batch.build()).extracting(PendingRecord::eventCount).containsExactly(500, 500, 200);
     }
@@ -73,9 +75,9 @@ class BatchBuilderTests {
     @Test
     void eventLargerThanPackBytesGoesAloneIntoItsOwnRecord() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 1024);
-        batch.tryAdd(event(100), ticket, 0, Long.MAX_VALUE);
-        batch.tryAdd(event(4000), ticket, 1, Long.MAX_VALUE);
-        batch.tryAdd(event(100), ticket, 2, Long.MAX_VALUE);
+        batch.tryAdd(event(100), ticket, 0, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(4000), ticket, 1, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(100), ticket, 2, Deadlines.NO_CLIENT_WAITS);
 
         assertThat(batch.build()).extracting(record -> record.data.length).containsExactly(100, 4000, 100);
     }
@@ -96,10 +98,10 @@ class BatchBuilderTests {
     void isFullAt500RecordsSoTheBatchNeedNotWaitForItsLinger() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 0);
         for (int i = 0; i < 499; i++) {
-            batch.tryAdd(event(10), ticket, i, Long.MAX_VALUE);
+            batch.tryAdd(event(10), ticket, i, Deadlines.NO_CLIENT_WAITS);
         }
         assertThat(batch.isFull()).isFalse();
-        batch.tryAdd(event(10), ticket, 499, Long.MAX_VALUE);
+        batch.tryAdd(event(10), ticket, 499, Deadlines.NO_CLIENT_WAITS);
         assertThat(batch.isFull()).isTrue();
     }
 
@@ -107,13 +109,13 @@ class BatchBuilderTests {
     void eventsWithoutADeadlineNeverShareAPackWithEventsThatHaveOne() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 5120);
         batch.tryAdd(event(10), ticket, 0, 1_000);
-        batch.tryAdd(event(10), ticket, 1, Long.MAX_VALUE);
-        batch.tryAdd(event(10), ticket, 2, Long.MAX_VALUE);
+        batch.tryAdd(event(10), ticket, 1, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(10), ticket, 2, Deadlines.NO_CLIENT_WAITS);
 
         assertThat(batch.build())
                 .extracting(record -> record.deadlineNanos, PendingRecord::eventCount)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(1_000L, 1),
-                        org.assertj.core.groups.Tuple.tuple(Long.MAX_VALUE, 2));
+                        org.assertj.core.groups.Tuple.tuple(Deadlines.NO_CLIENT_WAITS, 2));
     }
 }

@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,24 @@ class PipelineDeliveryTests {
     }
 
     @Test
+    void theDeadlineIsMeasuredOnThePipelinesClockNotOnTheMachines() throws Exception {
+        AtomicLong now = new AtomicLong();
+        ScriptedSink sink = new ScriptedSink((call, records) -> {
+            // The call takes longer than the delivery timeout, as far as the pipeline can tell.
+            now.addAndGet(TIMEOUT.plusSeconds(1).toNanos());
+            return fail(FailureKind.RETRYABLE);
+        });
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry, now::get);
+
+        DeliveryTicket ticket = submit(pipeline, events("e", 3), DeliveryMode.CONFIRMED);
+
+        // Settled by the pipeline's clock long before the 10 s timeout passes on the machine's.
+        assertThat(ticket.done().get(5, TimeUnit.SECONDS).report().failed()).containsExactly(0, 1, 2);
+        assertThat(ticket.report().failureReason()).isEqualTo(FailureReason.DEADLINE);
+        assertThat(sink.calls()).hasSize(1);
+    }
+
+    @Test
     void eventsPastTheirDeadlineAreReportedFailedAndNeverSentAfterwards() throws Exception {
         ScriptedSink sink = new ScriptedSink((call, records) -> fail(FailureKind.RETRYABLE));
         pipeline = pipeline(properties(DeliveryMode.CONFIRMED, Duration.ofMillis(300), 0), sink, registry);
@@ -138,7 +157,7 @@ class PipelineDeliveryTests {
         ticket.done().get(5, TimeUnit.SECONDS);
         DeliveryReport report = ticket.report();
         assertThat(report.failed()).containsExactly(0, 1, 2);
-        assertThat(report.failureReason()).isEqualTo("configuration");
+        assertThat(report.failureReason()).isEqualTo(FailureReason.CONFIGURATION);
         assertThat(sink.calls()).hasSize(1);
         assertThat(pipeline.status().get("events").misconfigured()).isTrue();
     }
@@ -168,7 +187,7 @@ class PipelineDeliveryTests {
         DeliveryReport report = ticket.await(TIMEOUT.toNanos());
 
         assertThat(report.failed()).containsExactly(5);
-        assertThat(report.failureReason()).isEqualTo("invalid");
+        assertThat(report.failureReason()).isEqualTo(FailureReason.INVALID);
         assertThat(report.delivered()).containsExactly(0, 1, 2, 3, 4, 6, 7);
         List<String> delivered = new ArrayList<>();
         for (ScriptedSink.Call call : sink.calls()) {
@@ -340,7 +359,7 @@ class PipelineDeliveryTests {
         ticket.done().get(10, TimeUnit.SECONDS);
 
         assertThat(ticket.report().delivered()).containsExactly(0, 1, 2);
-        assertThat(ticket.report().failureReason()).isEqualTo("invalid");
+        assertThat(ticket.report().failureReason()).isEqualTo(FailureReason.INVALID);
         java.nio.file.Path letters = java.nio.file.Path.of(
                 System.getProperty("java.io.tmpdir"),
                 "gateway-dead-letter-tests",

@@ -54,7 +54,14 @@ final class PipelineTestSupport {
     }
 
     static Pipeline pipeline(PipelineProperties properties, Sink sink, SimpleMeterRegistry registry) {
-        Pipeline pipeline = new Pipeline(properties, sink, new GatewayMetrics(registry), Clock.systemUTC(), null);
+        return pipeline(properties, sink, registry, NanoClock.SYSTEM);
+    }
+
+    /** A pipeline that measures deadlines, pauses and throttling on {@code nanoClock}. */
+    static Pipeline pipeline(
+            PipelineProperties properties, Sink sink, SimpleMeterRegistry registry, NanoClock nanoClock) {
+        Pipeline pipeline =
+                new Pipeline(properties, sink, new GatewayMetrics(registry), Clock.systemUTC(), nanoClock, null);
         pipeline.start();
         return pipeline;
     }
