@@ -92,6 +92,7 @@ public final class Pipeline implements SmartLifecycle {
                     stream,
                     new StreamDispatcher(
                             stream,
+                            stream,
                             sink,
                             (int) packBytes,
                             StreamQuota.of(properties.stream(stream).quota(), properties.replicas(), sink.limits()),
