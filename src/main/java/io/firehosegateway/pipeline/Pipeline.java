@@ -92,11 +92,10 @@ public final class Pipeline implements SmartLifecycle {
                     stream,
                     new StreamDispatcher(
                             stream,
-                            stream,
+                            properties.destination(stream),
                             sink,
                             (int) packBytes,
                             StreamQuota.of(properties.stream(stream).quota(), properties.replicas(), sink.limits()),
-                            properties.firehose(),
                             properties.delivery(),
                             scheduler,
                             streamMeters,

@@ -36,9 +36,9 @@ class PipelineConfiguration {
     StreamRoutes streamRoutes(PipelineProperties properties) {
         List<StreamRoutes.Route> routes = new ArrayList<>();
         for (String stream : properties.streamNames()) {
-            routes.add(new StreamRoutes.Route(stream, stream));
+            routes.add(new StreamRoutes.Route(stream, properties.destination(stream)));
         }
-        return new StreamRoutes(routes, properties.firehose().maxInFlight());
+        return new StreamRoutes(routes, properties.delivery().maxInFlight());
     }
 
     @Bean

@@ -70,7 +70,6 @@ final class StreamDispatcher {
             Sink sink,
             int packBytes,
             StreamQuota quota,
-            PipelineProperties.Batching batching,
             PipelineProperties.Delivery delivery,
             ScheduledExecutorService scheduler,
             StreamMeters meters,
@@ -81,16 +80,16 @@ final class StreamDispatcher {
         this.stream = stream;
         this.destination = destination;
         this.sink = sink;
-        this.sendWhenIdle = batching.sendWhenIdle();
-        this.backoff = new Backoff(batching.initialBackoff(), batching.maxBackoff());
+        this.sendWhenIdle = delivery.sendWhenIdle();
+        this.backoff = new Backoff(delivery.initialBackoff(), delivery.maxBackoff());
         this.configurationFaultPauseNanos = delivery.configurationFaultPause().toNanos();
         this.scheduler = scheduler;
         this.meters = meters;
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.queue =
-                new BatchQueue(sink.limits(), packBytes, batching.linger().toNanos(), scheduler, this::lingerPassed);
-        this.concurrencyLimit = new ConcurrencyLimit(stream, batching.maxInFlight(), nanoClock);
+                new BatchQueue(sink.limits(), packBytes, delivery.linger().toNanos(), scheduler, this::lingerPassed);
+        this.concurrencyLimit = new ConcurrencyLimit(stream, delivery.maxInFlight(), nanoClock);
         this.slots = new CallSlots(concurrencyLimit);
         this.quota = new QuotaGate(quota, wait -> schedule(this::quotaRefilled, wait));
         this.settlement = new Settlement(stream, sink.limits(), budget, meters, deadLetters, this::allSettled);
