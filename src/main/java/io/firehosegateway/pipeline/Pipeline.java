@@ -86,7 +86,8 @@ public final class Pipeline implements SmartLifecycle {
                         + " bytes, larger than the largest record its sink takes ("
                         + sink.limits().maxRecordBytes() + " bytes)");
             }
-            GatewayMetrics.StreamMeters streamMeters = metrics.stream(stream);
+            GatewayMetrics.StreamMeters streamMeters =
+                    metrics.stream(stream, sink.kind().value());
             meters.put(stream, streamMeters);
             dispatchers.put(
                     stream,

@@ -54,11 +54,8 @@ final class Settlement {
         // Room and counts first, tickets last: a client told its events are delivered finds their
         // room free and the metrics saying so.
         budget.release(record.eventCount(), record.data.length);
-        meters.delivered(
-                1,
-                record.eventCount(),
-                record.data.length,
-                limits.billedUnits(record.data.length) * limits.billingUnitBytes());
+        long units = limits.billedUnits(record.data.length);
+        meters.delivered(1, record.eventCount(), record.data.length, units * limits.billingUnitBytes(), units);
         for (int i = 0; i < record.eventCount(); i++) {
             record.tickets[i].markDelivered(record.indexes[i]);
         }

@@ -10,6 +10,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Sink {
 
+    /** What kind of sink this is: the {@code sink} tag of its streams' meters. */
+    SinkKind kind();
+
     /** The limits of one call, as this sink's service counts them. */
     SinkLimits limits();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,6 +77,11 @@ class SinkRecordLimitIntegrationTests {
     static final class SmallRecordSink implements Sink {
 
         final List<String> records = new CopyOnWriteArrayList<>();
+
+        @Override
+        public SinkKind kind() {
+            return SinkKind.FIREHOSE;
+        }
 
         @Override
         public SinkLimits limits() {

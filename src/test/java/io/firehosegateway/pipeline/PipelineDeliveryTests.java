@@ -288,20 +288,57 @@ class PipelineDeliveryTests {
     }
 
     @Test
+    void theMetersNameTheSinkOfTheStream() throws Exception {
+        ScriptedSink sink = ScriptedSink.acceptingEverything();
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry);
+
+        submit(pipeline, events("m", 3), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
+
+        assertThat(registry.find("gateway.sink.requests")
+                        .tags("stream", "events", "sink", "firehose", "outcome", "success")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.find("gateway.sink.concurrency-limit")
+                        .tags("stream", "events", "sink", "firehose")
+                        .gauge()
+                        .value())
+                .isEqualTo(4);
+        // Three records of under 5 KiB: three units as Firehose bills them.
+        assertThat(registry.find("gateway.sink.billed-units")
+                        .tags("stream", "events", "sink", "firehose")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(registry.find("gateway.records.delivered")
+                        .tags("stream", "events", "sink", "firehose")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(registry.find("gateway.events.received")
+                        .tags("stream", "events", "sink", "firehose", "outcome", "accepted")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(registry.getMeters())
+                .noneMatch(meter -> meter.getId().getName().startsWith("gateway.firehose."));
+    }
+
+    @Test
     void throttlingHalvesTheCallsInFlightAndUnthrottledCallsWinThemBack() throws Exception {
         ScriptedSink sink =
                 new ScriptedSink((call, records) -> call == 0 ? fail(FailureKind.THROTTLED) : accept(records));
         pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry);
-        assertThat(gauge("gateway.firehose.concurrency-limit")).isEqualTo(4);
+        assertThat(gauge("gateway.sink.concurrency-limit")).isEqualTo(4);
 
         submit(pipeline, events("t", 1), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
 
         // One throttled call, then one clean one: the limit went from 4 to 2 and is regaining.
-        assertThat(gauge("gateway.firehose.concurrency-limit")).isEqualTo(2);
+        assertThat(gauge("gateway.sink.concurrency-limit")).isEqualTo(2);
         for (int i = 0; i < 10; i++) {
             submit(pipeline, events("u" + i, 1), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
         }
-        assertThat(gauge("gateway.firehose.concurrency-limit")).isEqualTo(4);
+        assertThat(gauge("gateway.sink.concurrency-limit")).isEqualTo(4);
     }
 
     @Test
@@ -322,7 +359,7 @@ class PipelineDeliveryTests {
                 submit(pipeline, events("t", 3), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
 
         assertThat(report.complete()).isTrue();
-        assertThat(gauge("gateway.firehose.concurrency-limit")).isLessThan(4);
+        assertThat(gauge("gateway.sink.concurrency-limit")).isLessThan(4);
     }
 
     @Test

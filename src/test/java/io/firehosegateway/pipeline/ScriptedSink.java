@@ -2,6 +2,7 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,11 @@ final class ScriptedSink implements Sink {
     ScriptedSink(SinkLimits limits, BiFunction<Integer, List<String>, CompletableFuture<BatchResult>> script) {
         this.limits = limits;
         this.script = script;
+    }
+
+    @Override
+    public SinkKind kind() {
+        return SinkKind.FIREHOSE;
     }
 
     @Override

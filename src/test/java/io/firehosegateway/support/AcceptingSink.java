@@ -2,6 +2,7 @@ package io.firehosegateway.support;
 
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.util.List;
@@ -18,6 +19,11 @@ public final class AcceptingSink implements Sink {
 
     public AcceptingSink(SinkLimits limits) {
         this.limits = limits;
+    }
+
+    @Override
+    public SinkKind kind() {
+        return SinkKind.FIREHOSE;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.firehosegateway.support;
 
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,11 @@ import org.springframework.context.annotation.Bean;
 public final class RecordingSink implements Sink {
 
     private final List<String> records = new CopyOnWriteArrayList<>();
+
+    @Override
+    public SinkKind kind() {
+        return SinkKind.FIREHOSE;
+    }
 
     @Override
     public SinkLimits limits() {

@@ -4,6 +4,7 @@ import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.FailureKind;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkException;
+import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -64,6 +65,11 @@ public final class LocalFileSink implements Sink, AutoCloseable {
         long period = Math.max(50, rollMillis / 4);
         roller.scheduleAtFixedRate(this::closeExpired, period, period, TimeUnit.MILLISECONDS);
         log.info("Local sink: writing events as files under {}", directory);
+    }
+
+    @Override
+    public SinkKind kind() {
+        return SinkKind.LOCAL;
     }
 
     @Override
