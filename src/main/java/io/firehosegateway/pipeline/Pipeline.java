@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,12 @@ public final class Pipeline implements SmartLifecycle {
 
     /** Background work (the generator) may fill the buffer only this far, leaving the rest to clients. */
     public static final double BACKGROUND_CEILING = 0.5;
+
+    /** A journal write normally takes one fsync; past this the disk is failing. */
+    static final Duration JOURNAL_WRITE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A confirmed promise is kept by its deadline's timer; this covers the timer's own delay. */
+    private static final Duration DEADLINE_SLACK = Duration.ofSeconds(1);
 
     /** A full journal frees space as delivery catches up: longer than a full buffer's wait. */
     private static final Duration JOURNAL_FULL_RETRY_AFTER = Duration.ofSeconds(5);
@@ -197,6 +206,53 @@ public final class Pipeline implements SmartLifecycle {
      */
     Admission admitBackground(int count, long size) {
         return budget.fits(count, size, BACKGROUND_CEILING) ? admitBackground() : admit();
+    }
+
+    /**
+     * Takes a whole request's events in {@code mode} and answers with the mode's promise: the one way
+     * in for clients and the generator alike, so the modes are told apart here only.
+     *
+     * @param admission the room reserved for exactly these events; in the journaled mode the caller
+     *     closes it once {@link Promise#taken()} completed, since the journal holds the events then
+     * @param onSettled called once every event was delivered or given up on (in the journaled mode,
+     *     in this process only); may be {@code null}
+     * @throws GatewayFullException when the journal is full
+     */
+    public Promise accept(
+            String stream,
+            List<Event> events,
+            Admission admission,
+            DeliveryMode mode,
+            Consumer<DeliveryTicket> onSettled) {
+        if (mode == DeliveryMode.JOURNALED) {
+            CompletableFuture<Void> durable = journal(stream, events, onSettled).thenApply(sequence -> null);
+            return new Promise(mode, durable, durable.thenApply(ignored -> null), JOURNAL_WRITE_TIMEOUT);
+        }
+        DeliveryTicket ticket = submit(stream, events, admission, mode);
+        if (onSettled != null) {
+            ticket.done().thenAccept(onSettled);
+        }
+        CompletableFuture<Void> taken = CompletableFuture.completedFuture(null);
+        if (mode != DeliveryMode.CONFIRMED) {
+            return new Promise(mode, taken, CompletableFuture.completedFuture(null), Duration.ZERO);
+        }
+        CompletableFuture<DeliveryReport> kept = new CompletableFuture<>();
+        ticket.done().thenAccept(settled -> kept.complete(settled.report()));
+        Duration timeout = properties.delivery().timeout();
+        Runnable expiry = () -> {
+            // Queued events fail for good; those in flight stay unknown until their call ends.
+            ticket.expire();
+            kept.complete(ticket.report());
+        };
+        try {
+            ScheduledFuture<?> deadline = scheduler.schedule(expiry, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            kept.whenComplete((report, failure) -> deadline.cancel(false));
+        } catch (RejectedExecutionException e) {
+            // Shutting down, the timer stopped: the promise is still kept at the deadline.
+            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                    .execute(expiry);
+        }
+        return new Promise(mode, taken, kept, timeout.plus(DEADLINE_SLACK));
     }
 
     /**

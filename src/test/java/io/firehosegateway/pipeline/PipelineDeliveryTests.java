@@ -287,6 +287,57 @@ class PipelineDeliveryTests {
         return registry.find(name).gauge().value();
     }
 
+    private Promise accept(
+            List<Event> events, DeliveryMode mode, java.util.function.Consumer<DeliveryTicket> onSettled) {
+        try (Admission admission = pipeline.admit()) {
+            for (Event event : events) {
+                admission.reserve(event);
+            }
+            return pipeline.accept("events", events, admission, mode, onSettled);
+        }
+    }
+
+    @Test
+    void theBufferedPromiseIsKeptAtOnceAndTheEventsSettleLater() throws Exception {
+        CompletableFuture<BatchResult> answer = new CompletableFuture<>();
+        pipeline = pipeline(
+                properties(DeliveryMode.BUFFERED, TIMEOUT, 0), new ScriptedSink((call, records) -> answer), registry);
+        CompletableFuture<DeliveryTicket> settled = new CompletableFuture<>();
+
+        Promise promise = accept(events("b", 2), DeliveryMode.BUFFERED, settled::complete);
+
+        assertThat(promise.taken()).isDone();
+        assertThat(promise.kept()).isDone();
+        assertThat(settled).isNotDone();
+        answer.complete(BatchResult.allAccepted(2));
+        assertThat(settled.get(5, TimeUnit.SECONDS).deliveredCount()).isEqualTo(2);
+    }
+
+    @Test
+    void theConfirmedPromiseIsKeptWhenEveryEventIsDelivered() throws Exception {
+        pipeline =
+                pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), ScriptedSink.acceptingEverything(), registry);
+
+        Promise promise = accept(events("c", 3), DeliveryMode.CONFIRMED, null);
+
+        assertThat(promise.taken()).isDone();
+        DeliveryReport report = promise.kept().get(promise.keptWithin().toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(report.complete()).isTrue();
+        assertThat(report.delivered()).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void theConfirmedPromiseIsKeptAtTheDeadlineWithWhatBecameOfEachEvent() throws Exception {
+        ScriptedSink sink = new ScriptedSink((call, records) -> fail(FailureKind.RETRYABLE));
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, Duration.ofMillis(300), 0), sink, registry);
+
+        Promise promise = accept(events("d", 4), DeliveryMode.CONFIRMED, null);
+
+        DeliveryReport report = promise.kept().get(promise.keptWithin().toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(report.delivered()).isEmpty();
+        assertThat(report.failed().size() + report.unknown().size()).isEqualTo(4);
+    }
+
     @Test
     void theMetersNameTheSinkOfTheStream() throws Exception {
         ScriptedSink sink = ScriptedSink.acceptingEverything();
