@@ -197,7 +197,7 @@ class Bench:
                 *common,
                 "--gateway.sink=firehose",
                 f"--gateway.firehose.endpoint={self.fake.url}",
-                "--gateway.firehose.region=us-east-1",
+                "--gateway.aws.region=us-east-1",
                 f"--gateway.delivery.mode={app}",
                 f"--gateway.default-stream=events-{app}",
                 f"--gateway.streams.packed-{app}.pack-bytes=5KB",

@@ -1,10 +1,18 @@
 package io.firehosegateway;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,14 +67,53 @@ class ArchitectureTests {
         noClasses()
                 .that()
                 .resideInAPackage(ROOT + ".sink..")
-                .and()
-                .doNotHaveSimpleName("FirehoseClientConfiguration")
-                .and()
-                .doNotHaveSimpleName("FirehoseHealthIndicator")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage(ROOT + ".pipeline..")
                 .check(classes);
+    }
+
+    @Test
+    void thePipelineKnowsTheSinkContractNotItsKinds() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".pipeline..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".sink.*..")
+                .check(classes);
+    }
+
+    /**
+     * The compiler inlines constants, so a class that reads another package's constant shows no
+     * dependency in its bytecode: the sources must not name what the bytecode rules forbid.
+     */
+    @Test
+    void noSourceNamesWhatItsPackageMayNotDependOn() throws IOException {
+        assertSourcesDoNotName("api", "sink", "journal");
+        assertSourcesDoNotName("generator", "sink", "journal");
+        assertSourcesDoNotName("sink", "pipeline", "api", "generator", "journal");
+        assertSourcesDoNotName("journal", "api", "pipeline", "sink", "generator");
+        assertSourcesDoNotName("event", "api", "pipeline", "sink", "journal", "generator", "metrics");
+        assertSourcesDoNotName("pipeline", "sink.firehose", "sink.local");
+    }
+
+    private static void assertSourcesDoNotName(String module, String... forbidden) throws IOException {
+        Path root = Path.of("src/main/java", ROOT.replace('.', '/'), module.replace('.', '/'));
+        List<String> offences = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String source = Files.readString(file);
+                for (String target : forbidden) {
+                    if (Pattern.compile("\\b" + Pattern.quote(ROOT + "." + target) + "\\b")
+                            .matcher(source)
+                            .find()) {
+                        offences.add(file + " names " + ROOT + "." + target);
+                    }
+                }
+            }
+        }
+        assertThat(offences).isEmpty();
     }
 
     @Test

@@ -88,7 +88,7 @@ public class EventBodyParserBenchmark {
     public List<Event> parse() {
         // Closing the admission unsubmitted gives its room back, so the budget never fills.
         try (Admission admission = pipeline.admit()) {
-            return parser.parse(new ByteArrayInputStream(body), EventFormat.JSON, admission);
+            return parser.parse(new ByteArrayInputStream(body), EventFormat.JSON, admission, 1000 * 1024);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.firehosegateway.api;
 
-import static io.firehosegateway.sink.BatchLimits.MAX_RECORD_BYTES;
-
 import io.firehosegateway.event.Event;
 import io.firehosegateway.event.EventIds;
 import io.firehosegateway.pipeline.Admission;
@@ -80,14 +78,17 @@ final class EventBodyParser {
     /**
      * Reads every event of the body.
      *
+     * @param maxEventBytes the largest event the stream takes, framed: the largest record of its sink
      * @throws ProblemException naming the index or line of the first event at fault
      * @throws io.firehosegateway.pipeline.GatewayFullException when the buffer has no room
      */
-    List<Event> parse(InputStream body, EventFormat format, Admission admission) {
-        return format == EventFormat.NDJSON ? parseNdjson(body, admission) : parseJson(body, admission);
+    List<Event> parse(InputStream body, EventFormat format, Admission admission, int maxEventBytes) {
+        return format == EventFormat.NDJSON
+                ? parseNdjson(body, admission, maxEventBytes)
+                : parseJson(body, admission, maxEventBytes);
     }
 
-    private List<Event> parseJson(InputStream body, Admission admission) {
+    private List<Event> parseJson(InputStream body, Admission admission, int maxEventBytes) {
         List<Event> events = new ArrayList<>();
         Position position = new Position();
         try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), new Utf8ValidatingInputStream(body));
@@ -98,7 +99,7 @@ final class EventBodyParser {
             }
             if (first == JsonToken.START_OBJECT) {
                 position.at(0, null);
-                add(events, readEvent(parser, position, writer), admission);
+                add(events, readEvent(parser, position, writer, maxEventBytes), admission);
             } else if (first == JsonToken.START_ARRAY) {
                 int index = 0;
                 for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
@@ -106,7 +107,7 @@ final class EventBodyParser {
                     if (token != JsonToken.START_OBJECT) {
                         throw notAnObject(position, token);
                     }
-                    add(events, readEvent(parser, position, writer), admission);
+                    add(events, readEvent(parser, position, writer, maxEventBytes), admission);
                     index++;
                 }
                 if (index == 0) {
@@ -132,7 +133,7 @@ final class EventBodyParser {
         return events;
     }
 
-    private List<Event> parseNdjson(InputStream body, Admission admission) {
+    private List<Event> parseNdjson(InputStream body, Admission admission, int maxEventBytes) {
         List<Event> events = new ArrayList<>();
         LineReader lines = new LineReader(body, maxLineLength);
         Position position = new Position();
@@ -158,7 +159,7 @@ final class EventBodyParser {
                     if (first != JsonToken.START_OBJECT) {
                         throw notAnObject(position, first);
                     }
-                    Event event = readEvent(parser, position, writer);
+                    Event event = readEvent(parser, position, writer, maxEventBytes);
                     if (parser.nextToken() != null) {
                         throw position.apply(new ProblemException(
                                 ProblemType.MALFORMED_JSON, "More than one JSON value on line " + position.line));
@@ -184,7 +185,7 @@ final class EventBodyParser {
      * Copies one object, the parser on its START_OBJECT, and frames it. The request's one generator
      * and scratch buffer are reused, so the framed bytes are the event's one allocation besides its id.
      */
-    private Event readEvent(JsonParser parser, Position position, EventWriter writer) {
+    private Event readEvent(JsonParser parser, Position position, EventWriter writer, int maxEventBytes) {
         GrowableBytes out = writer.start();
         JsonGenerator generator = writer.generator;
         String id = null;
@@ -253,8 +254,8 @@ final class EventBodyParser {
             if (token == null) {
                 throw position.apply(new ProblemException(ProblemType.MALFORMED_JSON, "Unexpected end of input"));
             }
-            if (out.size() > MAX_RECORD_BYTES) {
-                throw tooLarge(position, id);
+            if (out.size() > maxEventBytes) {
+                throw tooLarge(position, id, maxEventBytes);
             }
         }
         generator.flush();
@@ -265,8 +266,8 @@ final class EventBodyParser {
         } else {
             framed = out.toFramed();
         }
-        if (framed.length > MAX_RECORD_BYTES) {
-            throw tooLarge(position, id);
+        if (framed.length > maxEventBytes) {
+            throw tooLarge(position, id, maxEventBytes);
         }
         return new Event(id, framed);
     }
@@ -365,13 +366,13 @@ final class EventBodyParser {
         }
     }
 
-    private static ProblemException tooLarge(Position position, String id) {
+    private static ProblemException tooLarge(Position position, String id, int maxEventBytes) {
         return position.apply(new ProblemException(
                                 ProblemType.EVENT_TOO_LARGE,
-                                "The event is larger than a Firehose record can hold (" + MAX_RECORD_BYTES
+                                "The event is larger than a record of the stream's sink can hold (" + maxEventBytes
                                         + " bytes with its newline)")
                         .with("id", id))
-                .with("limit", MAX_RECORD_BYTES);
+                .with("limit", maxEventBytes);
     }
 
     private static ProblemException notAnObject(Position position, JsonToken token) {

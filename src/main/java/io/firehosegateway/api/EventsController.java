@@ -5,9 +5,9 @@ import io.firehosegateway.event.Event;
 import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.DeliveryReport;
-import io.firehosegateway.pipeline.DeliveryTicket;
 import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.Pipeline;
+import io.firehosegateway.pipeline.Promise;
 import io.firehosegateway.pipeline.ShareExceededException;
 import io.firehosegateway.pipeline.TooManyEventsException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -40,9 +40,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "events", description = "Send events")
 class EventsController {
-
-    /** A journal write normally takes one fsync; past this the disk is failing. */
-    private static final java.time.Duration JOURNAL_WRITE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private static final long RETRY_AFTER_JOURNAL_UNAVAILABLE_SECONDS = 5;
 
@@ -102,32 +99,28 @@ class EventsController {
             mode = DeliveryMode.BUFFERED;
         }
         List<Event> events;
-        DeliveryTicket ticket = null;
+        DeliveryReport report;
         try (Admission admission = pipeline.admitRequest(keyOf(request));
                 InputStream body = RequestBodies.open(request, limits)) {
             try {
-                events = parser.parse(body, format, admission);
+                events = parser.parse(body, format, admission, pipeline.maxEventBytes(stream));
             } catch (ProblemException | GatewayFullException | ShareExceededException | TooManyEventsException e) {
                 pipeline.rejected(stream, admission.records() + 1);
                 throw e;
             }
-            if (mode == DeliveryMode.JOURNALED) {
-                // The events' memory is given back once they are on disk: the journal holds them now.
-                awaitDurable(stream, events);
-            } else {
-                ticket = pipeline.submit(stream, events, admission, mode);
-            }
+            // Held until the mode's promise is kept: in the journaled mode the events' memory is
+            // given back then, since the journal holds them.
+            report = kept(stream, events, admission, mode);
         }
         boolean listIds = ids != null ? ids : events.size() <= limits.listIdsUpTo();
         Accepted accepted = new Accepted(events.size(), idsOf(events, listIds));
-        if (mode != DeliveryMode.CONFIRMED) {
+        if (report == null) {
             ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.ACCEPTED);
             if (respondAsync) {
                 answer.header(PREFERENCE_APPLIED, RESPOND_ASYNC);
             }
             return answer.body(accepted);
         }
-        DeliveryReport report = ticket.await(pipeline.deliveryTimeout().toNanos());
         if (!report.complete()) {
             throw deliveryFailed(events, report);
         }
@@ -151,9 +144,15 @@ class EventsController {
         return false;
     }
 
-    private void awaitDurable(String stream, List<Event> events) throws InterruptedException {
+    /**
+     * Hands the events on in {@code mode} and waits until its promise is kept: the report of a
+     * confirmed request, {@code null} for the modes that answer 202.
+     */
+    private DeliveryReport kept(String stream, List<Event> events, Admission admission, DeliveryMode mode)
+            throws InterruptedException {
         try {
-            pipeline.journal(stream, events, null).get(JOURNAL_WRITE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            Promise promise = pipeline.accept(stream, events, admission, mode, null);
+            return promise.kept().get(promise.keptWithin().toNanos(), TimeUnit.NANOSECONDS);
         } catch (GatewayFullException e) {
             pipeline.rejected(stream, events.size());
             throw e;
@@ -184,7 +183,7 @@ class EventsController {
     }
 
     private ProblemException deliveryFailed(List<Event> events, DeliveryReport report) {
-        String reason = report.failureReason() != null ? report.failureReason() : "unknown outcome";
+        String reason = report.failureReason() != null ? report.failureReason().value() : "unknown outcome";
         return new RetryableProblemException(
                         ProblemType.DELIVERY_FAILED,
                         report.failed().size() + " of " + events.size() + " events were not delivered and "

@@ -5,10 +5,10 @@ import io.firehosegateway.api.RetryableProblemException;
 import io.firehosegateway.event.Event;
 import io.firehosegateway.event.TestEventGenerator;
 import io.firehosegateway.pipeline.Admission;
-import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.DeliveryTicket;
 import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.Pipeline;
+import io.firehosegateway.pipeline.Promise;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -151,14 +150,17 @@ class GenerationJobs implements SmartLifecycle {
                     run.later(MAX_WAIT_NANOS);
                     return;
                 }
-                if (pipeline.mode() == DeliveryMode.JOURNALED) {
-                    journal(run, events, admission);
+                Promise promise = accept(run, events, admission);
+                if (promise == null) {
                     return;
                 }
-                job.unsettled.incrementAndGet();
-                pipeline.submit(job.stream, events, admission, pipeline.mode())
-                        .done()
-                        .thenAccept(run.settle);
+                if (!promise.taken().isDone() || promise.taken().isCompletedExceptionally()) {
+                    // The journal writes the chunk: the next step follows once it is on disk.
+                    promise.taken().whenComplete((ignored, failure) -> taken(run, admission, failure));
+                    return;
+                }
+                // Held in memory, or already on disk: in the journaled mode its room is given back.
+                admission.close();
                 run.advance();
                 if (System.nanoTime() - sliceEnd > 0) {
                     steps.execute(() -> step(run));
@@ -171,35 +173,41 @@ class GenerationJobs implements SmartLifecycle {
         }
     }
 
-    /** Journals a chunk; the next step follows once it is on disk, or later if the journal is full. */
-    private void journal(Run run, List<Event> events, Admission admission) {
+    /**
+     * Hands a chunk to the pipeline in the gateway's mode; {@code null} when the journal is full, and
+     * the job then tries again later.
+     */
+    private Promise accept(Run run, List<Event> events, Admission admission) {
         GenerationJob job = run.job;
         job.unsettled.incrementAndGet();
-        CompletableFuture<Long> durable;
         try {
-            durable = pipeline.journal(job.stream, events, run.settle);
+            return pipeline.accept(job.stream, events, admission, pipeline.mode(), run.settle);
         } catch (GatewayFullException e) {
             job.unsettled.decrementAndGet();
             admission.close();
             run.later(MAX_JOURNAL_WAIT_NANOS);
-            return;
+            return null;
         } catch (RuntimeException e) {
             // A chunk the journal can never hold (a journal smaller than a chunk): the job stops.
             job.unsettled.decrementAndGet();
             admission.close();
             throw e;
         }
-        durable.whenComplete((sequence, failure) -> {
-            admission.close();
-            if (failure != null) {
-                log.error("Generation job {}: could not journal events; the job stops", job.id, failure);
-                job.settleOne();
-                run.submitted();
-                return;
-            }
-            run.advance();
-            steps.execute(() -> step(run));
-        });
+    }
+
+    /** A chunk the journal wrote, or could not: the job goes on with its next step, or stops. */
+    private void taken(Run run, Admission admission, Throwable failure) {
+        GenerationJob job = run.job;
+        // In the journaled mode the journal holds the events now: their memory is given back.
+        admission.close();
+        if (failure != null) {
+            log.error("Generation job {}: could not journal events; the job stops", job.id, failure);
+            job.settleOne();
+            run.submitted();
+            return;
+        }
+        run.advance();
+        steps.execute(() -> step(run));
     }
 
     @Override

@@ -25,10 +25,11 @@ public final class GatewayMetrics {
     public static final String RECORDS_POSSIBLE_DUPLICATES = "gateway.records.possible-duplicates";
     public static final String RECORDS_BILLED_BYTES = "gateway.records.billed-bytes";
     public static final String RECORDS_BYTES = "gateway.records.bytes";
-    public static final String FIREHOSE_REQUESTS = "gateway.firehose.requests";
+    public static final String SINK_REQUESTS = "gateway.sink.requests";
+    public static final String SINK_BILLED_UNITS = "gateway.sink.billed-units";
     public static final String BATCH_RECORDS = "gateway.batch.records";
     public static final String BATCH_BYTES = "gateway.batch.bytes";
-    public static final String FIREHOSE_CONCURRENCY_LIMIT = "gateway.firehose.concurrency-limit";
+    public static final String SINK_CONCURRENCY_LIMIT = "gateway.sink.concurrency-limit";
     public static final String BUFFER_RECORDS = "gateway.buffer.records";
     public static final String BUFFER_BYTES = "gateway.buffer.bytes";
 
@@ -42,6 +43,9 @@ public final class GatewayMetrics {
     public static final String SECURITY_REQUESTS = "gateway.security.requests";
 
     public static final String TAG_STREAM = "stream";
+    /** The kind of sink a stream is sent to: {@code firehose}, {@code kinesis}, {@code sqs}, {@code local}. */
+    public static final String TAG_SINK = "sink";
+
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_REASON = "reason";
     /** An API key's name, never its value. */
@@ -62,9 +66,9 @@ public final class GatewayMetrics {
         this.registry = registry;
     }
 
-    /** The meters of one stream, registered on first use. */
-    public StreamMeters stream(String stream) {
-        return streams.computeIfAbsent(stream, name -> new StreamMeters(registry, name));
+    /** The meters of one stream sent to a kind of sink, registered on first use. */
+    public StreamMeters stream(String stream, String sink) {
+        return streams.computeIfAbsent(stream + '\n' + sink, key -> new StreamMeters(registry, stream, sink));
     }
 
     /**
@@ -140,6 +144,7 @@ public final class GatewayMetrics {
 
         private final MeterRegistry registry;
         private final String stream;
+        private final String sink;
         private final Counter accepted;
         private final Counter rejected;
         private final Counter eventsDelivered;
@@ -148,6 +153,7 @@ public final class GatewayMetrics {
         private final Counter possibleDuplicates;
         private final Counter bytes;
         private final Counter billedBytes;
+        private final Counter billedUnits;
         private final Timer success;
         private final Timer partial;
         private final Timer error;
@@ -155,12 +161,13 @@ public final class GatewayMetrics {
         private final DistributionSummary batchBytes;
         private final Map<String, Counter> failed = new ConcurrentHashMap<>();
 
-        StreamMeters(MeterRegistry registry, String stream) {
+        StreamMeters(MeterRegistry registry, String stream, String sink) {
             this.registry = registry;
             this.stream = stream;
-            this.accepted = received(registry, stream, "accepted");
-            this.rejected = received(registry, stream, "rejected");
-            this.eventsDelivered = counter(EVENTS_DELIVERED, "Events whose record Firehose accepted");
+            this.sink = sink;
+            this.accepted = received("accepted");
+            this.rejected = received("rejected");
+            this.eventsDelivered = counter(EVENTS_DELIVERED, "Events whose record the sink accepted");
             this.delivered = counter(RECORDS_DELIVERED, "Records the destination accepted");
             this.retried = counter(RECORDS_RETRIED, "Records sent again after a failure");
             this.possibleDuplicates =
@@ -169,15 +176,24 @@ public final class GatewayMetrics {
                     .description("Bytes of the records the destination accepted")
                     .baseUnit("bytes")
                     .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
                     .register(registry);
             this.billedBytes = Counter.builder(RECORDS_BILLED_BYTES)
-                    .description("Bytes Firehose bills for the accepted records: each rounded up to 5 KiB")
+                    .description("Bytes the sink's service bills for the accepted records (Firehose: each"
+                            + " rounded up to 5 KiB)")
                     .baseUnit("bytes")
                     .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
                     .register(registry);
-            this.success = requests(registry, stream, "success");
-            this.partial = requests(registry, stream, "partial");
-            this.error = requests(registry, stream, "error");
+            this.billedUnits = Counter.builder(SINK_BILLED_UNITS)
+                    .description("Units the sink's service bills for the accepted records (Firehose: 5 KiB per"
+                            + " record, rounded up)")
+                    .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
+                    .register(registry);
+            this.success = requests("success");
+            this.partial = requests("partial");
+            this.error = requests("error");
             this.batchRecords = DistributionSummary.builder(BATCH_RECORDS)
                     .description("Records in one call to the destination")
                     .tag(TAG_STREAM, stream)
@@ -195,18 +211,20 @@ public final class GatewayMetrics {
                     .register(registry);
         }
 
-        private static Counter received(MeterRegistry registry, String stream, String outcome) {
+        private Counter received(String outcome) {
             return Counter.builder(EVENTS_RECEIVED)
                     .description("Events received over HTTP or from the generator, by whether they were admitted")
                     .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
                     .tag(TAG_OUTCOME, outcome)
                     .register(registry);
         }
 
-        private static Timer requests(MeterRegistry registry, String stream, String outcome) {
-            return Timer.builder(FIREHOSE_REQUESTS)
-                    .description("Calls to the destination (PutRecordBatch): success, partial failure, or error")
+        private Timer requests(String outcome) {
+            return Timer.builder(SINK_REQUESTS)
+                    .description("Calls to the sink (for Firehose, PutRecordBatch): success, partial failure, or error")
                     .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
                     .tag(TAG_OUTCOME, outcome)
                     .publishPercentileHistogram()
                     .register(registry);
@@ -216,14 +234,16 @@ public final class GatewayMetrics {
             return Counter.builder(name)
                     .description(description)
                     .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
                     .register(registry);
         }
 
         /** Publishes the calls the stream may have in flight now, lowered while throttled. */
         public void concurrencyLimit(Supplier<Number> limit) {
-            io.micrometer.core.instrument.Gauge.builder(FIREHOSE_CONCURRENCY_LIMIT, limit)
-                    .description("Calls the stream may have in flight now; halved when Firehose throttles")
+            io.micrometer.core.instrument.Gauge.builder(SINK_CONCURRENCY_LIMIT, limit)
+                    .description("Calls the stream may have in flight now; halved when the sink throttles")
                     .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
                     .register(registry);
         }
 
@@ -235,11 +255,13 @@ public final class GatewayMetrics {
             rejected.increment(events);
         }
 
-        public void delivered(int records, int events, long recordBytes, long billed) {
+        /** Counts accepted records, their events and bytes, and what the sink's service bills for them. */
+        public void delivered(int records, int events, long recordBytes, long billedBytes, long billedUnits) {
             delivered.increment(records);
             eventsDelivered.increment(events);
             bytes.increment(recordBytes);
-            billedBytes.increment(billed);
+            this.billedBytes.increment(billedBytes);
+            this.billedUnits.increment(billedUnits);
         }
 
         public void retried(int records) {
@@ -257,6 +279,7 @@ public final class GatewayMetrics {
                             r -> Counter.builder(RECORDS_FAILED)
                                     .description("Records given up on, by reason")
                                     .tag(TAG_STREAM, stream)
+                                    .tag(TAG_SINK, sink)
                                     .tag(TAG_REASON, r)
                                     .register(registry))
                     .increment(records);

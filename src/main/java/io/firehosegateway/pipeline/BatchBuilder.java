@@ -1,31 +1,38 @@
 package io.firehosegateway.pipeline;
 
-import static io.firehosegateway.sink.BatchLimits.MAX_EVENTS_PER_RECORD;
-import static io.firehosegateway.sink.BatchLimits.MAX_RECORDS;
-import static io.firehosegateway.sink.BatchLimits.MAX_REQUEST_BYTES;
-import static io.firehosegateway.sink.BatchLimits.REQUEST_ENVELOPE_BYTES;
-import static io.firehosegateway.sink.BatchLimits.encodedSize;
-
+import io.firehosegateway.sink.SinkLimits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Collects records into one {@code PutRecordBatch} within Firehose's limits: 500 records and 4 MiB
- * counted on the base64-encoded request. With packing on, consecutive events share a record up to
- * {@code packBytes} and {@link io.firehosegateway.sink.BatchLimits#MAX_EVENTS_PER_RECORD} events,
- * never splitting an event. Not thread-safe: its dispatcher guards it.
+ * Collects records into one call within the sink's limits: records per call, and bytes per call
+ * counted as the sink's service counts them (for Firehose, 500 records and 4 MiB counted on the
+ * base64-encoded request). With packing on, consecutive events share a record up to
+ * {@code packBytes} and {@link SinkLimits#maxEventsPerRecord()} events, never splitting an event.
+ * Not thread-safe: its dispatcher guards it.
  */
 final class BatchBuilder {
 
+    private final SinkLimits limits;
     private final int packBytes;
+    private final int maxRecords;
+    private final long maxBytes;
     private final List<PendingRecord> records = new ArrayList<>();
-    private long encodedBytes = REQUEST_ENVELOPE_BYTES;
+    private long encodedBytes;
     private Pack pack;
     private boolean awaited;
 
-    BatchBuilder(int packBytes) {
+    BatchBuilder(SinkLimits limits, int packBytes) {
+        this.limits = limits;
         this.packBytes = packBytes;
+        this.maxRecords = limits.maxRecordsPerCall();
+        this.maxBytes = limits.maxBytesPerCall();
+        this.encodedBytes = limits.callOverheadBytes();
+    }
+
+    private int encodedSize(int rawBytes) {
+        return limits.encodedSize(rawBytes);
     }
 
     boolean isEmpty() {
@@ -34,9 +41,8 @@ final class BatchBuilder {
 
     /** Whether no further event could join: the batch should go now rather than wait for its linger. */
     boolean isFull() {
-        boolean packFull = pack == null || pack.count >= MAX_EVENTS_PER_RECORD || pack.bytes >= packBytes;
-        return (recordCount() >= MAX_RECORDS && packFull)
-                || encodedBytes + packEncoded() + encodedSize(1) > MAX_REQUEST_BYTES;
+        boolean packFull = pack == null || pack.count >= limits.maxEventsPerRecord() || pack.bytes >= packBytes;
+        return (recordCount() >= maxRecords && packFull) || encodedBytes + packEncoded() + encodedSize(1) > maxBytes;
     }
 
     /** Whether a client waits for one of its events (one has a deadline): such a batch may not idle. */
@@ -51,7 +57,7 @@ final class BatchBuilder {
     /** Adds a whole record (a retried one, or a new unpacked event); false when the batch is full. */
     boolean tryAdd(PendingRecord record) {
         int encoded = encodedSize(record.data.length);
-        if (recordCount() >= MAX_RECORDS || encodedBytes + packEncoded() + encoded > MAX_REQUEST_BYTES) {
+        if (recordCount() >= maxRecords || encodedBytes + packEncoded() + encoded > maxBytes) {
             return false;
         }
         records.add(record);
@@ -67,9 +73,9 @@ final class BatchBuilder {
         }
         // A pack shares one deadline: events without one (202 answered) never join events with one.
         if (pack != null
-                && pack.fits(framed.length, packBytes)
-                && pack.unbounded == (deadlineNanos == Long.MAX_VALUE)) {
-            if (encodedBytes + encodedSize(pack.bytes + framed.length) > MAX_REQUEST_BYTES) {
+                && pack.fits(framed.length, packBytes, limits.maxEventsPerRecord())
+                && pack.unbounded == !Deadlines.clientWaits(deadlineNanos)) {
+            if (encodedBytes + encodedSize(pack.bytes + framed.length) > maxBytes) {
                 return false;
             }
             pack.add(framed, ticket, index, deadlineNanos);
@@ -77,7 +83,7 @@ final class BatchBuilder {
             return true;
         }
         closePack();
-        if (records.size() >= MAX_RECORDS || encodedBytes + encodedSize(framed.length) > MAX_REQUEST_BYTES) {
+        if (records.size() >= maxRecords || encodedBytes + encodedSize(framed.length) > maxBytes) {
             return false;
         }
         pack = new Pack();
@@ -92,9 +98,9 @@ final class BatchBuilder {
         return records;
     }
 
-    /** Events without a deadline (Long.MAX_VALUE) were answered 202: nobody waits for them. */
+    /** Events without a deadline were answered 202: nobody waits for them. */
     private void noteDeadline(long deadlineNanos) {
-        awaited |= deadlineNanos != Long.MAX_VALUE;
+        awaited |= Deadlines.clientWaits(deadlineNanos);
     }
 
     private long packEncoded() {
@@ -117,11 +123,11 @@ final class BatchBuilder {
         private int[] indexes = new int[8];
         private int count;
         private int bytes;
-        private long deadlineNanos = Long.MAX_VALUE;
+        private long deadlineNanos = Deadlines.NO_CLIENT_WAITS;
         private boolean unbounded = true;
 
-        boolean fits(int size, int packBytes) {
-            return count < MAX_EVENTS_PER_RECORD && bytes + size <= packBytes;
+        boolean fits(int size, int packBytes, int maxEvents) {
+            return count < maxEvents && bytes + size <= packBytes;
         }
 
         void add(byte[] framed, DeliveryTicket ticket, int index, long deadline) {
@@ -136,7 +142,7 @@ final class BatchBuilder {
             count++;
             bytes += framed.length;
             deadlineNanos = Math.min(deadlineNanos, deadline);
-            unbounded = deadlineNanos == Long.MAX_VALUE;
+            unbounded = !Deadlines.clientWaits(deadlineNanos);
         }
 
         PendingRecord toRecord() {

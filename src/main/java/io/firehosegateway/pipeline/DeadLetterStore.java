@@ -32,10 +32,10 @@ final class DeadLetterStore {
     }
 
     /** Writes the events of one record (one or more framed events) and syncs them to disk. */
-    synchronized void write(String stream, byte[] record, String reason) {
+    synchronized void write(String stream, byte[] record, FailureReason reason) {
         Path file = directory.resolve(stream).resolve(LocalDate.now(clock.withZone(ZoneOffset.UTC)) + ".ndjson");
-        String prefix = "{\"stream\":\"" + stream + "\",\"reason\":\"" + reason + "\",\"at\":\"" + clock.instant()
-                + "\",\"event\":";
+        String prefix = "{\"stream\":\"" + stream + "\",\"reason\":\"" + reason.value() + "\",\"at\":\""
+                + clock.instant() + "\",\"event\":";
         try {
             Files.createDirectories(file.getParent());
             try (OutputStream out = Files.newOutputStream(
@@ -51,9 +51,18 @@ final class DeadLetterStore {
                     }
                 }
             }
-            log.warn("Stream {}: the destination rejected events for good ({}); written to {}", stream, reason, file);
+            log.warn(
+                    "Stream {}: the destination rejected events for good ({}); written to {}",
+                    stream,
+                    reason.value(),
+                    file);
         } catch (IOException e) {
-            log.error("Stream {}: could not write rejected events ({}) to {}; they are lost", stream, reason, file, e);
+            log.error(
+                    "Stream {}: could not write rejected events ({}) to {}; they are lost",
+                    stream,
+                    reason.value(),
+                    file,
+                    e);
         }
     }
 }

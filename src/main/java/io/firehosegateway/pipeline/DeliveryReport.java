@@ -9,11 +9,11 @@ import java.util.List;
  * @param failed events that were not delivered: the client should send them again
  * @param unknown events whose last call got no answer (reset, timeout): they may have landed, so
  *     sending them again may duplicate them
- * @param failureReason why events failed, such as {@code deadline} or {@code configuration}, or
+ * @param failureReason why events failed, or
  *     {@code null} when none did
  */
 public record DeliveryReport(
-        List<Integer> delivered, List<Integer> failed, List<Integer> unknown, String failureReason) {
+        List<Integer> delivered, List<Integer> failed, List<Integer> unknown, FailureReason failureReason) {
 
     /** Whether every event was delivered. */
     public boolean complete() {

@@ -27,7 +27,7 @@ public final class DeliveryTicket {
     private int unresolved;
     private int deliveredCount;
     private int failedCount;
-    private String failureReason;
+    private FailureReason failureReason;
 
     DeliveryTicket(String stream, int events) {
         this.stream = stream;
@@ -85,7 +85,7 @@ public final class DeliveryTicket {
         synchronized (this) {
             for (int i = 0; i < states.length; i++) {
                 if (states[i] == QUEUED) {
-                    completed |= resolve(i, FAILED, "deadline");
+                    completed |= resolve(i, FAILED, FailureReason.DEADLINE);
                 }
             }
         }
@@ -136,7 +136,7 @@ public final class DeliveryTicket {
         }
     }
 
-    void markFailed(int index, String reason) {
+    void markFailed(int index, FailureReason reason) {
         boolean completed;
         synchronized (this) {
             completed = resolve(index, FAILED, reason);
@@ -147,7 +147,7 @@ public final class DeliveryTicket {
     }
 
     /** Resolves one event; true when it was the last, so the caller completes {@link #done} outside the lock. */
-    private boolean resolve(int index, byte state, String reason) {
+    private boolean resolve(int index, byte state, FailureReason reason) {
         if (states[index] == DELIVERED || states[index] == FAILED) {
             return false;
         }

@@ -9,7 +9,7 @@ final class PendingRecord {
     final byte[] data;
     final DeliveryTicket[] tickets;
     final int[] indexes;
-    /** {@link System#nanoTime()} after which the record is given up on; {@link Long#MAX_VALUE} for never. */
+    /** The {@link NanoClock} time after which the record is given up on; {@link Deadlines#NO_CLIENT_WAITS} for never. */
     final long deadlineNanos;
 
     int attempts;

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,12 @@ public final class Pipeline implements SmartLifecycle {
     /** Background work (the generator) may fill the buffer only this far, leaving the rest to clients. */
     public static final double BACKGROUND_CEILING = 0.5;
 
+    /** A journal write normally takes one fsync; past this the disk is failing. */
+    static final Duration JOURNAL_WRITE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A confirmed promise is kept by its deadline's timer; this covers the timer's own delay. */
+    private static final Duration DEADLINE_SLACK = Duration.ofSeconds(1);
+
     /** A full journal frees space as delivery catches up: longer than a full buffer's wait. */
     private static final Duration JOURNAL_FULL_RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -43,13 +52,29 @@ public final class Pipeline implements SmartLifecycle {
     private final Map<String, StreamDispatcher> dispatchers = new LinkedHashMap<>();
     private final Map<String, GatewayMetrics.StreamMeters> meters = new LinkedHashMap<>();
     private final Journal journal;
+    private final NanoClock nanoClock;
     private volatile boolean running;
 
     /**
      * @param journal the journal of the journaled mode; {@code null} in the other modes
      */
     public Pipeline(PipelineProperties properties, Sink sink, GatewayMetrics metrics, Clock clock, Journal journal) {
+        this(properties, sink, metrics, clock, NanoClock.SYSTEM, journal);
+    }
+
+    /**
+     * @param nanoClock what deadlines, pauses and throttling intervals are measured on
+     * @param journal the journal of the journaled mode; {@code null} in the other modes
+     */
+    public Pipeline(
+            PipelineProperties properties,
+            Sink sink,
+            GatewayMetrics metrics,
+            Clock clock,
+            NanoClock nanoClock,
+            Journal journal) {
         this.properties = properties;
+        this.nanoClock = nanoClock;
         this.journal = journal;
         if (properties.delivery().mode() == DeliveryMode.JOURNALED && journal == null) {
             throw new IllegalArgumentException("the journaled mode needs a journal");
@@ -64,31 +89,32 @@ public final class Pipeline implements SmartLifecycle {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         metrics.bufferGauges(budget::records, budget::bytes);
-        for (String stream : streamNames(properties)) {
-            GatewayMetrics.StreamMeters streamMeters = metrics.stream(stream);
+        for (String stream : properties.streamNames()) {
+            long packBytes = properties.stream(stream).packBytes().toBytes();
+            if (packBytes > sink.limits().maxRecordBytes()) {
+                throw new IllegalArgumentException("gateway.streams." + stream + ".pack-bytes is " + packBytes
+                        + " bytes, larger than the largest record its sink takes ("
+                        + sink.limits().maxRecordBytes() + " bytes)");
+            }
+            GatewayMetrics.StreamMeters streamMeters =
+                    metrics.stream(stream, sink.kind().value());
             meters.put(stream, streamMeters);
             dispatchers.put(
                     stream,
                     new StreamDispatcher(
                             stream,
+                            properties.destination(stream),
                             sink,
-                            (int) properties.stream(stream).packBytes().toBytes(),
-                            StreamQuota.of(properties.stream(stream).quota(), properties.replicas()),
-                            properties.firehose(),
+                            (int) packBytes,
+                            StreamQuota.of(properties.stream(stream).quota(), properties.replicas(), sink.limits()),
                             properties.delivery(),
                             scheduler,
                             streamMeters,
                             budget,
                             deadLetters,
-                            clock));
+                            clock,
+                            nanoClock));
         }
-    }
-
-    private static Set<String> streamNames(PipelineProperties properties) {
-        Set<String> names = new java.util.LinkedHashSet<>();
-        names.add(properties.defaultStream());
-        names.addAll(properties.streams().keySet());
-        return names;
     }
 
     /** The streams clients may send to, the default one first. */
@@ -99,6 +125,16 @@ public final class Pipeline implements SmartLifecycle {
     /** The stream {@code POST /events} sends to. */
     public String defaultStream() {
         return properties.defaultStream();
+    }
+
+    /**
+     * The largest event the stream takes, framed: the largest record of its sink.
+     *
+     * @throws UnknownStreamException when the stream is not configured
+     */
+    public int maxEventBytes(String stream) {
+        checkStream(stream);
+        return dispatchers.get(stream).limits().maxRecordBytes();
     }
 
     /** The mode requests are answered in. */
@@ -174,6 +210,53 @@ public final class Pipeline implements SmartLifecycle {
     }
 
     /**
+     * Takes a whole request's events in {@code mode} and answers with the mode's promise: the one way
+     * in for clients and the generator alike, so the modes are told apart here only.
+     *
+     * @param admission the room reserved for exactly these events; in the journaled mode the caller
+     *     closes it once {@link Promise#taken()} completed, since the journal holds the events then
+     * @param onSettled called once every event was delivered or given up on (in the journaled mode,
+     *     in this process only); may be {@code null}
+     * @throws GatewayFullException when the journal is full
+     */
+    public Promise accept(
+            String stream,
+            List<Event> events,
+            Admission admission,
+            DeliveryMode mode,
+            Consumer<DeliveryTicket> onSettled) {
+        if (mode == DeliveryMode.JOURNALED) {
+            CompletableFuture<Void> durable = journal(stream, events, onSettled).thenApply(sequence -> null);
+            return new Promise(mode, durable, durable.thenApply(ignored -> null), JOURNAL_WRITE_TIMEOUT);
+        }
+        DeliveryTicket ticket = submit(stream, events, admission, mode);
+        if (onSettled != null) {
+            ticket.done().thenAccept(onSettled);
+        }
+        CompletableFuture<Void> taken = CompletableFuture.completedFuture(null);
+        if (mode != DeliveryMode.CONFIRMED) {
+            return new Promise(mode, taken, CompletableFuture.completedFuture(null), Duration.ZERO);
+        }
+        CompletableFuture<DeliveryReport> kept = new CompletableFuture<>();
+        ticket.done().thenAccept(settled -> kept.complete(settled.report()));
+        Duration timeout = properties.delivery().timeout();
+        Runnable expiry = () -> {
+            // Queued events fail for good; those in flight stay unknown until their call ends.
+            ticket.expire();
+            kept.complete(ticket.report());
+        };
+        try {
+            ScheduledFuture<?> deadline = scheduler.schedule(expiry, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            kept.whenComplete((report, failure) -> deadline.cancel(false));
+        } catch (RejectedExecutionException e) {
+            // Shutting down, the timer stopped: the promise is still kept at the deadline.
+            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                    .execute(expiry);
+        }
+        return new Promise(mode, taken, kept, timeout.plus(DEADLINE_SLACK));
+    }
+
+    /**
      * Hands a whole request to its stream; from here on its events are delivered or accounted for.
      *
      * @param admission the room reserved for exactly these events
@@ -196,8 +279,8 @@ public final class Pipeline implements SmartLifecycle {
                     "admission holds " + admission.records() + " events, the request has " + events.size());
         }
         long deadline = mode == DeliveryMode.CONFIRMED
-                ? System.nanoTime() + properties.delivery().timeout().toNanos()
-                : Long.MAX_VALUE;
+                ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
+                : Deadlines.NO_CLIENT_WAITS;
         DeliveryTicket ticket = new DeliveryTicket(stream, events.size());
         admission.markSubmitted();
         dispatcher.offer(events, ticket, deadline);

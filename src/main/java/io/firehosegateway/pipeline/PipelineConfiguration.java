@@ -4,9 +4,12 @@ import io.firehosegateway.journal.Journal;
 import io.firehosegateway.journal.JournalProperties;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.StreamRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -26,6 +29,16 @@ class PipelineConfiguration {
     @Bean
     GatewayMetrics gatewayMetrics(MeterRegistry registry) {
         return new GatewayMetrics(registry);
+    }
+
+    /** Where each stream goes, for the sinks: published here so they never read the pipeline's settings. */
+    @Bean
+    StreamRoutes streamRoutes(PipelineProperties properties) {
+        List<StreamRoutes.Route> routes = new ArrayList<>();
+        for (String stream : properties.streamNames()) {
+            routes.add(new StreamRoutes.Route(stream, properties.destination(stream)));
+        }
+        return new StreamRoutes(routes, properties.delivery().maxInFlight());
     }
 
     @Bean

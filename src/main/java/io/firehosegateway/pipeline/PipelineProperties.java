@@ -1,6 +1,5 @@
 package io.firehosegateway.pipeline;
 
-import io.firehosegateway.sink.BatchLimits;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
@@ -11,7 +10,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -23,8 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultStream the stream that {@code POST /events} sends to
  * @param streams the streams clients may name in {@code POST /streams/{stream}/events}, with their settings
  * @param buffer how much the gateway holds in memory before it answers 503
- * @param firehose how records are batched and sent to the destination
- * @param delivery when clients are answered and how long the gateway tries
+ * @param delivery when clients are answered, how records are batched and sent, and how long the
+ *     gateway tries
  * @param replicas how many replicas share each stream's quota: each shapes its calls to its share
  */
 @ConfigurationProperties("gateway")
@@ -35,9 +36,22 @@ public record PipelineProperties(
 
         @DefaultValue Map<String, @Valid StreamProperties> streams,
         @DefaultValue @Valid Buffer buffer,
-        @DefaultValue @Valid Batching firehose,
         @DefaultValue @Valid Delivery delivery,
         @DefaultValue("1") @Min(1) int replicas) {
+
+    /** The streams clients may send to: the default one first, then those configured. */
+    public Set<String> streamNames() {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(defaultStream);
+        names.addAll(streams.keySet());
+        return names;
+    }
+
+    /** What the stream is sent to at its sink: its destination, or its own name. */
+    public String destination(String stream) {
+        String destination = stream(stream).destination();
+        return destination != null ? destination : stream;
+    }
 
     /** Settings of one stream, or the defaults for a stream not listed. */
     public StreamProperties stream(String name) {
@@ -53,20 +67,28 @@ public record PipelineProperties(
     /**
      * Settings of one stream.
      *
+     * @param destination what the stream is sent to at its sink (a Firehose delivery stream); the
+     *     stream's own name when not set
      * @param packBytes pack several events into one record up to this size (5KB matches Firehose's
-     *     billing step); 0 sends each event as its own record, as destinations that treat one record
-     *     as one document need
+     *     billing step), at most the largest record of the stream's sink; 0 sends each event as its
+     *     own record, as destinations that treat one record as one document need
      * @param quota the stream's throughput quota to stay under; off unless set
      */
     public record StreamProperties(
+            String destination,
             @DefaultValue("0B") @NotNull DataSize packBytes,
             @DefaultValue Quota quota) {
 
-        static final StreamProperties DEFAULTS = new StreamProperties(DataSize.ofBytes(0), Quota.NONE);
+        static final StreamProperties DEFAULTS = new StreamProperties(null, DataSize.ofBytes(0), Quota.NONE);
 
-        @AssertTrue(message = "pack-bytes must be between 0 and 1000KB, the largest Firehose record")
-        boolean isPackBytesWithinARecord() {
-            return packBytes.toBytes() >= 0 && packBytes.toBytes() <= BatchLimits.MAX_RECORD_BYTES;
+        @AssertTrue(message = "destination must not be blank; leave it out to send to the stream's own name")
+        boolean isDestinationNotBlank() {
+            return destination == null || !destination.isBlank();
+        }
+
+        @AssertTrue(message = "pack-bytes must not be negative")
+        boolean isPackBytesPositiveOrZero() {
+            return packBytes.toBytes() >= 0;
         }
     }
 
@@ -115,26 +137,7 @@ public record PipelineProperties(
             double keyShare) {}
 
     /**
-     * Batching and sending.
-     *
-     * @param linger how long a batch waits for more records before it is sent, so concurrent requests
-     *     share calls
-     * @param sendWhenIdle send a batch at once when no call is in flight instead of waiting out the
-     *     linger (requests arriving during a call still share the next one); false always lingers,
-     *     for fewer, fuller calls at the cost of latency
-     * @param maxInFlight calls in flight at once per stream; the HTTP connection pool is sized from it
-     * @param initialBackoff the first retry waits up to this long (full jitter), doubling per attempt
-     * @param maxBackoff retries never wait longer than this
-     */
-    public record Batching(
-            @DefaultValue("5ms") @NotNull Duration linger,
-            @DefaultValue("true") boolean sendWhenIdle,
-            @DefaultValue("16") @Min(1) @Max(1024) int maxInFlight,
-            @DefaultValue("50ms") @NotNull Duration initialBackoff,
-            @DefaultValue("5s") @NotNull Duration maxBackoff) {}
-
-    /**
-     * When clients are answered.
+     * When clients are answered, and how records are batched and sent.
      *
      * @param mode {@code confirmed}: after the destination accepted every event; {@code journaled}:
      *     once fsync'd to the local journal; {@code buffered}: once in memory
@@ -145,11 +148,24 @@ public record PipelineProperties(
      * @param drainTimeout on shutdown, how long the gateway keeps delivering what it holds
      * @param deadLetterDirectory in buffered and journaled modes, where events that the destination
      *     rejects for good are written, with the reason, instead of being dropped
+     * @param linger how long a batch waits for more records before it is sent, so concurrent requests
+     *     share calls
+     * @param sendWhenIdle send a batch at once when no call is in flight instead of waiting out the
+     *     linger (requests arriving during a call still share the next one); false always lingers,
+     *     for fewer, fuller calls at the cost of latency
+     * @param maxInFlight calls in flight at once per stream; the HTTP connection pool is sized from it
+     * @param initialBackoff the first retry waits up to this long (full jitter), doubling per attempt
+     * @param maxBackoff retries never wait longer than this
      */
     public record Delivery(
             @DefaultValue("confirmed") @NotNull DeliveryMode mode,
             @DefaultValue("10s") @NotNull Duration timeout,
             @DefaultValue("30s") @NotNull Duration configurationFaultPause,
             @DefaultValue("20s") @NotNull Duration drainTimeout,
-            @DefaultValue("./dead-letter") @NotNull java.nio.file.Path deadLetterDirectory) {}
+            @DefaultValue("./dead-letter") @NotNull java.nio.file.Path deadLetterDirectory,
+            @DefaultValue("5ms") @NotNull Duration linger,
+            @DefaultValue("true") boolean sendWhenIdle,
+            @DefaultValue("16") @Min(1) @Max(1024) int maxInFlight,
+            @DefaultValue("50ms") @NotNull Duration initialBackoff,
+            @DefaultValue("5s") @NotNull Duration maxBackoff) {}
 }

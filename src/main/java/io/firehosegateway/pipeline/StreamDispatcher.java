@@ -2,35 +2,38 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.metrics.GatewayMetrics.StreamMeters;
-import io.firehosegateway.sink.BatchLimits;
 import io.firehosegateway.sink.BatchResult;
-import io.firehosegateway.sink.FailureKind;
-import io.firehosegateway.sink.RecordOutcome;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkException;
+import io.firehosegateway.sink.SinkLimits;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Batches, sends and retries the records of one stream; the one owner of its in-flight calls,
- * acknowledgements and delivery metrics.
+ * Drives the records of one stream from its requests to its sink: the one owner of its in-flight
+ * calls. Each job has a class of its own, and this one calls them in order under one lock:
  *
- * <p>A batch is sent when it is full (500 records or 4 MiB encoded), when its linger has passed, or,
- * if a client is waiting for one of its events, at once when no call is in flight
- * ({@code send-when-idle}). At most {@code maxInFlight} calls are in flight. While every slot is
- * busy, a lingered batch keeps filling instead of queueing as a small one, so under load batches
+ * <ul>
+ *   <li>{@link BatchQueue}: the open batch and its linger, and the sealed batches;
+ *   <li>{@link CallSlots} within the {@link ConcurrencyLimit}, which adapts to throttling;
+ *   <li>{@link QuotaGate}: the stream's throughput quota;
+ *   <li>{@link CallOutcome}: what a call's answer means for each record, by failure kind;
+ *   <li>{@link BatchSplitter}: halving an invalid batch, unpacking a rejected packed record;
+ *   <li>{@link Settlement}: room, counts and tickets of records delivered, given up or waiting again.
+ * </ul>
+ *
+ * <p>A batch is sent when it is full, when its linger has passed, or, if a client is waiting for
+ * one of its events, at once when no call is in flight ({@code send-when-idle}). While every slot
+ * is busy, a lingered batch keeps filling instead of queueing as a small one, so under load batches
  * come out full. After a call, records marked accepted are done for good; only the others are sent
  * again, after a backoff.
  */
@@ -38,79 +41,67 @@ final class StreamDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(StreamDispatcher.class);
 
-    /** Throttling answers to calls sent before a decrease must not halve the limit again. */
-    private static final long THROTTLE_DECREASE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-
     private final String stream;
+    private final String destination;
     private final Sink sink;
-    private final int packBytes;
-    private final long lingerNanos;
     private final boolean sendWhenIdle;
-    private final int maxInFlight;
-    private final StreamQuota quota;
     private final Backoff backoff;
     private final long configurationFaultPauseNanos;
     private final ScheduledExecutorService scheduler;
     private final StreamMeters meters;
-    private final BufferBudget budget;
-    private final DeadLetterStore deadLetters;
     private final Clock clock;
+    private final NanoClock nanoClock;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition idle = lock.newCondition();
-    private final ArrayDeque<List<PendingRecord>> ready = new ArrayDeque<>();
-    private OpenBatch open;
-    private int inFlight;
-    /** The calls allowed in flight now: halved when the destination throttles, regained slowly. */
-    private int concurrencyLimit;
-
-    private int cleanCallsSinceChange;
-    private long lastDecreaseNanos;
-    private boolean quotaWakeScheduled;
-    /** Events taken and not yet delivered or given up; lock-free, as it changes once per record. */
-    private final AtomicLong unresolvedEvents = new AtomicLong();
+    private final Condition settled = lock.newCondition();
+    private final BatchQueue queue;
+    private final ConcurrencyLimit concurrencyLimit;
+    private final CallSlots slots;
+    private final QuotaGate quota;
+    private final Settlement settlement;
 
     private long pausedUntilNanos;
-    private boolean draining;
+    private boolean paused;
     private volatile DeliveryStatus status = DeliveryStatus.NONE;
 
     StreamDispatcher(
             String stream,
+            String destination,
             Sink sink,
             int packBytes,
             StreamQuota quota,
-            PipelineProperties.Batching batching,
             PipelineProperties.Delivery delivery,
             ScheduledExecutorService scheduler,
             StreamMeters meters,
             BufferBudget budget,
             DeadLetterStore deadLetters,
-            Clock clock) {
+            Clock clock,
+            NanoClock nanoClock) {
         this.stream = stream;
+        this.destination = destination;
         this.sink = sink;
-        this.packBytes = packBytes;
-        this.lingerNanos = batching.linger().toNanos();
-        this.sendWhenIdle = batching.sendWhenIdle();
-        this.maxInFlight = batching.maxInFlight();
-        this.concurrencyLimit = maxInFlight;
-        this.quota = quota;
-        this.backoff = new Backoff(batching.initialBackoff(), batching.maxBackoff());
+        this.sendWhenIdle = delivery.sendWhenIdle();
+        this.backoff = new Backoff(delivery.initialBackoff(), delivery.maxBackoff());
         this.configurationFaultPauseNanos = delivery.configurationFaultPause().toNanos();
         this.scheduler = scheduler;
         this.meters = meters;
-        this.budget = budget;
-        this.deadLetters = deadLetters;
         this.clock = clock;
-        meters.concurrencyLimit(this::concurrencyLimit);
+        this.nanoClock = nanoClock;
+        this.queue =
+                new BatchQueue(sink.limits(), packBytes, delivery.linger().toNanos(), scheduler, this::lingerPassed);
+        this.concurrencyLimit = new ConcurrencyLimit(stream, delivery.maxInFlight(), nanoClock);
+        this.slots = new CallSlots(concurrencyLimit);
+        this.quota = new QuotaGate(quota, wait -> schedule(this::quotaRefilled, wait));
+        this.settlement = new Settlement(stream, sink.limits(), budget, meters, deadLetters, this::allSettled);
+        meters.concurrencyLimit(concurrencyLimit::current);
     }
 
     int concurrencyLimit() {
-        lock.lock();
-        try {
-            return concurrencyLimit;
-        } finally {
-            lock.unlock();
-        }
+        return concurrencyLimit.current();
+    }
+
+    SinkLimits limits() {
+        return sink.limits();
     }
 
     DeliveryStatus status() {
@@ -122,15 +113,11 @@ final class StreamDispatcher {
         List<List<PendingRecord>> toSend;
         lock.lock();
         try {
-            unresolvedEvents.addAndGet(events.size());
+            settlement.taken(events.size());
             for (int i = 0; i < events.size(); i++) {
-                byte[] framed = events.get(i).framed();
-                if (!openBatch().builder.tryAdd(framed, ticket, i, deadlineNanos)) {
-                    ready.add(sealOpen());
-                    openBatch().builder.tryAdd(framed, ticket, i, deadlineNanos);
-                }
+                queue.add(events.get(i).framed(), ticket, i, deadlineNanos);
             }
-            sealIfFull();
+            queue.sealIfFull();
             toSend = takeSendable();
         } finally {
             lock.unlock();
@@ -144,12 +131,9 @@ final class StreamDispatcher {
         lock.lock();
         try {
             for (PendingRecord record : records) {
-                if (!openBatch().builder.tryAdd(record)) {
-                    ready.add(sealOpen());
-                    openBatch().builder.tryAdd(record);
-                }
+                queue.add(record);
             }
-            sealIfFull();
+            queue.sealIfFull();
             toSend = takeSendable();
         } finally {
             lock.unlock();
@@ -157,40 +141,25 @@ final class StreamDispatcher {
         send(toSend);
     }
 
-    private OpenBatch openBatch() {
-        if (open == null) {
-            OpenBatch batch = new OpenBatch(new BatchBuilder(packBytes));
-            if (!draining) {
-                batch.timer = scheduler.schedule(() -> lingerPassed(batch), lingerNanos, TimeUnit.NANOSECONDS);
-            }
-            open = batch;
-        }
-        return open;
-    }
-
-    private void sealIfFull() {
-        if (open != null && open.builder.isFull()) {
-            ready.add(sealOpen());
-        }
-    }
-
-    private List<PendingRecord> sealOpen() {
-        OpenBatch sealed = open;
-        open = null;
-        if (sealed.timer != null) {
-            sealed.timer.cancel(false);
-        }
-        return sealed.builder.build();
-    }
-
-    private void lingerPassed(OpenBatch batch) {
+    private void lingerPassed(BatchQueue.Lingering batch) {
         List<List<PendingRecord>> toSend;
         lock.lock();
         try {
-            if (open != batch) {
+            if (!queue.lingerPassed(batch)) {
                 return;
             }
-            batch.lingerPassed = true;
+            toSend = takeSendable();
+        } finally {
+            lock.unlock();
+        }
+        send(toSend);
+    }
+
+    private void quotaRefilled() {
+        List<List<PendingRecord>> toSend;
+        lock.lock();
+        try {
+            quota.woke();
             toSend = takeSendable();
         } finally {
             lock.unlock();
@@ -201,96 +170,21 @@ final class StreamDispatcher {
     /** Under the lock: claims a slot for each batch that may go now, within the concurrency limit and quota. */
     private List<List<PendingRecord>> takeSendable() {
         List<List<PendingRecord>> out = List.of();
-        if (pausedUntilNanos != 0 && System.nanoTime() < pausedUntilNanos) {
+        if (paused && nanoClock.nanoTime() - pausedUntilNanos < 0) {
             return out;
         }
-        while (inFlight < concurrencyLimit) {
-            if (ready.isEmpty()) {
-                // An idle stream sends a batch a client waits for at once: lingering only pays while
-                // calls are in flight, when the requests that arrive meanwhile fill the next batch
-                // anyway. A batch nobody waits for (202 answered) lingers: fuller calls and packs
-                // cost less CPU and fewer billed units, and no client sees the delay.
-                if (open == null
-                        || open.builder.isEmpty()
-                        || !(open.lingerPassed
-                                || draining
-                                || (sendWhenIdle && inFlight == 0 && open.builder.isAwaited()))) {
-                    break;
-                }
-                ready.add(sealOpen());
-            }
-            if (quota != null && !quotaAllows(ready.peek())) {
+        while (slots.available()) {
+            List<PendingRecord> next = queue.peekSendable(sendWhenIdle && slots.idle());
+            if (next == null || !quota.tryPass(next)) {
                 break;
             }
             if (out.isEmpty()) {
                 out = new ArrayList<>(2);
             }
-            inFlight++;
-            out.add(ready.poll());
+            slots.take();
+            out.add(queue.poll());
         }
         return out;
-    }
-
-    /** Under the lock: pays for the batch if the quota allows it now, else wakes up when it will. */
-    private boolean quotaAllows(List<PendingRecord> batch) {
-        long bytes = 0;
-        for (PendingRecord record : batch) {
-            bytes += record.data.length;
-        }
-        long wait = quota.nanosUntilAllowed(batch.size(), bytes);
-        if (wait == 0) {
-            quota.consume(batch.size(), bytes);
-            return true;
-        }
-        if (!quotaWakeScheduled) {
-            quotaWakeScheduled = true;
-            schedule(this::quotaRefilled, wait);
-        }
-        return false;
-    }
-
-    private void quotaRefilled() {
-        List<List<PendingRecord>> toSend;
-        lock.lock();
-        try {
-            quotaWakeScheduled = false;
-            toSend = takeSendable();
-        } finally {
-            lock.unlock();
-        }
-        send(toSend);
-    }
-
-    /** The destination throttled: halve the calls in flight, at most once per round of calls. */
-    private void throttled() {
-        lock.lock();
-        try {
-            long now = System.nanoTime();
-            if (now - lastDecreaseNanos > THROTTLE_DECREASE_INTERVAL_NANOS && concurrencyLimit > 1) {
-                concurrencyLimit = Math.max(1, concurrencyLimit / 2);
-                lastDecreaseNanos = now;
-                log.info(
-                        "Stream {}: throttled by the destination; calls in flight now at most {}",
-                        stream,
-                        concurrencyLimit);
-            }
-            cleanCallsSinceChange = 0;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A call went through unthrottled: after a limit's worth of them, allow one more in flight. */
-    private void unthrottled() {
-        lock.lock();
-        try {
-            if (concurrencyLimit < maxInFlight && ++cleanCallsSinceChange >= concurrencyLimit) {
-                concurrencyLimit++;
-                cleanCallsSinceChange = 0;
-            }
-        } finally {
-            lock.unlock();
-        }
     }
 
     private void send(List<List<PendingRecord>> batches) {
@@ -300,7 +194,12 @@ final class StreamDispatcher {
     }
 
     private void sendOne(List<PendingRecord> candidates) {
-        List<PendingRecord> batch = claim(candidates);
+        List<PendingRecord> batch = new ArrayList<>(candidates.size());
+        for (PendingRecord record : candidates) {
+            if (settlement.claim(record)) {
+                batch.add(record);
+            }
+        }
         if (batch.isEmpty()) {
             slotFreed();
             return;
@@ -313,49 +212,19 @@ final class StreamDispatcher {
             bytes += record.data.length;
         }
         meters.batch(batch.size(), bytes);
-        long start = System.nanoTime();
+        long start = nanoClock.nanoTime();
         CompletableFuture<BatchResult> call;
         try {
-            call = sink.putRecords(stream, data);
+            call = sink.putRecords(destination, data);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        call.whenComplete((result, error) -> completed(batch, result, error, System.nanoTime() - start));
-    }
-
-    /** Claims each record's events from their tickets; a record any of whose events expired is dropped. */
-    private List<PendingRecord> claim(List<PendingRecord> candidates) {
-        List<PendingRecord> claimed = new ArrayList<>(candidates.size());
-        for (PendingRecord record : candidates) {
-            boolean all = true;
-            for (int i = 0; i < record.eventCount(); i++) {
-                all &= record.tickets[i].tryMarkInFlight(record.indexes[i]);
-            }
-            if (all) {
-                claimed.add(record);
-            } else {
-                giveUp(record, "deadline");
-            }
-        }
-        return claimed;
+        call.whenComplete((result, error) -> completed(batch, result, error, nanoClock.nanoTime() - start));
     }
 
     private void completed(List<PendingRecord> batch, BatchResult result, Throwable error, long nanos) {
         try {
-            if (error != null) {
-                failedWhole(batch, asSinkException(error), nanos);
-            } else if (result.outcomes().size() != batch.size()) {
-                failedWhole(
-                        batch,
-                        new SinkException(
-                                FailureKind.UNKNOWN_OUTCOME,
-                                "MismatchedResponse",
-                                result.outcomes().size() + " outcomes for " + batch.size() + " records",
-                                null),
-                        nanos);
-            } else {
-                answered(batch, result, nanos);
-            }
+            act(batch, CallOutcome.of(batch, result, error), nanos);
         } catch (RuntimeException e) {
             // Never leave a slot taken: a bug here must not stall the stream.
             log.error("Stream {}: could not process the outcome of a call", stream, e);
@@ -364,74 +233,37 @@ final class StreamDispatcher {
         }
     }
 
-    private void answered(List<PendingRecord> batch, BatchResult result, long nanos) {
-        List<PendingRecord> retry = new ArrayList<>();
-        List<PendingRecord> misconfigured = new ArrayList<>();
-        RecordOutcome configurationOutcome = null;
-        boolean throttled = false;
+    private void act(List<PendingRecord> batch, CallOutcome outcome, long nanos) {
+        SinkException failure = outcome.failure();
         // Counted before any ticket hears of its events, so whoever they wake sees the counts.
-        meters.request(nanos, batch.size(), result.failedCount(), false);
-        status = status.succeeded(clock.instant());
-        for (int i = 0; i < batch.size(); i++) {
-            PendingRecord record = batch.get(i);
-            RecordOutcome outcome = result.outcomes().get(i);
-            if (outcome.accepted()) {
-                delivered(record);
-                continue;
-            }
-            switch (outcome.kind()) {
-                case RETRYABLE -> retry.add(record);
-                case THROTTLED -> {
-                    throttled = true;
-                    retry.add(record);
-                }
-                case UNKNOWN_OUTCOME -> {
-                    record.mayHaveLanded = true;
-                    meters.possibleDuplicates(1);
-                    retry.add(record);
-                }
-                case CONFIGURATION -> {
-                    misconfigured.add(record);
-                    configurationOutcome = outcome;
-                }
-                case INVALID_REQUEST -> rejected(record, outcome.errorCode(), outcome.errorMessage());
-            }
+        meters.request(nanos, batch.size(), outcome.failedCount(batch.size()), failure != null);
+        status = failure == null
+                ? status.succeeded(clock.instant())
+                : status.failed(clock.instant(), failure.kind(), failure.code());
+        for (PendingRecord record : outcome.delivered()) {
+            settlement.delivered(record);
         }
-        if (throttled) {
-            throttled();
-        } else {
-            unthrottled();
+        if (outcome.possibleDuplicates() > 0) {
+            meters.possibleDuplicates(outcome.possibleDuplicates());
         }
-        retryLater(retry);
-        if (configurationOutcome != null) {
-            configurationFault(
-                    misconfigured,
-                    new SinkException(
-                            FailureKind.CONFIGURATION,
-                            configurationOutcome.errorCode(),
-                            configurationOutcome.errorMessage(),
-                            null));
+        for (CallOutcome.Rejection rejection : outcome.rejected()) {
+            rejected(rejection);
         }
-    }
-
-    private void failedWhole(List<PendingRecord> batch, SinkException failure, long nanos) {
-        meters.request(nanos, batch.size(), batch.size(), true);
-        status = status.failed(clock.instant(), failure.kind(), failure.code());
-        switch (failure.kind()) {
-            case RETRYABLE -> retryLater(batch);
-            case THROTTLED -> {
-                throttled();
-                retryLater(batch);
-            }
-            case UNKNOWN_OUTCOME -> {
-                for (PendingRecord record : batch) {
-                    record.mayHaveLanded = true;
-                }
-                meters.possibleDuplicates(batch.size());
-                retryLater(batch);
-            }
-            case CONFIGURATION -> configurationFault(batch, failure);
-            case INVALID_REQUEST -> invalid(batch, failure);
+        if (outcome.throttled()) {
+            concurrencyLimit.throttled();
+        } else if (failure == null) {
+            concurrencyLimit.unthrottled();
+        }
+        retryLater(outcome.retry());
+        if (!outcome.misconfigured().isEmpty()) {
+            configurationFault(outcome.misconfigured(), outcome.configurationFault());
+        }
+        if (!outcome.split().isEmpty()) {
+            // Refused as invalid: halve the batch until the record at fault stands alone.
+            settlement.waitAgain(outcome.split(), false);
+            List<List<PendingRecord>> halves = BatchSplitter.halve(outcome.split());
+            returnFirst(halves.get(1));
+            returnFirst(halves.get(0));
         }
     }
 
@@ -449,24 +281,25 @@ final class StreamDispatcher {
                 failure.getMessage());
         List<PendingRecord> keep = new ArrayList<>();
         for (PendingRecord record : batch) {
-            if (record.deadlineNanos == Long.MAX_VALUE) {
+            if (!Deadlines.clientWaits(record.deadlineNanos)) {
                 keep.add(record);
             } else {
-                giveUp(record, "configuration");
+                settlement.giveUp(record, FailureReason.CONFIGURATION);
             }
         }
         if (keep.isEmpty()) {
             return;
         }
-        long until = System.nanoTime() + configurationFaultPauseNanos;
         lock.lock();
         try {
-            pausedUntilNanos = until;
+            paused = true;
+            pausedUntilNanos = nanoClock.nanoTime() + configurationFaultPauseNanos;
         } finally {
             lock.unlock();
         }
         status = status.paused(clock.instant().plusNanos(configurationFaultPauseNanos));
-        returnToQueue(keep, false);
+        settlement.waitAgain(keep, false);
+        returnFirst(keep);
         schedule(this::resume, configurationFaultPauseNanos);
     }
 
@@ -474,10 +307,10 @@ final class StreamDispatcher {
         List<List<PendingRecord>> toSend;
         lock.lock();
         try {
-            if (System.nanoTime() < pausedUntilNanos) {
+            if (nanoClock.nanoTime() - pausedUntilNanos < 0) {
                 return;
             }
-            pausedUntilNanos = 0;
+            paused = false;
             toSend = takeSendable();
         } finally {
             lock.unlock();
@@ -485,55 +318,24 @@ final class StreamDispatcher {
         send(toSend);
     }
 
-    /** The call was refused as invalid: halve the batch until the record at fault stands alone. */
-    private void invalid(List<PendingRecord> batch, SinkException failure) {
-        if (batch.size() == 1) {
-            rejected(batch.get(0), failure.code(), failure.getMessage());
-            return;
-        }
-        int half = batch.size() / 2;
-        for (PendingRecord record : batch) {
-            for (int i = 0; i < record.eventCount(); i++) {
-                record.tickets[i].markQueued(record.indexes[i], false);
-            }
-        }
-        lock.lock();
-        try {
-            ready.addFirst(new ArrayList<>(batch.subList(half, batch.size())));
-            ready.addFirst(new ArrayList<>(batch.subList(0, half)));
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * One record refused for good: a packed one is unpacked so that only the event at fault is
      * given up; a single event is.
      */
-    private void rejected(PendingRecord record, String code, String message) {
+    private void rejected(CallOutcome.Rejection rejection) {
+        PendingRecord record = rejection.record();
         if (record.eventCount() == 1) {
-            log.warn("Stream {}: the destination rejected a record ({}: {})", stream, code, message);
-            giveUp(record, "invalid");
+            log.warn(
+                    "Stream {}: the destination rejected a record ({}: {})",
+                    stream,
+                    rejection.code(),
+                    rejection.message());
+            settlement.giveUp(record, FailureReason.INVALID);
             return;
         }
-        List<PendingRecord> singles = new ArrayList<>(record.eventCount());
-        int start = 0;
-        for (int i = 0; i < record.eventCount(); i++) {
-            // Each framed event ends at its newline; compact JSON has none inside.
-            int end = start;
-            while (record.data[end] != '\n') {
-                end++;
-            }
-            PendingRecord single = PendingRecord.single(
-                    java.util.Arrays.copyOfRange(record.data, start, end + 1),
-                    record.tickets[i],
-                    record.indexes[i],
-                    record.deadlineNanos);
-            single.mayHaveLanded = record.mayHaveLanded;
-            singles.add(single);
-            start = end + 1;
-        }
-        returnToQueue(singles, false);
+        List<PendingRecord> singles = BatchSplitter.unpack(record);
+        settlement.waitAgain(singles, false);
+        returnFirst(singles);
     }
 
     private void retryLater(List<PendingRecord> records) {
@@ -545,11 +347,11 @@ final class StreamDispatcher {
             attempts = Math.max(attempts, record.attempts);
         }
         long delay = backoff.delayNanos(attempts);
-        long due = System.nanoTime() + delay;
+        long due = nanoClock.nanoTime() + delay;
         List<PendingRecord> keep = new ArrayList<>(records.size());
         for (PendingRecord record : records) {
-            if (due - record.deadlineNanos >= 0 && record.deadlineNanos != Long.MAX_VALUE) {
-                giveUp(record, "deadline");
+            if (Deadlines.clientWaits(record.deadlineNanos) && due - record.deadlineNanos >= 0) {
+                settlement.giveUp(record, FailureReason.DEADLINE);
             } else {
                 keep.add(record);
             }
@@ -558,23 +360,14 @@ final class StreamDispatcher {
             return;
         }
         meters.retried(keep.size());
-        for (PendingRecord record : keep) {
-            for (int i = 0; i < record.eventCount(); i++) {
-                record.tickets[i].markQueued(record.indexes[i], record.mayHaveLanded);
-            }
-        }
+        settlement.waitAgain(keep, false);
         schedule(() -> requeue(keep), delay);
     }
 
-    private void returnToQueue(List<PendingRecord> records, boolean mayHaveLanded) {
-        for (PendingRecord record : records) {
-            for (int i = 0; i < record.eventCount(); i++) {
-                record.tickets[i].markQueued(record.indexes[i], mayHaveLanded || record.mayHaveLanded);
-            }
-        }
+    private void returnFirst(List<PendingRecord> records) {
         lock.lock();
         try {
-            ready.addFirst(new ArrayList<>(records));
+            queue.addFirst(new ArrayList<>(records));
         } finally {
             lock.unlock();
         }
@@ -584,44 +377,18 @@ final class StreamDispatcher {
     private void schedule(Runnable task, long delayNanos) {
         try {
             scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             log.warn("Stream {}: shutting down; a retry or resume that was due is dropped", stream);
         }
     }
 
-    private void delivered(PendingRecord record) {
-        // Room and counts first, tickets last: a client told its events are delivered finds their
-        // room free and the metrics saying so.
-        budget.release(record.eventCount(), record.data.length);
-        meters.delivered(1, record.eventCount(), record.data.length, BatchLimits.billedBytes(record.data.length));
-        for (int i = 0; i < record.eventCount(); i++) {
-            record.tickets[i].markDelivered(record.indexes[i]);
-        }
-        resolved(record);
-    }
-
-    private void giveUp(PendingRecord record, String reason) {
-        if (record.deadlineNanos == Long.MAX_VALUE) {
-            // No client waits to hear of it: keep the events where an operator finds them.
-            deadLetters.write(stream, record.data, reason);
-        }
-        budget.release(record.eventCount(), record.data.length);
-        meters.failed(reason, 1);
-        for (int i = 0; i < record.eventCount(); i++) {
-            record.tickets[i].markFailed(record.indexes[i], reason);
-        }
-        resolved(record);
-    }
-
-    private void resolved(PendingRecord record) {
+    private void allSettled() {
         // The lock only for the rare signal: taking it per record contended with offer() (JFR).
-        if (unresolvedEvents.addAndGet(-record.eventCount()) == 0) {
-            lock.lock();
-            try {
-                idle.signalAll();
-            } finally {
-                lock.unlock();
-            }
+        lock.lock();
+        try {
+            settled.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -629,7 +396,7 @@ final class StreamDispatcher {
         List<List<PendingRecord>> toSend;
         lock.lock();
         try {
-            inFlight--;
+            slots.free();
             toSend = takeSendable();
         } finally {
             lock.unlock();
@@ -638,53 +405,29 @@ final class StreamDispatcher {
     }
 
     /**
-     * Sends everything held without waiting for lingers and waits until it is resolved or the
-     * timeout passes. Returns the number of events still unresolved.
+     * Sends everything held without waiting for lingers and waits until it is settled or the
+     * timeout passes. Returns the number of events still unsettled.
      */
     long drain(long timeoutNanos) throws InterruptedException {
         List<List<PendingRecord>> toSend;
         lock.lock();
         try {
-            draining = true;
+            queue.drain();
             toSend = takeSendable();
         } finally {
             lock.unlock();
         }
         send(toSend);
-        long deadline = System.nanoTime() + timeoutNanos;
         lock.lock();
         try {
-            while (unresolvedEvents.get() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                idle.awaitNanos(left);
+            // Shutdown runs on the real clock: the condition counts down what is left.
+            long left = timeoutNanos;
+            while (settlement.unsettled() > 0 && left > 0) {
+                left = settled.awaitNanos(left);
             }
-            return unresolvedEvents.get();
+            return settlement.unsettled();
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static SinkException asSinkException(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof SinkException sinkException) {
-            return sinkException;
-        }
-        // A sink is meant to classify its failures; one it did not is treated as possibly landed.
-        return new SinkException(
-                FailureKind.UNKNOWN_OUTCOME, cause.getClass().getSimpleName(), cause.getMessage(), cause);
-    }
-
-    /** The batch being filled, and its linger timer. */
-    private static final class OpenBatch {
-        final BatchBuilder builder;
-        ScheduledFuture<?> timer;
-        boolean lingerPassed;
-
-        OpenBatch(BatchBuilder builder) {
-            this.builder = builder;
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.firehosegateway.pipeline;
 
-import io.firehosegateway.sink.BatchLimits;
+import io.firehosegateway.sink.SinkLimits;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.EstimationProbe;
 import java.time.Duration;
@@ -23,15 +23,15 @@ final class StreamQuota {
         this.bytes = bytes;
     }
 
-    /** This replica's share of {@code quota}, or {@code null} when the stream has none. */
-    static StreamQuota of(PipelineProperties.Quota quota, int replicas) {
+    /** This replica's share of {@code quota} for calls within {@code limits}, or {@code null} when the stream has none. */
+    static StreamQuota of(PipelineProperties.Quota quota, int replicas, SinkLimits limits) {
         if (quota == null || !quota.isSet()) {
             return null;
         }
         return new StreamQuota(
-                bucket(quota.recordsPerSecond(), replicas, BatchLimits.MAX_RECORDS),
+                bucket(quota.recordsPerSecond(), replicas, limits.maxRecordsPerCall()),
                 bucket(quota.requestsPerSecond(), replicas, 1),
-                bucket(quota.bytesPerSecond().toBytes(), replicas, BatchLimits.MAX_REQUEST_BYTES));
+                bucket(quota.bytesPerSecond().toBytes(), replicas, limits.maxBytesPerCall()));
     }
 
     private static Bucket bucket(long perSecond, int replicas, long oneCall) {

@@ -4,10 +4,14 @@
  * <p>A request reserves room in the {@link io.firehosegateway.pipeline.BufferBudget} for every event
  * as it is parsed ({@link io.firehosegateway.pipeline.Admission}), so bodies being read count
  * against the same bound as events waiting to be sent. Each stream has one
- * {@link io.firehosegateway.pipeline.StreamDispatcher} that packs events into records, records into
- * batches of at most Firehose's limits, sends at most {@code max-in-flight} batches at once, and
- * alone owns retries: it resends only the records a call failed, with exponential backoff and full
- * jitter. Each request's {@link io.firehosegateway.pipeline.DeliveryTicket} learns what became of
+ * {@link io.firehosegateway.pipeline.StreamDispatcher}, the driver, with a class per job: it packs
+ * events into records and records into batches within its sink's limits
+ * ({@code BatchQueue}, {@code BatchBuilder}), sends at most the adaptive concurrency limit of
+ * batches at once ({@code CallSlots}, {@code ConcurrencyLimit}) within the stream's quota
+ * ({@code QuotaGate}), sorts each answer by failure kind ({@code CallOutcome}), splits what was
+ * refused as invalid ({@code BatchSplitter}), and settles records ({@code Settlement}). It alone
+ * owns retries: it resends only the records a call failed, with exponential backoff and full
+ * jitter. It knows the sink contract, never a kind of sink. Each request's {@link io.firehosegateway.pipeline.DeliveryTicket} learns what became of
  * each of its events.
  */
 package io.firehosegateway.pipeline;

@@ -1,6 +1,5 @@
 package io.firehosegateway.api;
 
-import static io.firehosegateway.sink.BatchLimits.MAX_RECORD_BYTES;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -11,7 +10,7 @@ import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.PipelineProperties;
-import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.support.AcceptingSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -36,22 +34,28 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class EventBodyParserTests {
 
+    /** Firehose's largest record, the limit these tests give the parser. */
+    static final int MAX_RECORD_BYTES = 1000 * 1024;
+
     private static final JsonMapper json = JsonMapper.builder().build();
     private static final Pipeline pipeline = new Pipeline(
             new PipelineProperties(
                     "events",
                     Map.of(),
                     new PipelineProperties.Buffer(1_000_000, DataSize.ofGigabytes(1), Duration.ofSeconds(1), 1.0, 1.0),
-                    new PipelineProperties.Batching(
-                            Duration.ofMillis(5), true, 1, Duration.ofMillis(50), Duration.ofSeconds(1)),
                     new PipelineProperties.Delivery(
                             DeliveryMode.BUFFERED,
                             Duration.ofSeconds(10),
                             Duration.ofSeconds(30),
                             Duration.ZERO,
-                            java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "parser-tests-dead-letter")),
+                            java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "parser-tests-dead-letter"),
+                            Duration.ofMillis(5),
+                            true,
+                            1,
+                            Duration.ofMillis(50),
+                            Duration.ofSeconds(1)),
                     1),
-            (stream, records) -> CompletableFuture.completedFuture(BatchResult.allAccepted(records.size())),
+            new AcceptingSink(),
             new GatewayMetrics(new SimpleMeterRegistry()),
             Clock.systemUTC(),
             null);
@@ -127,7 +131,11 @@ class EventBodyParserTests {
         void reservesBufferRoomForEveryEvent() {
             try (Admission admission = pipeline.admit()) {
                 List<Event> events = new EventBodyParser(DEFAULTS)
-                        .parse(stream("[{\"a\":1},{\"b\":2},{\"c\":3}]"), EventFormat.JSON, admission);
+                        .parse(
+                                stream("[{\"a\":1},{\"b\":2},{\"c\":3}]"),
+                                EventFormat.JSON,
+                                admission,
+                                MAX_RECORD_BYTES);
 
                 assertThat(events).hasSize(3);
                 assertThat(admission.records()).isEqualTo(3);
@@ -592,7 +600,7 @@ class EventBodyParserTests {
 
     private static List<Event> parse(String body, EventFormat format, ApiProperties limits) {
         try (Admission admission = pipeline.admit()) {
-            return new EventBodyParser(limits).parse(stream(body), format, admission);
+            return new EventBodyParser(limits).parse(stream(body), format, admission, MAX_RECORD_BYTES);
         }
     }
 
@@ -604,7 +612,8 @@ class EventBodyParserTests {
         try (Admission admission = pipeline.admit()) {
             ProblemException problem = catchThrowableOfType(
                     ProblemException.class,
-                    () -> new EventBodyParser(limits).parse(new ByteArrayInputStream(body), format, admission));
+                    () -> new EventBodyParser(limits)
+                            .parse(new ByteArrayInputStream(body), format, admission, MAX_RECORD_BYTES));
             assertThat(problem).as("a problem for %s", new String(body, UTF_8)).isNotNull();
             return problem;
         }

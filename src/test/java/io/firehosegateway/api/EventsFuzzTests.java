@@ -1,9 +1,8 @@
 package io.firehosegateway.api;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
-import java.util.concurrent.CompletableFuture;
+import io.firehosegateway.support.AcceptingSink;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -64,7 +63,7 @@ class EventsFuzzTests {
 
         @Bean
         Sink alwaysSucceedingSink() {
-            return (stream, records) -> CompletableFuture.completedFuture(BatchResult.allAccepted(records.size()));
+            return new AcceptingSink();
         }
     }
 }

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
+import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -151,6 +154,16 @@ class GeneratorLimitsIntegrationTests {
 
         private final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
         private volatile boolean open;
+
+        @Override
+        public SinkKind kind() {
+            return SinkKind.FIREHOSE;
+        }
+
+        @Override
+        public SinkLimits limits() {
+            return FirehoseLimits.LIMITS;
+        }
 
         @Override
         public CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> batch) {

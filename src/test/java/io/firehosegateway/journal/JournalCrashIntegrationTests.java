@@ -57,7 +57,7 @@ class JournalCrashIntegrationTests {
                     "firehose",
                     "gateway.firehose.endpoint",
                     moto.toString(),
-                    "gateway.firehose.region",
+                    "gateway.aws.region",
                     FirehoseEmulator.REGION,
                     "gateway.default-stream",
                     stream,

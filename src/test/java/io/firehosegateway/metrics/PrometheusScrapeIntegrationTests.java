@@ -140,7 +140,7 @@ class PrometheusScrapeIntegrationTests {
         try {
             URI api = URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/query");
             String accepted = "gateway_events_received_total{job=\"gateway\",stream=\"" + SCRAPED_STREAM
-                    + "\",outcome=\"accepted\"}";
+                    + "\",sink=\"local\",outcome=\"accepted\"}";
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500))
                     .ignoreExceptions()

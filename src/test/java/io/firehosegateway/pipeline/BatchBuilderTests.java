@@ -2,12 +2,15 @@ package io.firehosegateway.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firehosegateway.sink.BatchLimits;
+import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BatchBuilderTests {
+
+    private static final SinkLimits FIREHOSE = FirehoseLimits.LIMITS;
 
     private final DeliveryTicket ticket = new DeliveryTicket("events", 10_000);
 
@@ -18,35 +21,36 @@ class BatchBuilderTests {
 
     @Test
     void takesAtMost500Records() {
-        BatchBuilder batch = new BatchBuilder(0);
+        BatchBuilder batch = new BatchBuilder(FIREHOSE, 0);
         int added = 0;
-        while (batch.tryAdd(event(10), ticket, added, Long.MAX_VALUE)) {
+        while (batch.tryAdd(event(10), ticket, added, Deadlines.NO_CLIENT_WAITS)) {
             added++;
         }
-        assertThat(added).isEqualTo(BatchLimits.MAX_RECORDS);
+        assertThat(added).isEqualTo(FIREHOSE.maxRecordsPerCall());
         assertThat(batch.build()).hasSize(500);
     }
 
     @Test
     void staysWithinFourMebibytesCountedOnTheBase64EncodedRequest() {
-        BatchBuilder batch = new BatchBuilder(0);
+        BatchBuilder batch = new BatchBuilder(FIREHOSE, 0);
         int size = 100 * 1024;
         int added = 0;
-        while (batch.tryAdd(event(size), ticket, added, Long.MAX_VALUE)) {
+        while (batch.tryAdd(event(size), ticket, added, Deadlines.NO_CLIENT_WAITS)) {
             added++;
         }
-        long encoded = BatchLimits.REQUEST_ENVELOPE_BYTES + (long) added * BatchLimits.encodedSize(size);
-        assertThat(encoded).isLessThanOrEqualTo(BatchLimits.MAX_REQUEST_BYTES);
-        assertThat(encoded + BatchLimits.encodedSize(size)).isGreaterThan(BatchLimits.MAX_REQUEST_BYTES);
+        long encoded = FIREHOSE.callOverheadBytes() + (long) added * FIREHOSE.encodedSize(size);
+        assertThat(encoded).isLessThanOrEqualTo(FIREHOSE.maxBytesPerCall());
+        assertThat(encoded + FIREHOSE.encodedSize(size)).isGreaterThan(FIREHOSE.maxBytesPerCall());
         // Raw bytes alone would have allowed 40; base64 makes each a third larger.
         assertThat(added).isEqualTo(30);
     }
 
     @Test
     void packsEventsIntoRecordsUpToPackBytesWithoutSplittingAny() {
-        BatchBuilder batch = new BatchBuilder(5120);
+        BatchBuilder batch = new BatchBuilder(FIREHOSE, 5120);
         for (int i = 0; i < 100; i++) {
-            assertThat(batch.tryAdd(event(200), ticket, i, Long.MAX_VALUE)).isTrue();
+            assertThat(batch.tryAdd(event(200), ticket, i, Deadlines.NO_CLIENT_WAITS))
+                    .isTrue();
         }
         List<PendingRecord> records = batch.build();
 
@@ -60,26 +64,27 @@ class BatchBuilderTests {
 
     @Test
     void packsAtMost500EventsIntoOneRecord() {
-        BatchBuilder batch = new BatchBuilder(1000 * 1024);
+        BatchBuilder batch = new BatchBuilder(FIREHOSE, 1000 * 1024);
         for (int i = 0; i < 1200; i++) {
-            assertThat(batch.tryAdd(event(3), ticket, i, Long.MAX_VALUE)).isTrue();
+            assertThat(batch.tryAdd(event(3), ticket, i, Deadlines.NO_CLIENT_WAITS))
+                    .isTrue();
         }
         assertThat(batch.build()).extracting(PendingRecord::eventCount).containsExactly(500, 500, 200);
     }
 
     @Test
     void eventLargerThanPackBytesGoesAloneIntoItsOwnRecord() {
-        BatchBuilder batch = new BatchBuilder(1024);
-        batch.tryAdd(event(100), ticket, 0, Long.MAX_VALUE);
-        batch.tryAdd(event(4000), ticket, 1, Long.MAX_VALUE);
-        batch.tryAdd(event(100), ticket, 2, Long.MAX_VALUE);
+        BatchBuilder batch = new BatchBuilder(FIREHOSE, 1024);
+        batch.tryAdd(event(100), ticket, 0, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(4000), ticket, 1, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(100), ticket, 2, Deadlines.NO_CLIENT_WAITS);
 
         assertThat(batch.build()).extracting(record -> record.data.length).containsExactly(100, 4000, 100);
     }
 
     @Test
     void packedRecordTakesTheEarliestDeadlineOfItsEvents() {
-        BatchBuilder batch = new BatchBuilder(5120);
+        BatchBuilder batch = new BatchBuilder(FIREHOSE, 5120);
         batch.tryAdd(event(10), ticket, 0, 300);
         batch.tryAdd(event(10), ticket, 1, 100);
         batch.tryAdd(event(10), ticket, 2, 200);
@@ -91,26 +96,26 @@ class BatchBuilderTests {
 
     @Test
     void isFullAt500RecordsSoTheBatchNeedNotWaitForItsLinger() {
-        BatchBuilder batch = new BatchBuilder(0);
+        BatchBuilder batch = new BatchBuilder(FIREHOSE, 0);
         for (int i = 0; i < 499; i++) {
-            batch.tryAdd(event(10), ticket, i, Long.MAX_VALUE);
+            batch.tryAdd(event(10), ticket, i, Deadlines.NO_CLIENT_WAITS);
         }
         assertThat(batch.isFull()).isFalse();
-        batch.tryAdd(event(10), ticket, 499, Long.MAX_VALUE);
+        batch.tryAdd(event(10), ticket, 499, Deadlines.NO_CLIENT_WAITS);
         assertThat(batch.isFull()).isTrue();
     }
 
     @Test
     void eventsWithoutADeadlineNeverShareAPackWithEventsThatHaveOne() {
-        BatchBuilder batch = new BatchBuilder(5120);
+        BatchBuilder batch = new BatchBuilder(FIREHOSE, 5120);
         batch.tryAdd(event(10), ticket, 0, 1_000);
-        batch.tryAdd(event(10), ticket, 1, Long.MAX_VALUE);
-        batch.tryAdd(event(10), ticket, 2, Long.MAX_VALUE);
+        batch.tryAdd(event(10), ticket, 1, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(10), ticket, 2, Deadlines.NO_CLIENT_WAITS);
 
         assertThat(batch.build())
                 .extracting(record -> record.deadlineNanos, PendingRecord::eventCount)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(1_000L, 1),
-                        org.assertj.core.groups.Tuple.tuple(Long.MAX_VALUE, 2));
+                        org.assertj.core.groups.Tuple.tuple(Deadlines.NO_CLIENT_WAITS, 2));
     }
 }

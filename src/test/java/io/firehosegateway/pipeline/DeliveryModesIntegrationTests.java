@@ -70,10 +70,10 @@ class DeliveryModesIntegrationTests {
             System.setProperty("aws.secretAccessKey", FirehoseEmulator.SECRET_KEY);
             registry.add("gateway.sink", () -> "firehose");
             registry.add("gateway.firehose.endpoint", () -> proxy.endpoint().toString());
-            registry.add("gateway.firehose.region", () -> FirehoseEmulator.REGION);
-            registry.add("gateway.firehose.initial-backoff", () -> "20ms");
-            registry.add("gateway.firehose.max-backoff", () -> "1s");
-            registry.add("gateway.firehose.api-call-attempt-timeout", () -> "3s");
+            registry.add("gateway.aws.region", () -> FirehoseEmulator.REGION);
+            registry.add("gateway.delivery.initial-backoff", () -> "20ms");
+            registry.add("gateway.delivery.max-backoff", () -> "1s");
+            registry.add("gateway.aws.api-call-attempt-timeout", () -> "3s");
             registry.add("gateway.default-stream", () -> stream);
             registry.add("gateway.delivery.mode", () -> mode);
             registry.add("gateway.delivery.configuration-fault-pause", () -> "1s");

@@ -30,8 +30,8 @@ class GracefulShutdownIntegrationTests {
         GatewayProcess gateway = GatewayProcess.start(
                 Map.of(
                         "gateway.delivery.mode", "buffered",
-                        "gateway.firehose.linger", "1m",
-                        "gateway.firehose.send-when-idle", "false",
+                        "gateway.delivery.linger", "1m",
+                        "gateway.delivery.send-when-idle", "false",
                         "gateway.local.directory", data.toString()),
                 work.resolve("gateway.log"));
         HttpResponse<String> response = HttpClient.newHttpClient()

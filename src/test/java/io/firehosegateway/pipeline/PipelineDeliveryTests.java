@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,24 @@ class PipelineDeliveryTests {
     }
 
     @Test
+    void theDeadlineIsMeasuredOnThePipelinesClockNotOnTheMachines() throws Exception {
+        AtomicLong now = new AtomicLong();
+        ScriptedSink sink = new ScriptedSink((call, records) -> {
+            // The call takes longer than the delivery timeout, as far as the pipeline can tell.
+            now.addAndGet(TIMEOUT.plusSeconds(1).toNanos());
+            return fail(FailureKind.RETRYABLE);
+        });
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry, now::get);
+
+        DeliveryTicket ticket = submit(pipeline, events("e", 3), DeliveryMode.CONFIRMED);
+
+        // Settled by the pipeline's clock long before the 10 s timeout passes on the machine's.
+        assertThat(ticket.done().get(5, TimeUnit.SECONDS).report().failed()).containsExactly(0, 1, 2);
+        assertThat(ticket.report().failureReason()).isEqualTo(FailureReason.DEADLINE);
+        assertThat(sink.calls()).hasSize(1);
+    }
+
+    @Test
     void eventsPastTheirDeadlineAreReportedFailedAndNeverSentAfterwards() throws Exception {
         ScriptedSink sink = new ScriptedSink((call, records) -> fail(FailureKind.RETRYABLE));
         pipeline = pipeline(properties(DeliveryMode.CONFIRMED, Duration.ofMillis(300), 0), sink, registry);
@@ -138,7 +157,7 @@ class PipelineDeliveryTests {
         ticket.done().get(5, TimeUnit.SECONDS);
         DeliveryReport report = ticket.report();
         assertThat(report.failed()).containsExactly(0, 1, 2);
-        assertThat(report.failureReason()).isEqualTo("configuration");
+        assertThat(report.failureReason()).isEqualTo(FailureReason.CONFIGURATION);
         assertThat(sink.calls()).hasSize(1);
         assertThat(pipeline.status().get("events").misconfigured()).isTrue();
     }
@@ -168,7 +187,7 @@ class PipelineDeliveryTests {
         DeliveryReport report = ticket.await(TIMEOUT.toNanos());
 
         assertThat(report.failed()).containsExactly(5);
-        assertThat(report.failureReason()).isEqualTo("invalid");
+        assertThat(report.failureReason()).isEqualTo(FailureReason.INVALID);
         assertThat(report.delivered()).containsExactly(0, 1, 2, 3, 4, 6, 7);
         List<String> delivered = new ArrayList<>();
         for (ScriptedSink.Call call : sink.calls()) {
@@ -268,21 +287,109 @@ class PipelineDeliveryTests {
         return registry.find(name).gauge().value();
     }
 
+    private Promise accept(
+            List<Event> events, DeliveryMode mode, java.util.function.Consumer<DeliveryTicket> onSettled) {
+        try (Admission admission = pipeline.admit()) {
+            for (Event event : events) {
+                admission.reserve(event);
+            }
+            return pipeline.accept("events", events, admission, mode, onSettled);
+        }
+    }
+
+    @Test
+    void theBufferedPromiseIsKeptAtOnceAndTheEventsSettleLater() throws Exception {
+        CompletableFuture<BatchResult> answer = new CompletableFuture<>();
+        pipeline = pipeline(
+                properties(DeliveryMode.BUFFERED, TIMEOUT, 0), new ScriptedSink((call, records) -> answer), registry);
+        CompletableFuture<DeliveryTicket> settled = new CompletableFuture<>();
+
+        Promise promise = accept(events("b", 2), DeliveryMode.BUFFERED, settled::complete);
+
+        assertThat(promise.taken()).isDone();
+        assertThat(promise.kept()).isDone();
+        assertThat(settled).isNotDone();
+        answer.complete(BatchResult.allAccepted(2));
+        assertThat(settled.get(5, TimeUnit.SECONDS).deliveredCount()).isEqualTo(2);
+    }
+
+    @Test
+    void theConfirmedPromiseIsKeptWhenEveryEventIsDelivered() throws Exception {
+        pipeline =
+                pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), ScriptedSink.acceptingEverything(), registry);
+
+        Promise promise = accept(events("c", 3), DeliveryMode.CONFIRMED, null);
+
+        assertThat(promise.taken()).isDone();
+        DeliveryReport report = promise.kept().get(promise.keptWithin().toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(report.complete()).isTrue();
+        assertThat(report.delivered()).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void theConfirmedPromiseIsKeptAtTheDeadlineWithWhatBecameOfEachEvent() throws Exception {
+        ScriptedSink sink = new ScriptedSink((call, records) -> fail(FailureKind.RETRYABLE));
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, Duration.ofMillis(300), 0), sink, registry);
+
+        Promise promise = accept(events("d", 4), DeliveryMode.CONFIRMED, null);
+
+        DeliveryReport report = promise.kept().get(promise.keptWithin().toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(report.delivered()).isEmpty();
+        assertThat(report.failed().size() + report.unknown().size()).isEqualTo(4);
+    }
+
+    @Test
+    void theMetersNameTheSinkOfTheStream() throws Exception {
+        ScriptedSink sink = ScriptedSink.acceptingEverything();
+        pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry);
+
+        submit(pipeline, events("m", 3), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
+
+        assertThat(registry.find("gateway.sink.requests")
+                        .tags("stream", "events", "sink", "firehose", "outcome", "success")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.find("gateway.sink.concurrency-limit")
+                        .tags("stream", "events", "sink", "firehose")
+                        .gauge()
+                        .value())
+                .isEqualTo(4);
+        // Three records of under 5 KiB: three units as Firehose bills them.
+        assertThat(registry.find("gateway.sink.billed-units")
+                        .tags("stream", "events", "sink", "firehose")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(registry.find("gateway.records.delivered")
+                        .tags("stream", "events", "sink", "firehose")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(registry.find("gateway.events.received")
+                        .tags("stream", "events", "sink", "firehose", "outcome", "accepted")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(registry.getMeters())
+                .noneMatch(meter -> meter.getId().getName().startsWith("gateway.firehose."));
+    }
+
     @Test
     void throttlingHalvesTheCallsInFlightAndUnthrottledCallsWinThemBack() throws Exception {
         ScriptedSink sink =
                 new ScriptedSink((call, records) -> call == 0 ? fail(FailureKind.THROTTLED) : accept(records));
         pipeline = pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), sink, registry);
-        assertThat(gauge("gateway.firehose.concurrency-limit")).isEqualTo(4);
+        assertThat(gauge("gateway.sink.concurrency-limit")).isEqualTo(4);
 
         submit(pipeline, events("t", 1), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
 
         // One throttled call, then one clean one: the limit went from 4 to 2 and is regaining.
-        assertThat(gauge("gateway.firehose.concurrency-limit")).isEqualTo(2);
+        assertThat(gauge("gateway.sink.concurrency-limit")).isEqualTo(2);
         for (int i = 0; i < 10; i++) {
             submit(pipeline, events("u" + i, 1), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
         }
-        assertThat(gauge("gateway.firehose.concurrency-limit")).isEqualTo(4);
+        assertThat(gauge("gateway.sink.concurrency-limit")).isEqualTo(4);
     }
 
     @Test
@@ -303,7 +410,7 @@ class PipelineDeliveryTests {
                 submit(pipeline, events("t", 3), DeliveryMode.CONFIRMED).await(TIMEOUT.toNanos());
 
         assertThat(report.complete()).isTrue();
-        assertThat(gauge("gateway.firehose.concurrency-limit")).isLessThan(4);
+        assertThat(gauge("gateway.sink.concurrency-limit")).isLessThan(4);
     }
 
     @Test
@@ -340,7 +447,7 @@ class PipelineDeliveryTests {
         ticket.done().get(10, TimeUnit.SECONDS);
 
         assertThat(ticket.report().delivered()).containsExactly(0, 1, 2);
-        assertThat(ticket.report().failureReason()).isEqualTo("invalid");
+        assertThat(ticket.report().failureReason()).isEqualTo(FailureReason.INVALID);
         java.nio.file.Path letters = java.nio.file.Path.of(
                 System.getProperty("java.io.tmpdir"),
                 "gateway-dead-letter-tests",

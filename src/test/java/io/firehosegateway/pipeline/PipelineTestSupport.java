@@ -41,20 +41,31 @@ final class PipelineTestSupport {
             int replicas) {
         return new PipelineProperties(
                 "events",
-                Map.of("events", new PipelineProperties.StreamProperties(DataSize.ofBytes(packBytes), quota)),
+                Map.of("events", new PipelineProperties.StreamProperties(null, DataSize.ofBytes(packBytes), quota)),
                 new PipelineProperties.Buffer(maxRecords, DataSize.ofMegabytes(64), Duration.ofSeconds(1), 1.0, 1.0),
-                new PipelineProperties.Batching(linger, sendWhenIdle, 4, Duration.ofMillis(1), Duration.ofMillis(20)),
                 new PipelineProperties.Delivery(
                         mode,
                         timeout,
                         Duration.ofMillis(200),
                         Duration.ofSeconds(5),
-                        Path.of(System.getProperty("java.io.tmpdir"), "gateway-dead-letter-tests")),
+                        Path.of(System.getProperty("java.io.tmpdir"), "gateway-dead-letter-tests"),
+                        linger,
+                        sendWhenIdle,
+                        4,
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(20)),
                 replicas);
     }
 
     static Pipeline pipeline(PipelineProperties properties, Sink sink, SimpleMeterRegistry registry) {
-        Pipeline pipeline = new Pipeline(properties, sink, new GatewayMetrics(registry), Clock.systemUTC(), null);
+        return pipeline(properties, sink, registry, NanoClock.SYSTEM);
+    }
+
+    /** A pipeline that measures deadlines, pauses and throttling on {@code nanoClock}. */
+    static Pipeline pipeline(
+            PipelineProperties properties, Sink sink, SimpleMeterRegistry registry, NanoClock nanoClock) {
+        Pipeline pipeline =
+                new Pipeline(properties, sink, new GatewayMetrics(registry), Clock.systemUTC(), nanoClock, null);
         pipeline.start();
         return pipeline;
     }

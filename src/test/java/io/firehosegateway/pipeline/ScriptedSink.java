@@ -2,6 +2,9 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
+import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +23,26 @@ final class ScriptedSink implements Sink {
 
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final BiFunction<Integer, List<String>, CompletableFuture<BatchResult>> script;
+    private final SinkLimits limits;
 
-    /** {@code script} gets the call's number (from 0) and its records as text. */
+    /** {@code script} gets the call's number (from 0) and its records as text; Firehose's limits. */
     ScriptedSink(BiFunction<Integer, List<String>, CompletableFuture<BatchResult>> script) {
+        this(FirehoseLimits.LIMITS, script);
+    }
+
+    ScriptedSink(SinkLimits limits, BiFunction<Integer, List<String>, CompletableFuture<BatchResult>> script) {
+        this.limits = limits;
         this.script = script;
+    }
+
+    @Override
+    public SinkKind kind() {
+        return SinkKind.FIREHOSE;
+    }
+
+    @Override
+    public SinkLimits limits() {
+        return limits;
     }
 
     static ScriptedSink acceptingEverything() {

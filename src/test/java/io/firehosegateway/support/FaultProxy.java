@@ -79,7 +79,9 @@ public final class FaultProxy implements AutoCloseable {
         /** Forwards the call, then holds the answer back for a while: it landed, the answer is late. */
         LATENCY,
         /** Answers 503 without forwarding and starts an {@linkplain #startOutage() outage}. */
-        OUTAGE
+        OUTAGE,
+        /** Answers 400 {@code InvalidArgumentException} without forwarding: Firehose refused the call's input. */
+        INVALID_ARGUMENT
     }
 
     /**
@@ -126,6 +128,10 @@ public final class FaultProxy implements AutoCloseable {
 
         public static Fault outage() {
             return new Fault(Kind.OUTAGE, null, null);
+        }
+
+        public static Fault invalidArgument() {
+            return new Fault(Kind.INVALID_ARGUMENT, null, null);
         }
     }
 
@@ -334,6 +340,7 @@ public final class FaultProxy implements AutoCloseable {
             case FAIL_ENTRIES -> failEntries(request, body, call, fault.failEntry());
             case SERVICE_UNAVAILABLE -> error(503, "ServiceUnavailableException", "Slow down.");
             case INTERNAL_FAILURE -> error(500, "InternalFailure", "We encountered an internal error.");
+            case INVALID_ARGUMENT -> error(400, "InvalidArgumentException", "A record of the call is not valid.");
             case RESET_BEFORE_FORWARDING -> Answer.RESET;
             case RESET_AFTER_FORWARDING -> {
                 forwardRecords(request, data.size());

@@ -2,6 +2,9 @@ package io.firehosegateway.support;
 
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
+import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +20,16 @@ import org.springframework.context.annotation.Bean;
 public final class RecordingSink implements Sink {
 
     private final List<String> records = new CopyOnWriteArrayList<>();
+
+    @Override
+    public SinkKind kind() {
+        return SinkKind.FIREHOSE;
+    }
+
+    @Override
+    public SinkLimits limits() {
+        return FirehoseLimits.LIMITS;
+    }
 
     @Override
     public CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> batch) {

@@ -1,7 +1,8 @@
 package io.firehosegateway.sink.firehose;
 
-import io.firehosegateway.pipeline.PipelineProperties;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.StreamRoutes;
+import io.firehosegateway.sink.aws.AwsProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,24 +18,23 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
  * owns them: attempts never multiply unseen and the delivery deadline sees each of them. So the one
  * attempt is the whole call, and only the attempt has a timeout: a second timer per call would
  * time the same thing. The connection pool is sized from the streams' concurrency limit, never set
- * on its own; the I/O threads default to one (see {@link FirehoseProperties#ioThreads()}).
+ * on its own; the I/O threads default to one (see {@link AwsProperties#ioThreads()}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "gateway.sink", havingValue = "firehose")
 class FirehoseClientConfiguration {
 
     @Bean(destroyMethod = "close")
-    FirehoseAsyncClient firehoseAsyncClient(FirehoseProperties firehose, PipelineProperties pipeline) {
-        int streams = pipeline.streams().size() + (pipeline.streams().containsKey(pipeline.defaultStream()) ? 0 : 1);
+    FirehoseAsyncClient firehoseAsyncClient(FirehoseProperties firehose, AwsProperties aws, StreamRoutes routes) {
         FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                        .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(firehose.ioThreads()))
-                        .maxConcurrency(pipeline.firehose().maxInFlight() * streams)
-                        .connectionAcquisitionTimeout(firehose.connectionAcquisitionTimeout()))
+                        .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(aws.ioThreads()))
+                        .maxConcurrency(routes.maxInFlight())
+                        .connectionAcquisitionTimeout(aws.connectionAcquisitionTimeout()))
                 .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(firehose.apiCallAttemptTimeout()));
-        if (firehose.region() != null && !firehose.region().isBlank()) {
-            builder.region(Region.of(firehose.region()));
+                        .apiCallAttemptTimeout(aws.apiCallAttemptTimeout()));
+        if (aws.region() != null && !aws.region().isBlank()) {
+            builder.region(Region.of(aws.region()));
         }
         if (firehose.endpoint() != null) {
             builder.endpointOverride(firehose.endpoint());
@@ -48,7 +48,7 @@ class FirehoseClientConfiguration {
     }
 
     @Bean
-    FirehoseHealthIndicator firehoseHealthIndicator(FirehoseAsyncClient client, PipelineProperties pipeline) {
-        return new FirehoseHealthIndicator(client, pipeline);
+    FirehoseHealthIndicator firehoseHealthIndicator(FirehoseAsyncClient client, StreamRoutes routes) {
+        return new FirehoseHealthIndicator(client, routes);
     }
 }

@@ -1,6 +1,6 @@
 package io.firehosegateway.sink.firehose;
 
-import io.firehosegateway.pipeline.PipelineProperties;
+import io.firehosegateway.sink.StreamRoutes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,20 +24,17 @@ final class FirehoseHealthIndicator implements HealthIndicator {
     private static final Logger log = LoggerFactory.getLogger(FirehoseHealthIndicator.class);
 
     private final FirehoseAsyncClient client;
-    private final PipelineProperties pipeline;
+    private final StreamRoutes routes;
     private final Map<String, String> described = new ConcurrentHashMap<>();
 
-    FirehoseHealthIndicator(FirehoseAsyncClient client, PipelineProperties pipeline) {
+    FirehoseHealthIndicator(FirehoseAsyncClient client, StreamRoutes routes) {
         this.client = client;
-        this.pipeline = pipeline;
+        this.routes = routes;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void describeOnce() {
-        java.util.Set<String> streams = new java.util.LinkedHashSet<>();
-        streams.add(pipeline.defaultStream());
-        streams.addAll(pipeline.streams().keySet());
-        for (String stream : streams) {
+        for (String stream : routes.destinations()) {
             described.put(stream, "DESCRIBING");
             client.describeDeliveryStream(request -> request.deliveryStreamName(stream))
                     .whenComplete((response, error) -> {

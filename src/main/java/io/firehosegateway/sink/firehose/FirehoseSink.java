@@ -3,6 +3,8 @@ package io.firehosegateway.sink.firehose;
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.RecordOutcome;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
+import io.firehosegateway.sink.SinkLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +25,16 @@ final class FirehoseSink implements Sink {
     FirehoseSink(FirehoseAsyncClient client, FirehoseRetryClassifier classifier) {
         this.client = client;
         this.classifier = classifier;
+    }
+
+    @Override
+    public SinkKind kind() {
+        return SinkKind.FIREHOSE;
+    }
+
+    @Override
+    public SinkLimits limits() {
+        return FirehoseLimits.LIMITS;
     }
 
     @Override

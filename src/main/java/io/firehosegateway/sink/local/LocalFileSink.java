@@ -4,6 +4,8 @@ import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.FailureKind;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkException;
+import io.firehosegateway.sink.SinkKind;
+import io.firehosegateway.sink.SinkLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -33,6 +35,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalFileSink implements Sink, AutoCloseable {
 
+    /**
+     * Firehose's limits and billing, though files have none: the local sink stands in for Firehose
+     * in development, so an event it takes is one Firehose would take, and packing shows the same
+     * savings in {@code gateway.sink.billed-units}.
+     */
+    public static final SinkLimits LIMITS =
+            new SinkLimits(500, 4 * 1024 * 1024, SinkLimits.Encoding.BASE64, 12, 1024, 1000 * 1024, 500, 5 * 1024);
+
     private static final Logger log = LoggerFactory.getLogger(LocalFileSink.class);
     private static final DateTimeFormatter HOUR_PATH = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH");
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss");
@@ -55,6 +65,16 @@ public final class LocalFileSink implements Sink, AutoCloseable {
         long period = Math.max(50, rollMillis / 4);
         roller.scheduleAtFixedRate(this::closeExpired, period, period, TimeUnit.MILLISECONDS);
         log.info("Local sink: writing events as files under {}", directory);
+    }
+
+    @Override
+    public SinkKind kind() {
+        return SinkKind.LOCAL;
+    }
+
+    @Override
+    public SinkLimits limits() {
+        return LIMITS;
     }
 
     @Override

@@ -56,7 +56,7 @@ class FirehoseDeliveryIntegrationTests {
         System.setProperty("aws.secretAccessKey", FirehoseEmulator.SECRET_KEY);
         registry.add("gateway.sink", () -> "firehose");
         registry.add("gateway.firehose.endpoint", endpoint::toString);
-        registry.add("gateway.firehose.region", () -> FirehoseEmulator.REGION);
+        registry.add("gateway.aws.region", () -> FirehoseEmulator.REGION);
         registry.add("gateway.default-stream", () -> events);
         registry.add("gateway.streams." + packed + ".pack-bytes", () -> "5KB");
     }

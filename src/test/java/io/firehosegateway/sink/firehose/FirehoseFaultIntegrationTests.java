@@ -363,11 +363,11 @@ class FirehoseFaultIntegrationTests {
         System.setProperty("aws.secretAccessKey", FirehoseEmulator.SECRET_KEY);
         registry.add("gateway.sink", () -> "firehose");
         registry.add("gateway.firehose.endpoint", () -> proxy.endpoint().toString());
-        registry.add("gateway.firehose.region", () -> FirehoseEmulator.REGION);
-        registry.add("gateway.firehose.initial-backoff", () -> "10ms");
-        registry.add("gateway.firehose.max-backoff", () -> "200ms");
-        registry.add("gateway.firehose.api-call-attempt-timeout", () -> "2s");
-        registry.add("gateway.firehose.linger", () -> "5ms");
+        registry.add("gateway.aws.region", () -> FirehoseEmulator.REGION);
+        registry.add("gateway.delivery.initial-backoff", () -> "10ms");
+        registry.add("gateway.delivery.max-backoff", () -> "200ms");
+        registry.add("gateway.aws.api-call-attempt-timeout", () -> "2s");
+        registry.add("gateway.delivery.linger", () -> "5ms");
     }
 
     private static void close(FaultProxy proxy, FirehoseEmulator emulator) throws IOException {

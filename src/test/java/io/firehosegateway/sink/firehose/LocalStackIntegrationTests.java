@@ -69,7 +69,7 @@ class LocalStackIntegrationTests {
     static void firehose(DynamicPropertyRegistry registry) {
         registry.add("gateway.sink", () -> "firehose");
         registry.add("gateway.firehose.endpoint", () -> localstack.getEndpoint().toString());
-        registry.add("gateway.firehose.region", localstack::getRegion);
+        registry.add("gateway.aws.region", localstack::getRegion);
         registry.add("gateway.default-stream", () -> STREAM);
     }
 

@@ -1,4 +1,4 @@
-package io.firehosegateway.sink.firehose;
+package io.firehosegateway.sink.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,33 +10,32 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 
-/** The client's settings: their defaults, and what stops a start. */
-class FirehosePropertiesTests {
+/** What every AWS client shares: the defaults, and what stops a start. */
+class AwsPropertiesTests {
 
     private final ApplicationContextRunner contexts = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
             .withUserConfiguration(Properties.class);
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(FirehoseProperties.class)
+    @EnableConfigurationProperties(AwsProperties.class)
     static class Properties {}
 
     @Test
     void defaultsAreOneIoThreadAndAFiveSecondAttempt() {
         contexts.run(context -> {
-            FirehoseProperties firehose = context.getBean(FirehoseProperties.class);
-            assertThat(firehose.ioThreads()).isEqualTo(1);
-            assertThat(firehose.apiCallAttemptTimeout()).isEqualTo(Duration.ofSeconds(5));
+            AwsProperties aws = context.getBean(AwsProperties.class);
+            assertThat(aws.ioThreads()).isEqualTo(1);
+            assertThat(aws.apiCallAttemptTimeout()).isEqualTo(Duration.ofSeconds(5));
         });
     }
 
     @Test
     void ioThreadsAreSetAndNeverZero() {
-        contexts.withPropertyValues("gateway.firehose.io-threads=4")
-                .run(context -> assertThat(
-                                context.getBean(FirehoseProperties.class).ioThreads())
+        contexts.withPropertyValues("gateway.aws.io-threads=4")
+                .run(context -> assertThat(context.getBean(AwsProperties.class).ioThreads())
                         .isEqualTo(4));
-        contexts.withPropertyValues("gateway.firehose.io-threads=0")
+        contexts.withPropertyValues("gateway.aws.io-threads=0")
                 .run(context ->
                         assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("ioThreads"));
     }

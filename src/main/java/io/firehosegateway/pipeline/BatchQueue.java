@@ -1,0 +1,143 @@
+package io.firehosegateway.pipeline;
+
+import io.firehosegateway.sink.SinkLimits;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The batch being filled, with its linger, and the sealed batches waiting for a slot. A batch is
+ * sealed when it is full; the open one goes when its linger passed, while draining, or at once when
+ * the dispatcher says an idle stream may send a batch a client waits for. Not thread-safe: its
+ * dispatcher guards it.
+ */
+final class BatchQueue {
+
+    private final SinkLimits limits;
+    private final int packBytes;
+    private final long lingerNanos;
+    private final ScheduledExecutorService scheduler;
+    private final Consumer<Lingering> lingerPassed;
+    private final ArrayDeque<List<PendingRecord>> ready = new ArrayDeque<>();
+    private Lingering open;
+    private boolean draining;
+
+    /**
+     * @param lingerPassed called on the scheduler's thread when an open batch's linger passed; the
+     *     dispatcher then takes its lock and calls {@link #lingerPassed(Lingering)}
+     */
+    BatchQueue(
+            SinkLimits limits,
+            int packBytes,
+            long lingerNanos,
+            ScheduledExecutorService scheduler,
+            Consumer<Lingering> lingerPassed) {
+        this.limits = limits;
+        this.packBytes = packBytes;
+        this.lingerNanos = lingerNanos;
+        this.scheduler = scheduler;
+        this.lingerPassed = lingerPassed;
+    }
+
+    /** Adds a new event; a full open batch is sealed and a new one opened. */
+    void add(byte[] framed, DeliveryTicket ticket, int index, long deadlineNanos) {
+        if (!openBatch().builder.tryAdd(framed, ticket, index, deadlineNanos)) {
+            ready.add(sealOpen());
+            openBatch().builder.tryAdd(framed, ticket, index, deadlineNanos);
+        }
+    }
+
+    /** Adds a whole record back from a failed call. */
+    void add(PendingRecord record) {
+        if (!openBatch().builder.tryAdd(record)) {
+            ready.add(sealOpen());
+            openBatch().builder.tryAdd(record);
+        }
+    }
+
+    /** Seals the open batch if no further event could join it. */
+    void sealIfFull() {
+        if (open != null && open.builder.isFull()) {
+            ready.add(sealOpen());
+        }
+    }
+
+    /** Puts a batch first in line: records that were in a call already go before new ones. */
+    void addFirst(List<PendingRecord> batch) {
+        ready.addFirst(batch);
+    }
+
+    /**
+     * The batch that may go next, sealing the open one when it may go now, or {@code null}.
+     *
+     * @param idle whether the stream has no call in flight and sends a batch a client waits for at once
+     */
+    List<PendingRecord> peekSendable(boolean idle) {
+        if (ready.isEmpty()) {
+            // An idle stream sends a batch a client waits for at once: lingering only pays while
+            // calls are in flight, when the requests that arrive meanwhile fill the next batch
+            // anyway. A batch nobody waits for (202 answered) lingers: fuller calls and packs
+            // cost less CPU and fewer billed units, and no client sees the delay.
+            if (open == null
+                    || open.builder.isEmpty()
+                    || !(open.lingerPassed || draining || (idle && open.builder.isAwaited()))) {
+                return null;
+            }
+            ready.add(sealOpen());
+        }
+        return ready.peek();
+    }
+
+    /** Takes the batch {@link #peekSendable(boolean)} returned. */
+    List<PendingRecord> poll() {
+        return ready.poll();
+    }
+
+    /** Marks the batch's linger passed; false when it was sealed meanwhile. */
+    boolean lingerPassed(Lingering batch) {
+        if (open != batch) {
+            return false;
+        }
+        batch.lingerPassed = true;
+        return true;
+    }
+
+    /** From now on every batch may go at once; no linger timer is started. */
+    void drain() {
+        draining = true;
+    }
+
+    private Lingering openBatch() {
+        if (open == null) {
+            Lingering batch = new Lingering(new BatchBuilder(limits, packBytes));
+            if (!draining) {
+                batch.timer = scheduler.schedule(() -> lingerPassed.accept(batch), lingerNanos, TimeUnit.NANOSECONDS);
+            }
+            open = batch;
+        }
+        return open;
+    }
+
+    private List<PendingRecord> sealOpen() {
+        Lingering sealed = open;
+        open = null;
+        if (sealed.timer != null) {
+            sealed.timer.cancel(false);
+        }
+        return sealed.builder.build();
+    }
+
+    /** The batch being filled, and its linger timer. */
+    static final class Lingering {
+        final BatchBuilder builder;
+        ScheduledFuture<?> timer;
+        boolean lingerPassed;
+
+        Lingering(BatchBuilder builder) {
+            this.builder = builder;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.firehosegateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
+import io.firehosegateway.sink.SinkLimits;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The 413 for an oversized event uses the largest record of the stream's sink, as the sink declares
+ * it, not Firehose's: here a sink whose records hold at most 1 KiB.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gateway.sink=small-records")
+@Import(SinkRecordLimitIntegrationTests.SmallRecords.class)
+class SinkRecordLimitIntegrationTests {
+
+    static final int MAX_RECORD_BYTES = 1024;
+
+    private static final JsonMapper json = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    SmallRecordSink sink;
+
+    @Test
+    void anEventOverTheSinksLargestRecordIsRefusedWithItsLimit() throws Exception {
+        String big = "{\"id\":\"big\",\"p\":\"" + "x".repeat(2 * MAX_RECORD_BYTES) + "\"}";
+
+        HttpResponse<String> response = post(big);
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.path("type").asString()).endsWith("/problems/event-too-large");
+        assertThat(problem.path("limit").asInt()).isEqualTo(MAX_RECORD_BYTES);
+        assertThat(problem.path("id").asString()).isEqualTo("big");
+        assertThat(sink.records).isEmpty();
+    }
+
+    @Test
+    void anEventWithinTheSinksLargestRecordIsTaken() throws Exception {
+        String small = "{\"id\":\"small\",\"p\":\"" + "x".repeat(MAX_RECORD_BYTES / 2) + "\"}";
+
+        assertThat(post(small).statusCode()).isEqualTo(200);
+        assertThat(sink.records).anySatisfy(record -> assertThat(record).contains("\"small\""));
+    }
+
+    private HttpResponse<String> post(String body) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Accepts everything, in records of at most 1 KiB. */
+    static final class SmallRecordSink implements Sink {
+
+        final List<String> records = new CopyOnWriteArrayList<>();
+
+        @Override
+        public SinkKind kind() {
+            return SinkKind.FIREHOSE;
+        }
+
+        @Override
+        public SinkLimits limits() {
+            return new SinkLimits(10, 64 * 1024, SinkLimits.Encoding.RAW, 0, 0, MAX_RECORD_BYTES, 10, 0);
+        }
+
+        @Override
+        public CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> batch) {
+            for (byte[] record : batch) {
+                records.add(new String(record, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return CompletableFuture.completedFuture(BatchResult.allAccepted(batch.size()));
+        }
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class SmallRecords {
+
+        @Bean
+        SmallRecordSink smallRecordSink() {
+            return new SmallRecordSink();
+        }
+    }
+}
