@@ -145,7 +145,9 @@ class GenerationJobs implements SmartLifecycle {
                     return;
                 }
                 List<Event> events = run.chunk(generator);
-                Admission admission = pipeline.admitBackground();
+                // A chunk larger than the background share (a tiny buffer's bytes) may use the whole
+                // buffer rather than wait forever.
+                Admission admission = pipeline.admitBackground(events.size(), run.chunkBytes);
                 if (!admission.tryReserve(events.size(), run.chunkBytes)) {
                     run.later(MAX_WAIT_NANOS);
                     return;
@@ -255,7 +257,7 @@ class GenerationJobs implements SmartLifecycle {
         /** The next chunk of events, made once and kept until it is admitted. */
         List<Event> chunk(TestEventGenerator generator) {
             if (chunk == null) {
-                int count = (int) Math.min(CHUNK, job.requested - sequence);
+                int count = (int) Math.min(Math.min(CHUNK, pipeline.maxBackgroundChunk()), job.requested - sequence);
                 chunk = generator.events(job.id, sequence, count);
                 chunkBytes = 0;
                 for (Event event : chunk) {

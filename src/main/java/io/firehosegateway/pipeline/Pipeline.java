@@ -175,6 +175,16 @@ public final class Pipeline implements SmartLifecycle {
         return new Admission(budget, 1.0, properties.buffer().retryAfter());
     }
 
+    private static double requestShare(PipelineProperties.Buffer buffer, String key) {
+        return key == null ? buffer.requestShare() : Math.min(buffer.requestShare(), buffer.keyShare());
+    }
+
+    /** The most events one chunk of background work can ever be admitted with: half the buffer. */
+    public int maxBackgroundChunk() {
+        return (int) Math.min(
+                Integer.MAX_VALUE, BufferBudget.limitOf(properties.buffer().maxRecords(), BACKGROUND_CEILING));
+    }
+
     /**
      * Opens the admission of a client request: within the buffer, within one request's share of it,
      * and with the other bodies being read for the same API key within the key's share.
@@ -189,8 +199,9 @@ public final class Pipeline implements SmartLifecycle {
                 1.0,
                 buffer.retryAfter(),
                 new Admission.Limits(
-                        BufferBudget.limitOf(buffer.maxRecords(), buffer.requestShare()),
-                        BufferBudget.limitOf(buffer.maxBytes().toBytes(), buffer.requestShare()),
+                        // A request larger than its key's share could never be taken either: 413, not 429.
+                        BufferBudget.limitOf(buffer.maxRecords(), requestShare(buffer, key)),
+                        BufferBudget.limitOf(buffer.maxBytes().toBytes(), requestShare(buffer, key)),
                         key,
                         buffer.keyShare()));
     }
@@ -205,7 +216,7 @@ public final class Pipeline implements SmartLifecycle {
      * the background share, unless the work alone is larger than that share (a journaled request
      * admitted whole), which may then use the whole buffer rather than wait forever.
      */
-    Admission admitBackground(int count, long size) {
+    public Admission admitBackground(int count, long size) {
         return budget.fits(count, size, BACKGROUND_CEILING) ? admitBackground() : admit();
     }
 
@@ -253,7 +264,7 @@ public final class Pipeline implements SmartLifecycle {
             CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
                     .execute(expiry);
         }
-        return new Promise(mode, taken, kept, timeout.plus(DEADLINE_SLACK));
+        return new Promise(mode, taken, kept, timeout.plus(DEADLINE_SLACK), expiry);
     }
 
     /**
