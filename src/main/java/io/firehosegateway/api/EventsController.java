@@ -150,25 +150,37 @@ class EventsController {
      */
     private DeliveryReport kept(String stream, List<Event> events, Admission admission, DeliveryMode mode)
             throws InterruptedException {
+        Promise promise;
         try {
-            Promise promise = pipeline.accept(stream, events, admission, mode, null);
-            return promise.kept().get(promise.keptWithin().toNanos(), TimeUnit.NANOSECONDS);
+            promise = pipeline.accept(stream, events, admission, mode, null);
         } catch (GatewayFullException e) {
             pipeline.rejected(stream, events.size());
             throw e;
+        }
+        try {
+            return promise.kept().get(promise.keptWithin().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            if (mode != DeliveryMode.CONFIRMED) {
+                throw journalTooSlow();
+            }
+            // The pipeline's timer is late: keep the confirmed promise here, with what became of each event.
+            promise.expire().run();
+            return promise.kept().getNow(null);
         } catch (ExecutionException e) {
             pipeline.rejected(stream, events.size());
             throw new RetryableProblemException(
                     ProblemType.JOURNAL_UNAVAILABLE,
                     "The events could not be written to the journal; nothing of this request was taken",
                     RETRY_AFTER_JOURNAL_UNAVAILABLE_SECONDS);
-        } catch (TimeoutException e) {
-            throw new RetryableProblemException(
-                    ProblemType.JOURNAL_UNAVAILABLE,
-                    "The journal did not confirm the events in time; the write may still complete and"
-                            + " deliver them, so sending them again may duplicate them",
-                    RETRY_AFTER_JOURNAL_UNAVAILABLE_SECONDS);
         }
+    }
+
+    private static ProblemException journalTooSlow() {
+        return new RetryableProblemException(
+                ProblemType.JOURNAL_UNAVAILABLE,
+                "The journal did not confirm the events in time; the write may still complete and"
+                        + " deliver them, so sending them again may duplicate them",
+                RETRY_AFTER_JOURNAL_UNAVAILABLE_SECONDS);
     }
 
     private static List<String> idsOf(List<Event> events, boolean list) {

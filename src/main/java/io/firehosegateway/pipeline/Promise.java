@@ -15,9 +15,23 @@ import java.util.concurrent.CompletableFuture;
  *     good and those in flight are unknown); {@code null} as report in the other modes
  * @param keptWithin how long a caller may wait for {@code kept}; past it, the promise was not kept in
  *     time (a journal write that hangs)
+ * @param expire in the confirmed mode, keeps the promise now, as the deadline would have: a caller
+ *     whose wait for {@code kept} ran out (the timer was late) calls it and then reads {@code kept};
+ *     does nothing in the other modes
  */
 public record Promise(
         DeliveryMode mode,
         CompletableFuture<Void> taken,
         CompletableFuture<DeliveryReport> kept,
-        Duration keptWithin) {}
+        Duration keptWithin,
+        Runnable expire) {
+
+    /** A promise that nothing more can be done for once its wait ran out. */
+    Promise(
+            DeliveryMode mode,
+            CompletableFuture<Void> taken,
+            CompletableFuture<DeliveryReport> kept,
+            Duration keptWithin) {
+        this(mode, taken, kept, keptWithin, () -> {});
+    }
+}
