@@ -90,7 +90,18 @@ final class Segment {
         }
         segment.dataStart = segment.size;
         segment.committed = segment.size;
+        syncDirectory(directory);
         return segment;
+    }
+
+    /**
+     * Makes a new file's name durable: syncing the file's data does not sync its directory entry, and
+     * after a power loss the entries of a segment whose name was lost would be gone unseen.
+     */
+    static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel entries = FileChannel.open(directory, StandardOpenOption.READ)) {
+            entries.force(true);
+        }
     }
 
     /** The segment's file, opened if it is not. */
