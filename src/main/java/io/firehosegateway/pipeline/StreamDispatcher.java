@@ -94,6 +94,7 @@ final class StreamDispatcher {
         this.quota = new QuotaGate(quota, wait -> schedule(this::quotaRefilled, wait));
         this.settlement = new Settlement(stream, sink.limits(), budget, meters, deadLetters, this::allSettled);
         meters.concurrencyLimit(concurrencyLimit::current);
+        meters.paused(() -> status.heldByConfigurationFault() ? 1 : 0);
     }
 
     int concurrencyLimit() {
