@@ -95,6 +95,10 @@ final class StreamDispatcher {
         this.settlement = new Settlement(stream, sink.limits(), budget, meters, deadLetters, this::allSettled);
         meters.concurrencyLimit(concurrencyLimit::current);
         meters.paused(() -> status.heldByConfigurationFault() ? 1 : 0);
+        // From zero, so that Prometheus' increase() sees the first failure too (the alerts rely on it).
+        for (FailureReason reason : FailureReason.values()) {
+            meters.failed(reason.value(), 0);
+        }
     }
 
     int concurrencyLimit() {

@@ -202,6 +202,23 @@ class PipelineDeliveryTests {
     }
 
     @Test
+    void everyFailureReasonIsCountedFromZeroBeforeTheFirstFailure() {
+        // Prometheus' increase() takes a series' first sample as its start: a counter that appeared
+        // only at the first failure would hide that failure from the deliveries-failing alert.
+        pipeline =
+                pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), ScriptedSink.acceptingEverything(), registry);
+
+        for (FailureReason reason : FailureReason.values()) {
+            assertThat(registry.get("gateway.records.failed")
+                            .tag("stream", "events")
+                            .tag("reason", reason.value())
+                            .counter()
+                            .count())
+                    .isZero();
+        }
+    }
+
+    @Test
     void theBufferFullnessGaugeIsTheFullerOfEventsAndBytes() {
         pipeline = pipeline(
                 properties(DeliveryMode.BUFFERED, TIMEOUT, 0, Duration.ofMinutes(5), 100),
