@@ -58,6 +58,7 @@ class OpsManifestsTests {
 
     private static final Path RENDERED = Path.of("ops/k8s/rendered");
     private static final Path DOCKERFILE = Path.of("Dockerfile");
+    private static final Path ALERTS_YML = Path.of("ops/prometheus/alerts.yml");
     private static final Path APPLICATION_YML = Path.of("src/main/resources/application.yml");
     private static final List<String> CHECKED_PREFIXES = List.of("GATEWAY_", "SPRING_", "MANAGEMENT_", "SERVER_");
 
@@ -426,6 +427,22 @@ class OpsManifestsTests {
                 .orElseThrow();
         assertThat(volume).containsKey("secret");
         assertThat(manifests.environment().keySet()).noneMatch(name -> name.startsWith("GATEWAY_SECURITY_APIKEYS"));
+    }
+
+    // ---- the alerts
+
+    @ParameterizedTest
+    @ValueSource(strings = {"confirmed", "buffered", "journaled"})
+    void thePrometheusRuleHoldsTheSameAlertsAsOpsPrometheus(String overlay) throws IOException {
+        Map<String, Object> alerts = new Yaml().load(Files.readString(ALERTS_YML));
+        Map<String, Object> rule = Manifests.of(overlay).one("PrometheusRule", "firehose-gateway");
+
+        assertThat((List<?>) alerts.get("groups"))
+                .as("ops/prometheus/alerts.yml's groups")
+                .isNotEmpty();
+        assertThat(map(rule, "spec").get("groups"))
+                .as("the PrometheusRule of overlays/%s has the groups of %s: copy them over", overlay, ALERTS_YML)
+                .isEqualTo(alerts.get("groups"));
     }
 
     @Test

@@ -32,6 +32,8 @@ public final class GatewayMetrics {
     public static final String SINK_CONCURRENCY_LIMIT = "gateway.sink.concurrency-limit";
     public static final String BUFFER_RECORDS = "gateway.buffer.records";
     public static final String BUFFER_BYTES = "gateway.buffer.bytes";
+    public static final String BUFFER_FULLNESS = "gateway.buffer.fullness";
+    public static final String SINK_PAUSED = "gateway.sink.paused";
 
     public static final String JOURNAL_BYTES = "gateway.journal.bytes";
     public static final String JOURNAL_ENTRIES = "gateway.journal.entries";
@@ -100,6 +102,14 @@ public final class GatewayMetrics {
         io.micrometer.core.instrument.Gauge.builder(BUFFER_BYTES, bytes)
                 .description("Bytes of the events counted by gateway.buffer.records, and of bodies being read")
                 .baseUnit("bytes")
+                .register(registry);
+    }
+
+    /** Publishes how full the buffer is, 0 to 1: the fuller of its events and its bytes. */
+    public void bufferFullness(Supplier<Number> fullness) {
+        io.micrometer.core.instrument.Gauge.builder(BUFFER_FULLNESS, fullness)
+                .description("How full the buffer is, 0 to 1: the fuller of gateway.buffer.records and"
+                        + " gateway.buffer.bytes against their limits")
                 .register(registry);
     }
 
@@ -242,6 +252,19 @@ public final class GatewayMetrics {
         public void concurrencyLimit(Supplier<Number> limit) {
             io.micrometer.core.instrument.Gauge.builder(SINK_CONCURRENCY_LIMIT, limit)
                     .description("Calls the stream may have in flight now; halved when the sink throttles")
+                    .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
+                    .register(registry);
+        }
+
+        /**
+         * Publishes 1 while a configuration fault holds the stream's delivery (paused, or trying again
+         * after a pause and failing the same way), else 0.
+         */
+        public void paused(Supplier<Number> paused) {
+            io.micrometer.core.instrument.Gauge.builder(SINK_PAUSED, paused)
+                    .description("1 while a configuration fault (missing stream, access denied, KMS) holds the"
+                            + " stream's delivery, else 0")
                     .tag(TAG_STREAM, stream)
                     .tag(TAG_SINK, sink)
                     .register(registry);

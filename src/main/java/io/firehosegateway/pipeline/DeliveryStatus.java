@@ -41,4 +41,12 @@ public record DeliveryStatus(
     public boolean misconfigured() {
         return consecutiveFailures > 0 && lastFailureKind == FailureKind.CONFIGURATION;
     }
+
+    /**
+     * Whether a configuration fault holds the stream: it was paused for one and has not delivered
+     * since, its last attempt failing the same way. True across the pauses and the attempts between.
+     */
+    public boolean heldByConfigurationFault() {
+        return pausedUntil != null && misconfigured();
+    }
 }

@@ -89,6 +89,7 @@ public final class Pipeline implements SmartLifecycle {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         metrics.bufferGauges(budget::records, budget::bytes);
+        metrics.bufferFullness(budget::fullness);
         for (String stream : properties.streamNames()) {
             long packBytes = properties.stream(stream).packBytes().toBytes();
             if (packBytes > sink.limits().maxRecordBytes()) {

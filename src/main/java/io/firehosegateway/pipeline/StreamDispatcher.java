@@ -94,6 +94,11 @@ final class StreamDispatcher {
         this.quota = new QuotaGate(quota, wait -> schedule(this::quotaRefilled, wait));
         this.settlement = new Settlement(stream, sink.limits(), budget, meters, deadLetters, this::allSettled);
         meters.concurrencyLimit(concurrencyLimit::current);
+        meters.paused(() -> status.heldByConfigurationFault() ? 1 : 0);
+        // From zero, so that Prometheus' increase() sees the first failure too (the alerts rely on it).
+        for (FailureReason reason : FailureReason.values()) {
+            meters.failed(reason.value(), 0);
+        }
     }
 
     int concurrencyLimit() {

@@ -17,8 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +34,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,6 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 class PrometheusScrapeIntegrationTests {
+
+    private static final Path ALERTS_YML = Path.of("ops/prometheus/alerts.yml");
 
     /** A stream only the scrape test posts to, so its counter holds exactly what that test sent. */
     private static final String SCRAPED_STREAM = "scraped";
@@ -99,6 +108,47 @@ class PrometheusScrapeIntegrationTests {
         assertThat(findings.lines())
                 .as("the gateway's own meters lint clean")
                 .noneMatch(line -> line.startsWith("gateway_"));
+    }
+
+    @Test
+    void everyGatewayMetricTheAlertsUseIsExposed() throws Exception {
+        assertThat(post("/events", "[{\"a\":1}]").statusCode()).isEqualTo(200);
+        String exposition = get("/actuator/prometheus");
+        Set<String> exposed = exposition
+                .lines()
+                .filter(line -> !line.startsWith("#"))
+                .map(line -> line.split("[{ ]", 2)[0])
+                .collect(Collectors.toSet());
+        // The journal's meters exist in journaled mode only (JournalLimitsAndDamageIntegrationTests
+        // scrapes lost-entries); named here from their Micrometer names.
+        Set<String> journaledOnly = Set.of(
+                prometheusName(GatewayMetrics.JOURNAL_OLDEST_AGE) + "_seconds",
+                prometheusName(GatewayMetrics.JOURNAL_LOST_ENTRIES) + "_total");
+
+        Set<String> used = new TreeSet<>();
+        Map<String, List<Map<String, List<Map<String, Object>>>>> alerts =
+                new Yaml().load(Files.readString(ALERTS_YML));
+        for (Map<String, List<Map<String, Object>>> group : alerts.get("groups")) {
+            for (Map<String, Object> rule : group.get("rules")) {
+                Matcher names = Pattern.compile("\\bgateway_[a-z_]+").matcher((String) rule.get("expr"));
+                while (names.find()) {
+                    used.add(names.group());
+                }
+            }
+        }
+
+        assertThat(used).as("metrics in %s", ALERTS_YML).contains("gateway_buffer_fullness", "gateway_sink_paused");
+        for (String name : used) {
+            if (!journaledOnly.contains(name)) {
+                assertThat(exposed)
+                        .as("%s, used by %s, is exposed", name, ALERTS_YML)
+                        .contains(name);
+            }
+        }
+    }
+
+    private static String prometheusName(String micrometerName) {
+        return micrometerName.replace('.', '_').replace('-', '_');
     }
 
     @Test

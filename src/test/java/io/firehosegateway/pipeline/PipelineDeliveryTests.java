@@ -177,6 +177,65 @@ class PipelineDeliveryTests {
     }
 
     @Test
+    void thePausedGaugeIsOneWhileAConfigurationFaultHoldsTheStream() {
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ScriptedSink sink =
+                new ScriptedSink((call, records) -> broken.get() ? fail(FailureKind.CONFIGURATION) : accept(records));
+        pipeline = pipeline(properties(DeliveryMode.BUFFERED, TIMEOUT, 0), sink, registry);
+        assertThat(gauge("gateway.sink.paused")).isZero();
+
+        DeliveryTicket ticket = submit(pipeline, events("e", 3), DeliveryMode.BUFFERED);
+
+        // It stays 1 across the pauses and the attempts between them, so an alert's "for" holds.
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.calls().size() >= 3);
+        assertThat(gauge("gateway.sink.paused")).isEqualTo(1.0);
+        assertThat(registry.get("gateway.sink.paused")
+                        .tag("stream", "events")
+                        .tag("sink", sink.kind().value())
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+
+        broken.set(false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ticket.done().isDone());
+        assertThat(gauge("gateway.sink.paused")).isZero();
+    }
+
+    @Test
+    void everyFailureReasonIsCountedFromZeroBeforeTheFirstFailure() {
+        // Prometheus' increase() takes a series' first sample as its start: a counter that appeared
+        // only at the first failure would hide that failure from the deliveries-failing alert.
+        pipeline =
+                pipeline(properties(DeliveryMode.CONFIRMED, TIMEOUT, 0), ScriptedSink.acceptingEverything(), registry);
+
+        for (FailureReason reason : FailureReason.values()) {
+            assertThat(registry.get("gateway.records.failed")
+                            .tag("stream", "events")
+                            .tag("reason", reason.value())
+                            .counter()
+                            .count())
+                    .isZero();
+        }
+    }
+
+    @Test
+    void theBufferFullnessGaugeIsTheFullerOfEventsAndBytes() {
+        pipeline = pipeline(
+                properties(DeliveryMode.BUFFERED, TIMEOUT, 0, Duration.ofMinutes(5), 100),
+                ScriptedSink.acceptingEverything(),
+                registry);
+        assertThat(gauge("gateway.buffer.fullness")).isZero();
+
+        try (Admission admission = pipeline.admit()) {
+            assertThat(admission.tryReserve(25, 250)).isTrue();
+            assertThat(gauge("gateway.buffer.fullness")).isEqualTo(0.25);
+            assertThat(admission.tryReserve(0, 32L * 1024 * 1024)).isTrue();
+            assertThat(gauge("gateway.buffer.fullness")).isGreaterThan(0.5);
+        }
+        assertThat(gauge("gateway.buffer.fullness")).isZero();
+    }
+
+    @Test
     void invalidRequestIsSplitUntilTheRecordAtFaultStandsAlone() throws Exception {
         ScriptedSink sink = new ScriptedSink((call, records) -> records.stream().anyMatch(r -> r.contains("e-5"))
                 ? fail(FailureKind.INVALID_REQUEST)
