@@ -1,6 +1,7 @@
 package io.firehosegateway.api;
 
 import io.firehosegateway.pipeline.GatewayFullException;
+import io.firehosegateway.pipeline.InvalidPartitionKeyException;
 import io.firehosegateway.pipeline.ShareExceededException;
 import io.firehosegateway.pipeline.TooLargeForJournalException;
 import io.firehosegateway.pipeline.TooManyEventsException;
@@ -83,6 +84,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     /** Waiting would not help: the journal could never hold the request, so it is a 413, not a 503. */
+    @ExceptionHandler(InvalidPartitionKeyException.class)
+    ResponseEntity<ProblemDetail> invalidPartitionKey(InvalidPartitionKeyException e) {
+        return problem(new ProblemException(
+                        ProblemType.INVALID_PARTITION_KEY, e.getMessage() + "; nothing of this request was taken.")
+                .with("index", e.index())
+                .with("id", e.id())
+                .with("pointer", e.pointer()));
+    }
+
     @ExceptionHandler(TooLargeForJournalException.class)
     ResponseEntity<ProblemDetail> tooLargeForJournal(TooLargeForJournalException e) {
         return problem(new ProblemException(

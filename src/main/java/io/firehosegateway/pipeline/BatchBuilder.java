@@ -67,9 +67,9 @@ final class BatchBuilder {
     }
 
     /** Adds a new event, into the open pack when packing is on; false when the batch is full. */
-    boolean tryAdd(byte[] framed, DeliveryTicket ticket, int index, long deadlineNanos) {
+    boolean tryAdd(byte[] framed, String key, String id, DeliveryTicket ticket, int index, long deadlineNanos) {
         if (packBytes <= 0) {
-            return tryAdd(PendingRecord.single(framed, ticket, index, deadlineNanos));
+            return tryAdd(PendingRecord.single(framed, key, id, ticket, index, deadlineNanos));
         }
         // A pack shares one deadline: events without one (202 answered) never join events with one.
         if (pack != null
@@ -78,7 +78,7 @@ final class BatchBuilder {
             if (encodedBytes + encodedSize(pack.bytes + framed.length) > maxBytes) {
                 return false;
             }
-            pack.add(framed, ticket, index, deadlineNanos);
+            pack.add(framed, id, ticket, index, deadlineNanos);
             noteDeadline(deadlineNanos);
             return true;
         }
@@ -86,8 +86,8 @@ final class BatchBuilder {
         if (records.size() >= maxRecords || encodedBytes + encodedSize(framed.length) > maxBytes) {
             return false;
         }
-        pack = new Pack();
-        pack.add(framed, ticket, index, deadlineNanos);
+        pack = new Pack(key);
+        pack.add(framed, id, ticket, index, deadlineNanos);
         noteDeadline(deadlineNanos);
         return true;
     }
@@ -118,7 +118,9 @@ final class BatchBuilder {
 
     /** Events sharing one record; their bytes are joined once, when the pack closes. */
     private static final class Pack {
+        private final String key;
         private byte[][] events = new byte[8][];
+        private String[] ids = new String[8];
         private DeliveryTicket[] tickets = new DeliveryTicket[8];
         private int[] indexes = new int[8];
         private int count;
@@ -126,17 +128,23 @@ final class BatchBuilder {
         private long deadlineNanos = Deadlines.NO_CLIENT_WAITS;
         private boolean unbounded = true;
 
+        Pack(String key) {
+            this.key = key;
+        }
+
         boolean fits(int size, int packBytes, int maxEvents) {
             return count < maxEvents && bytes + size <= packBytes;
         }
 
-        void add(byte[] framed, DeliveryTicket ticket, int index, long deadline) {
+        void add(byte[] framed, String id, DeliveryTicket ticket, int index, long deadline) {
             if (count == events.length) {
                 events = Arrays.copyOf(events, count * 2);
+                ids = Arrays.copyOf(ids, count * 2);
                 tickets = Arrays.copyOf(tickets, count * 2);
                 indexes = Arrays.copyOf(indexes, count * 2);
             }
             events[count] = framed;
+            ids[count] = id;
             tickets[count] = ticket;
             indexes[count] = index;
             count++;
@@ -157,7 +165,13 @@ final class BatchBuilder {
                     offset += events[i].length;
                 }
             }
-            return new PendingRecord(data, Arrays.copyOf(tickets, count), Arrays.copyOf(indexes, count), deadlineNanos);
+            return new PendingRecord(
+                    data,
+                    key,
+                    Arrays.copyOf(ids, count),
+                    Arrays.copyOf(tickets, count),
+                    Arrays.copyOf(indexes, count),
+                    deadlineNanos);
         }
     }
 }

@@ -43,10 +43,10 @@ final class BatchQueue {
     }
 
     /** Adds a new event; a full open batch is sealed and a new one opened. */
-    void add(byte[] framed, DeliveryTicket ticket, int index, long deadlineNanos) {
-        if (!openBatch().builder.tryAdd(framed, ticket, index, deadlineNanos)) {
+    void add(byte[] framed, String key, String id, DeliveryTicket ticket, int index, long deadlineNanos) {
+        if (!openBatch().builder.tryAdd(framed, key, id, ticket, index, deadlineNanos)) {
             ready.add(sealOpen());
-            openBatch().builder.tryAdd(framed, ticket, index, deadlineNanos);
+            openBatch().builder.tryAdd(framed, key, id, ticket, index, deadlineNanos);
         }
     }
 

@@ -30,6 +30,8 @@ final class BatchSplitter {
             }
             PendingRecord single = PendingRecord.single(
                     Arrays.copyOfRange(record.data, start, end + 1),
+                    record.key,
+                    record.ids[i],
                     record.tickets[i],
                     record.indexes[i],
                     record.deadlineNanos);

@@ -6,6 +6,9 @@ import io.firehosegateway.journal.JournalEntryTooLargeException;
 import io.firehosegateway.journal.JournalFullException;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
+import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.StreamRoutes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,8 +61,9 @@ public final class Pipeline implements SmartLifecycle {
     /**
      * @param journal the journal of the journaled mode; {@code null} in the other modes
      */
-    public Pipeline(PipelineProperties properties, Sink sink, GatewayMetrics metrics, Clock clock, Journal journal) {
-        this(properties, sink, metrics, clock, NanoClock.SYSTEM, journal);
+    public Pipeline(
+            PipelineProperties properties, List<Sink> sinks, GatewayMetrics metrics, Clock clock, Journal journal) {
+        this(properties, sinks, metrics, clock, NanoClock.SYSTEM, journal);
     }
 
     /**
@@ -68,7 +72,7 @@ public final class Pipeline implements SmartLifecycle {
      */
     public Pipeline(
             PipelineProperties properties,
-            Sink sink,
+            List<Sink> sinks,
             GatewayMetrics metrics,
             Clock clock,
             NanoClock nanoClock,
@@ -90,12 +94,25 @@ public final class Pipeline implements SmartLifecycle {
         scheduler.setRemoveOnCancelPolicy(true);
         metrics.bufferGauges(budget::records, budget::bytes);
         metrics.bufferFullness(budget::fullness);
+        List<String> meaningless = properties.settingsMeaninglessForTheirSink();
+        if (!meaningless.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", meaningless));
+        }
+        Map<SinkKind, Sink> sinkByKind = byKind(sinks);
         for (String stream : properties.streamNames()) {
+            SinkKind kind = properties.sink(stream);
+            Sink sink = sinkByKind.get(kind);
+            if (sink == null) {
+                throw new IllegalArgumentException("stream " + stream + " is sent to the " + kind.value()
+                        + " sink, but no such sink is configured");
+            }
+            StreamRoutes.Route route = new StreamRoutes.Route(stream, properties.destination(stream), kind);
+            SinkLimits limits = sink.limits(route);
             long packBytes = properties.stream(stream).packBytes().toBytes();
-            if (packBytes > sink.limits().maxRecordBytes()) {
+            if (packBytes > limits.maxRecordBytes()) {
                 throw new IllegalArgumentException("gateway.streams." + stream + ".pack-bytes is " + packBytes
                         + " bytes, larger than the largest record its sink takes ("
-                        + sink.limits().maxRecordBytes() + " bytes)");
+                        + limits.maxRecordBytes() + " bytes)");
             }
             GatewayMetrics.StreamMeters streamMeters =
                     metrics.stream(stream, sink.kind().value());
@@ -103,11 +120,13 @@ public final class Pipeline implements SmartLifecycle {
             dispatchers.put(
                     stream,
                     new StreamDispatcher(
-                            stream,
-                            properties.destination(stream),
+                            route,
                             sink,
+                            limits,
+                            keys(stream),
+                            properties.ordering(stream),
                             (int) packBytes,
-                            StreamQuota.of(properties.stream(stream).quota(), properties.replicas(), sink.limits()),
+                            StreamQuota.of(properties.stream(stream).quota(), properties.replicas(), limits),
                             properties.delivery(),
                             scheduler,
                             streamMeters,
@@ -116,6 +135,23 @@ public final class Pipeline implements SmartLifecycle {
                             clock,
                             nanoClock));
         }
+    }
+
+    private static Map<SinkKind, Sink> byKind(List<Sink> sinks) {
+        Map<SinkKind, Sink> byKind = new java.util.EnumMap<>(SinkKind.class);
+        for (Sink sink : sinks) {
+            Sink other = byKind.put(sink.kind(), sink);
+            if (other != null) {
+                throw new IllegalArgumentException(
+                        "two sinks of kind " + sink.kind().value() + ": " + other + " and " + sink);
+            }
+        }
+        return byKind;
+    }
+
+    private PartitionKeys keys(String stream) {
+        String pointer = properties.stream(stream).partitionKey();
+        return pointer != null ? PartitionKeys.at(pointer) : PartitionKeys.EVENT_ID;
     }
 
     /** The streams clients may send to, the default one first. */
@@ -237,6 +273,8 @@ public final class Pipeline implements SmartLifecycle {
             Admission admission,
             DeliveryMode mode,
             Consumer<DeliveryTicket> onSettled) {
+        checkStream(stream);
+        events = dispatchers.get(stream).keys().keyed(events);
         if (mode == DeliveryMode.JOURNALED) {
             CompletableFuture<Void> durable = journal(stream, events, onSettled).thenApply(sequence -> null);
             return new Promise(mode, durable, durable.thenApply(ignored -> null), JOURNAL_WRITE_TIMEOUT);

@@ -16,7 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the pipeline to the configured sink and its health to actuator. */
+/** Wires the pipeline to the sinks its streams are sent to, and its health to actuator. */
 @Configuration(proxyBeanMethods = false)
 class PipelineConfiguration {
 
@@ -36,7 +36,7 @@ class PipelineConfiguration {
     StreamRoutes streamRoutes(PipelineProperties properties) {
         List<StreamRoutes.Route> routes = new ArrayList<>();
         for (String stream : properties.streamNames()) {
-            routes.add(new StreamRoutes.Route(stream, properties.destination(stream)));
+            routes.add(new StreamRoutes.Route(stream, properties.destination(stream), properties.sink(stream)));
         }
         return new StreamRoutes(routes, properties.delivery().maxInFlight());
     }
@@ -44,11 +44,11 @@ class PipelineConfiguration {
     @Bean
     Pipeline pipeline(
             PipelineProperties properties,
-            Sink sink,
+            ObjectProvider<Sink> sinks,
             GatewayMetrics metrics,
             Clock clock,
             ObjectProvider<Journal> journal) {
-        return new Pipeline(properties, sink, metrics, clock, journal.getIfAvailable());
+        return new Pipeline(properties, sinks.orderedStream().toList(), metrics, clock, journal.getIfAvailable());
     }
 
     /** The journal and what reads it, in the journaled mode only. */

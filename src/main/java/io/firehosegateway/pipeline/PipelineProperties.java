@@ -1,5 +1,6 @@
 package io.firehosegateway.pipeline;
 
+import io.firehosegateway.sink.SinkKind;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
@@ -21,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the pipeline: streams, buffer, batching and delivery.
  *
+ * @param sink the kind of sink of the streams that name none of their own
  * @param defaultStream the stream that {@code POST /events} sends to
  * @param streams the streams clients may name in {@code POST /streams/{stream}/events}, with their settings
  * @param buffer how much the gateway holds in memory before it answers 503
@@ -31,6 +33,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gateway")
 @Validated
 public record PipelineProperties(
+        @DefaultValue("local") @NotNull SinkKind sink,
+
         @DefaultValue("events") @NotBlank @Pattern(regexp = StreamNames.PATTERN)
         String defaultStream,
 
@@ -53,6 +57,18 @@ public record PipelineProperties(
         return destination != null ? destination : stream;
     }
 
+    /** The kind of sink the stream is sent to: its own, or {@link #sink()}. */
+    public SinkKind sink(String stream) {
+        SinkKind own = stream(stream).sink();
+        return own != null ? own : sink;
+    }
+
+    /** How the stream orders the events of one key: its own setting, else none. */
+    public Ordering ordering(String stream) {
+        Ordering own = stream(stream).ordering();
+        return own != null ? own : Ordering.NONE;
+    }
+
     /** Settings of one stream, or the defaults for a stream not listed. */
     public StreamProperties stream(String name) {
         StreamProperties settings = streams.get(name);
@@ -65,21 +81,60 @@ public record PipelineProperties(
     }
 
     /**
+     * The settings that mean nothing for their stream's sink, each as a sentence naming it: a start
+     * with any of them fails rather than let an operator believe, say, that Firehose keeps order.
+     */
+    public java.util.List<String> settingsMeaninglessForTheirSink() {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        for (Map.Entry<String, StreamProperties> entry : streams.entrySet()) {
+            String prefix = "gateway.streams." + entry.getKey() + ".";
+            StreamProperties stream = entry.getValue();
+            SinkKind kind = stream.sink() != null ? stream.sink() : sink;
+            boolean keyed = kind == SinkKind.KINESIS || kind == SinkKind.SQS;
+            if (stream.partitionKey() != null && !keyed) {
+                problems.add(prefix + "partition-key means nothing for the " + kind.value()
+                        + " sink, which has no partitions; only kinesis and sqs streams take a partition key");
+            }
+            if (stream.ordering() == Ordering.PER_KEY && !keyed) {
+                problems.add(prefix + "ordering: per-key means nothing for the " + kind.value()
+                        + " sink, which keeps no order per key; only kinesis and sqs streams do");
+            }
+            if (stream.quota().isSet() && kind == SinkKind.LOCAL) {
+                problems.add(prefix + "quota means nothing for the local sink, which has no service quota");
+            }
+        }
+        return problems;
+    }
+
+    /**
      * Settings of one stream.
      *
-     * @param destination what the stream is sent to at its sink (a Firehose delivery stream); the
-     *     stream's own name when not set
+     * @param sink the kind of sink the stream is sent to; {@code gateway.sink} when not set
+     * @param destination what the stream is sent to at its sink (a Firehose delivery stream, a
+     *     Kinesis stream's name or ARN, a queue's name or URL); the stream's own name when not set
+     * @param partitionKey a JSON Pointer (RFC 6901) to each event's partition key, such as
+     *     {@code /user/id}; the event id when not set. Kinesis and SQS streams only
+     * @param ordering {@code per-key}: of two events with the same key, the one admitted first
+     *     reaches the destination first, also across retries; {@code none} (the default): a retried
+     *     record can land after later ones. Kinesis and SQS streams only
      * @param packBytes pack several events into one record up to this size (5KB matches Firehose's
      *     billing step), at most the largest record of the stream's sink; 0 sends each event as its
      *     own record, as destinations that treat one record as one document need
      * @param quota the stream's throughput quota to stay under; off unless set
      */
     public record StreamProperties(
+            SinkKind sink,
             String destination,
+
+            @Pattern(regexp = "(/([^~/]|~[01])*)+", message = "must be a JSON Pointer (RFC 6901) such as /user/id")
+            String partitionKey,
+
+            Ordering ordering,
             @DefaultValue("0B") @NotNull DataSize packBytes,
             @DefaultValue Quota quota) {
 
-        static final StreamProperties DEFAULTS = new StreamProperties(null, DataSize.ofBytes(0), Quota.NONE);
+        static final StreamProperties DEFAULTS =
+                new StreamProperties(null, null, null, null, DataSize.ofBytes(0), Quota.NONE);
 
         @AssertTrue(message = "destination must not be blank; leave it out to send to the stream's own name")
         boolean isDestinationNotBlank() {

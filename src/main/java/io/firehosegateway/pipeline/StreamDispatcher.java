@@ -6,6 +6,8 @@ import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkException;
 import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +44,11 @@ final class StreamDispatcher {
     private static final Logger log = LoggerFactory.getLogger(StreamDispatcher.class);
 
     private final String stream;
-    private final String destination;
+    private final StreamRoutes.Route route;
     private final Sink sink;
+    private final SinkLimits limits;
+    private final PartitionKeys keys;
+    private final Ordering ordering;
     private final boolean sendWhenIdle;
     private final Backoff backoff;
     private final long configurationFaultPauseNanos;
@@ -65,9 +70,11 @@ final class StreamDispatcher {
     private volatile DeliveryStatus status = DeliveryStatus.NONE;
 
     StreamDispatcher(
-            String stream,
-            String destination,
+            StreamRoutes.Route route,
             Sink sink,
+            SinkLimits limits,
+            PartitionKeys keys,
+            Ordering ordering,
             int packBytes,
             StreamQuota quota,
             PipelineProperties.Delivery delivery,
@@ -77,9 +84,12 @@ final class StreamDispatcher {
             DeadLetterStore deadLetters,
             Clock clock,
             NanoClock nanoClock) {
-        this.stream = stream;
-        this.destination = destination;
+        this.stream = route.stream();
+        this.route = route;
         this.sink = sink;
+        this.limits = limits;
+        this.keys = keys;
+        this.ordering = ordering;
         this.sendWhenIdle = delivery.sendWhenIdle();
         this.backoff = new Backoff(delivery.initialBackoff(), delivery.maxBackoff());
         this.configurationFaultPauseNanos = delivery.configurationFaultPause().toNanos();
@@ -87,12 +97,11 @@ final class StreamDispatcher {
         this.meters = meters;
         this.clock = clock;
         this.nanoClock = nanoClock;
-        this.queue =
-                new BatchQueue(sink.limits(), packBytes, delivery.linger().toNanos(), scheduler, this::lingerPassed);
+        this.queue = new BatchQueue(limits, packBytes, delivery.linger().toNanos(), scheduler, this::lingerPassed);
         this.concurrencyLimit = new ConcurrencyLimit(stream, delivery.maxInFlight(), nanoClock);
         this.slots = new CallSlots(concurrencyLimit);
         this.quota = new QuotaGate(quota, wait -> schedule(this::quotaRefilled, wait));
-        this.settlement = new Settlement(stream, sink.limits(), budget, meters, deadLetters, this::allSettled);
+        this.settlement = new Settlement(stream, limits, budget, meters, deadLetters, this::allSettled);
         meters.concurrencyLimit(concurrencyLimit::current);
         meters.paused(() -> status.heldByConfigurationFault() ? 1 : 0);
         // From zero, so that Prometheus' increase() sees the first failure too (the alerts rely on it).
@@ -106,7 +115,11 @@ final class StreamDispatcher {
     }
 
     SinkLimits limits() {
-        return sink.limits();
+        return limits;
+    }
+
+    PartitionKeys keys() {
+        return keys;
     }
 
     DeliveryStatus status() {
@@ -120,7 +133,8 @@ final class StreamDispatcher {
         try {
             settlement.taken(events.size());
             for (int i = 0; i < events.size(); i++) {
-                queue.add(events.get(i).framed(), ticket, i, deadlineNanos);
+                Event event = events.get(i);
+                queue.add(event.framed(), keys.keyOf(event), event.id(), ticket, i, deadlineNanos);
             }
             queue.sealIfFull();
             toSend = takeSendable();
@@ -209,18 +223,18 @@ final class StreamDispatcher {
             slotFreed();
             return;
         }
-        List<byte[]> data = new ArrayList<>(batch.size());
+        List<SinkRecord> data = new ArrayList<>(batch.size());
         long bytes = 0;
         for (PendingRecord record : batch) {
             record.attempts++;
-            data.add(record.data);
+            data.add(record.toSinkRecord());
             bytes += record.data.length;
         }
         meters.batch(batch.size(), bytes);
         long start = nanoClock.nanoTime();
         CompletableFuture<BatchResult> call;
         try {
-            call = sink.putRecords(destination, data);
+            call = sink.putRecords(route, data);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }

@@ -17,13 +17,21 @@ public interface Sink {
     SinkLimits limits();
 
     /**
+     * The limits of calls to one route's destination: {@link #limits()} unless the destination
+     * declares its own (a Kinesis stream whose largest record was raised).
+     */
+    default SinkLimits limits(StreamRoutes.Route route) {
+        return limits();
+    }
+
+    /**
      * Sends one batch of records to a stream, once, without retrying.
      *
      * <p>The future completes with one outcome per record, in request order, when the destination
      * has answered; or exceptionally with a {@link SinkException} when the whole call failed.
      *
-     * @param stream the stream's name at the destination
-     * @param records the records' bytes, within {@link #limits()}
+     * @param route the gateway stream and the destination it is sent to
+     * @param records the records, within {@link #limits(StreamRoutes.Route)}
      */
-    CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> records);
+    CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> records);
 }

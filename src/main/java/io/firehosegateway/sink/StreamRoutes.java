@@ -21,16 +21,22 @@ public record StreamRoutes(List<Route> routes, int maxInFlightPerStream) {
      *
      * @param stream the stream's name in the gateway's API
      * @param destination the name of what it is sent to at the sink (a delivery stream, a queue)
+     * @param sink the kind of sink it is sent to
      */
-    public record Route(String stream, String destination) {}
+    public record Route(String stream, String destination, SinkKind sink) {}
 
-    /** The destinations, each once, in the order of their streams. */
-    public List<String> destinations() {
-        return routes.stream().map(Route::destination).distinct().toList();
+    /** The routes to one kind of sink, in the order of their streams. */
+    public List<Route> routes(SinkKind sink) {
+        return routes.stream().filter(route -> route.sink() == sink).toList();
     }
 
-    /** Calls in flight at most to all destinations together: what a client's connection pool needs. */
-    public int maxInFlight() {
-        return maxInFlightPerStream * routes.size();
+    /** The destinations of one kind of sink, each once, in the order of their streams. */
+    public List<String> destinations(SinkKind sink) {
+        return routes(sink).stream().map(Route::destination).distinct().toList();
+    }
+
+    /** Calls in flight at most to one kind of sink: what its client's connection pool needs. */
+    public int maxInFlight(SinkKind sink) {
+        return Math.max(1, maxInFlightPerStream * routes(sink).size());
     }
 }

@@ -40,6 +40,7 @@ class EventBodyParserTests {
     private static final JsonMapper json = JsonMapper.builder().build();
     private static final Pipeline pipeline = new Pipeline(
             new PipelineProperties(
+                    io.firehosegateway.sink.SinkKind.FIREHOSE,
                     "events",
                     Map.of(),
                     new PipelineProperties.Buffer(1_000_000, DataSize.ofGigabytes(1), Duration.ofSeconds(1), 1.0, 1.0),
@@ -55,7 +56,7 @@ class EventBodyParserTests {
                             Duration.ofMillis(50),
                             Duration.ofSeconds(1)),
                     1),
-            new AcceptingSink(),
+            java.util.List.of(new AcceptingSink()),
             new GatewayMetrics(new SimpleMeterRegistry()),
             Clock.systemUTC(),
             null);

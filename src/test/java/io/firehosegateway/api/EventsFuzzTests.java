@@ -2,6 +2,7 @@ package io.firehosegateway.api;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.firehose.FirehoseClientConfiguration;
 import io.firehosegateway.support.AcceptingSink;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,7 +25,7 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @SpringBootTest(
         properties = {
-            "gateway.sink=always-succeeding",
+            "gateway.sink=firehose",
             "gateway.streams.audit.pack-bytes=2KB",
             "gateway.limits.max-request-size=64KB",
             "gateway.limits.max-line-length=4KB",
@@ -61,7 +62,7 @@ class EventsFuzzTests {
     @TestConfiguration(proxyBeanMethods = false)
     static class AlwaysSucceeding {
 
-        @Bean
+        @Bean(FirehoseClientConfiguration.SINK_BEAN)
         Sink alwaysSucceedingSink() {
             return new AcceptingSink();
         }

@@ -6,6 +6,9 @@ import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
+import io.firehosegateway.sink.firehose.FirehoseClientConfiguration;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The 413 for an oversized event uses the largest record of the stream's sink, as the sink declares
  * it, not Firehose's: here a sink whose records hold at most 1 KiB.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gateway.sink=small-records")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gateway.sink=firehose")
 @Import(SinkRecordLimitIntegrationTests.SmallRecords.class)
 class SinkRecordLimitIntegrationTests {
 
@@ -89,7 +92,9 @@ class SinkRecordLimitIntegrationTests {
         }
 
         @Override
-        public CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> batch) {
+        public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> sinkRecords) {
+            String stream = route.destination();
+            List<byte[]> batch = sinkRecords.stream().map(SinkRecord::data).toList();
             for (byte[] record : batch) {
                 records.add(new String(record, java.nio.charset.StandardCharsets.UTF_8));
             }
@@ -100,7 +105,7 @@ class SinkRecordLimitIntegrationTests {
     @TestConfiguration(proxyBeanMethods = false)
     static class SmallRecords {
 
-        @Bean
+        @Bean(FirehoseClientConfiguration.SINK_BEAN)
         SmallRecordSink smallRecordSink() {
             return new SmallRecordSink();
         }

@@ -7,6 +7,9 @@ import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
+import io.firehosegateway.sink.firehose.FirehoseClientConfiguration;
 import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "gateway.sink=gated",
+            "gateway.sink=firehose",
             "gateway.buffer.max-records=2000",
             "gateway.delivery.mode=buffered",
             "gateway.generator.max-running-jobs=3",
@@ -166,7 +169,9 @@ class GeneratorLimitsIntegrationTests {
         }
 
         @Override
-        public CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> batch) {
+        public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> sinkRecords) {
+            String stream = route.destination();
+            List<byte[]> batch = sinkRecords.stream().map(SinkRecord::data).toList();
             CompletableFuture<BatchResult> result = new CompletableFuture<>();
             Runnable accept = () -> result.complete(BatchResult.allAccepted(batch.size()));
             if (open) {
@@ -195,7 +200,7 @@ class GeneratorLimitsIntegrationTests {
     @TestConfiguration(proxyBeanMethods = false)
     static class GatedSinkConfiguration {
 
-        @Bean
+        @Bean(FirehoseClientConfiguration.SINK_BEAN)
         GatedSink gatedSink() {
             return new GatedSink();
         }

@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"gateway.sink=recording", "gateway.buffer.max-records=600"})
+        properties = {"gateway.sink=firehose", "gateway.buffer.max-records=600"})
 @Import(RecordingSink.Configuration.class)
 class GeneratorSmallBufferIntegrationTests {
 

@@ -23,7 +23,7 @@ class BatchBuilderTests {
     void takesAtMost500Records() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 0);
         int added = 0;
-        while (batch.tryAdd(event(10), ticket, added, Deadlines.NO_CLIENT_WAITS)) {
+        while (batch.tryAdd(event(10), "key", "id", ticket, added, Deadlines.NO_CLIENT_WAITS)) {
             added++;
         }
         assertThat(added).isEqualTo(FIREHOSE.maxRecordsPerCall());
@@ -35,7 +35,7 @@ class BatchBuilderTests {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 0);
         int size = 100 * 1024;
         int added = 0;
-        while (batch.tryAdd(event(size), ticket, added, Deadlines.NO_CLIENT_WAITS)) {
+        while (batch.tryAdd(event(size), "key", "id", ticket, added, Deadlines.NO_CLIENT_WAITS)) {
             added++;
         }
         long encoded = FIREHOSE.callOverheadBytes() + (long) added * FIREHOSE.encodedSize(size);
@@ -49,7 +49,7 @@ class BatchBuilderTests {
     void packsEventsIntoRecordsUpToPackBytesWithoutSplittingAny() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 5120);
         for (int i = 0; i < 100; i++) {
-            assertThat(batch.tryAdd(event(200), ticket, i, Deadlines.NO_CLIENT_WAITS))
+            assertThat(batch.tryAdd(event(200), "key", "id", ticket, i, Deadlines.NO_CLIENT_WAITS))
                     .isTrue();
         }
         List<PendingRecord> records = batch.build();
@@ -66,7 +66,7 @@ class BatchBuilderTests {
     void packsAtMost500EventsIntoOneRecord() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 1000 * 1024);
         for (int i = 0; i < 1200; i++) {
-            assertThat(batch.tryAdd(event(3), ticket, i, Deadlines.NO_CLIENT_WAITS))
+            assertThat(batch.tryAdd(event(3), "key", "id", ticket, i, Deadlines.NO_CLIENT_WAITS))
                     .isTrue();
         }
         assertThat(batch.build()).extracting(PendingRecord::eventCount).containsExactly(500, 500, 200);
@@ -75,9 +75,9 @@ class BatchBuilderTests {
     @Test
     void eventLargerThanPackBytesGoesAloneIntoItsOwnRecord() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 1024);
-        batch.tryAdd(event(100), ticket, 0, Deadlines.NO_CLIENT_WAITS);
-        batch.tryAdd(event(4000), ticket, 1, Deadlines.NO_CLIENT_WAITS);
-        batch.tryAdd(event(100), ticket, 2, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(100), "key", "id", ticket, 0, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(4000), "key", "id", ticket, 1, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(100), "key", "id", ticket, 2, Deadlines.NO_CLIENT_WAITS);
 
         assertThat(batch.build()).extracting(record -> record.data.length).containsExactly(100, 4000, 100);
     }
@@ -85,9 +85,9 @@ class BatchBuilderTests {
     @Test
     void packedRecordTakesTheEarliestDeadlineOfItsEvents() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 5120);
-        batch.tryAdd(event(10), ticket, 0, 300);
-        batch.tryAdd(event(10), ticket, 1, 100);
-        batch.tryAdd(event(10), ticket, 2, 200);
+        batch.tryAdd(event(10), "key", "id", ticket, 0, 300);
+        batch.tryAdd(event(10), "key", "id", ticket, 1, 100);
+        batch.tryAdd(event(10), "key", "id", ticket, 2, 200);
 
         assertThat(batch.build())
                 .singleElement()
@@ -98,19 +98,19 @@ class BatchBuilderTests {
     void isFullAt500RecordsSoTheBatchNeedNotWaitForItsLinger() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 0);
         for (int i = 0; i < 499; i++) {
-            batch.tryAdd(event(10), ticket, i, Deadlines.NO_CLIENT_WAITS);
+            batch.tryAdd(event(10), "key", "id", ticket, i, Deadlines.NO_CLIENT_WAITS);
         }
         assertThat(batch.isFull()).isFalse();
-        batch.tryAdd(event(10), ticket, 499, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(10), "key", "id", ticket, 499, Deadlines.NO_CLIENT_WAITS);
         assertThat(batch.isFull()).isTrue();
     }
 
     @Test
     void eventsWithoutADeadlineNeverShareAPackWithEventsThatHaveOne() {
         BatchBuilder batch = new BatchBuilder(FIREHOSE, 5120);
-        batch.tryAdd(event(10), ticket, 0, 1_000);
-        batch.tryAdd(event(10), ticket, 1, Deadlines.NO_CLIENT_WAITS);
-        batch.tryAdd(event(10), ticket, 2, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(10), "key", "id", ticket, 0, 1_000);
+        batch.tryAdd(event(10), "key", "id", ticket, 1, Deadlines.NO_CLIENT_WAITS);
+        batch.tryAdd(event(10), "key", "id", ticket, 2, Deadlines.NO_CLIENT_WAITS);
 
         assertThat(batch.build())
                 .extracting(record -> record.deadlineNanos, PendingRecord::eventCount)

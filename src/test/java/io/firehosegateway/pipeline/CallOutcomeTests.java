@@ -20,7 +20,12 @@ class CallOutcomeTests {
         List<PendingRecord> batch = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             batch.add(PendingRecord.single(
-                    ("{\"n\":" + i + "}\n").getBytes(StandardCharsets.UTF_8), ticket, i, Deadlines.NO_CLIENT_WAITS));
+                    ("{\"n\":" + i + "}\n").getBytes(StandardCharsets.UTF_8),
+                    "key",
+                    "id-" + i,
+                    ticket,
+                    i,
+                    Deadlines.NO_CLIENT_WAITS));
         }
         return batch;
     }

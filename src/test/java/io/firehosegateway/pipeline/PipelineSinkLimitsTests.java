@@ -3,6 +3,7 @@ package io.firehosegateway.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.support.AcceptingSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,11 +34,17 @@ class PipelineSinkLimitsTests {
     void aStreamIsSentToItsDestinationAtTheSink() throws Exception {
         PipelineProperties defaults = PipelineTestSupport.properties(DeliveryMode.CONFIRMED, Duration.ofSeconds(5), 0);
         PipelineProperties properties = new PipelineProperties(
+                SinkKind.FIREHOSE,
                 defaults.defaultStream(),
                 Map.of(
                         "events",
                         new PipelineProperties.StreamProperties(
-                                "prod-events-delivery", DataSize.ofBytes(0), PipelineProperties.Quota.NONE)),
+                                null,
+                                "prod-events-delivery",
+                                null,
+                                null,
+                                DataSize.ofBytes(0),
+                                PipelineProperties.Quota.NONE)),
                 defaults.buffer(),
                 defaults.delivery(),
                 defaults.replicas());
@@ -52,6 +59,62 @@ class PipelineSinkLimitsTests {
         } finally {
             pipeline.stop();
         }
+    }
+
+    @Test
+    void aSettingThatMeansNothingForTheStreamsSinkFailsTheStartSayingSo() {
+        PipelineProperties defaults = PipelineTestSupport.properties(DeliveryMode.CONFIRMED, Duration.ofSeconds(5), 0);
+        PipelineProperties properties = new PipelineProperties(
+                SinkKind.FIREHOSE,
+                defaults.defaultStream(),
+                Map.of(
+                        "events",
+                        new PipelineProperties.StreamProperties(
+                                null,
+                                null,
+                                "/user/id",
+                                Ordering.PER_KEY,
+                                DataSize.ofBytes(0),
+                                PipelineProperties.Quota.NONE),
+                        "keyed",
+                        new PipelineProperties.StreamProperties(
+                                SinkKind.KINESIS,
+                                null,
+                                "/user/id",
+                                Ordering.PER_KEY,
+                                DataSize.ofBytes(0),
+                                PipelineProperties.Quota.NONE)),
+                defaults.buffer(),
+                defaults.delivery(),
+                defaults.replicas());
+
+        assertThat(properties.settingsMeaninglessForTheirSink())
+                .containsExactlyInAnyOrder(
+                        "gateway.streams.events.partition-key means nothing for the firehose sink, which has no"
+                                + " partitions; only kinesis and sqs streams take a partition key",
+                        "gateway.streams.events.ordering: per-key means nothing for the firehose sink, which keeps"
+                                + " no order per key; only kinesis and sqs streams do");
+        assertThatThrownBy(() -> PipelineTestSupport.pipeline(
+                        properties, ScriptedSink.acceptingEverything(), new SimpleMeterRegistry()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gateway.streams.events.partition-key means nothing for the firehose sink");
+    }
+
+    @Test
+    void aStreamWhoseKindOfSinkIsNotThereFailsTheStartNamingIt() {
+        PipelineProperties defaults = PipelineTestSupport.properties(DeliveryMode.CONFIRMED, Duration.ofSeconds(5), 0);
+        PipelineProperties properties = new PipelineProperties(
+                SinkKind.SQS,
+                defaults.defaultStream(),
+                Map.of(),
+                defaults.buffer(),
+                defaults.delivery(),
+                defaults.replicas());
+
+        assertThatThrownBy(() -> PipelineTestSupport.pipeline(
+                        properties, ScriptedSink.acceptingEverything(), new SimpleMeterRegistry()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stream events is sent to the sqs sink, but no such sink is configured");
     }
 
     @Test

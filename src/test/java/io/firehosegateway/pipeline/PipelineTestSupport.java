@@ -3,6 +3,7 @@ package io.firehosegateway.pipeline;
 import io.firehosegateway.event.Event;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,8 +41,12 @@ final class PipelineTestSupport {
             PipelineProperties.Quota quota,
             int replicas) {
         return new PipelineProperties(
+                SinkKind.FIREHOSE,
                 "events",
-                Map.of("events", new PipelineProperties.StreamProperties(null, DataSize.ofBytes(packBytes), quota)),
+                Map.of(
+                        "events",
+                        new PipelineProperties.StreamProperties(
+                                null, null, null, null, DataSize.ofBytes(packBytes), quota)),
                 new PipelineProperties.Buffer(maxRecords, DataSize.ofMegabytes(64), Duration.ofSeconds(1), 1.0, 1.0),
                 new PipelineProperties.Delivery(
                         mode,
@@ -64,8 +69,8 @@ final class PipelineTestSupport {
     /** A pipeline that measures deadlines, pauses and throttling on {@code nanoClock}. */
     static Pipeline pipeline(
             PipelineProperties properties, Sink sink, SimpleMeterRegistry registry, NanoClock nanoClock) {
-        Pipeline pipeline =
-                new Pipeline(properties, sink, new GatewayMetrics(registry), Clock.systemUTC(), nanoClock, null);
+        Pipeline pipeline = new Pipeline(
+                properties, List.of(sink), new GatewayMetrics(registry), Clock.systemUTC(), nanoClock, null);
         pipeline.start();
         return pipeline;
     }

@@ -4,6 +4,8 @@ import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
 import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,7 +53,10 @@ final class ScriptedSink implements Sink {
     }
 
     @Override
-    public synchronized CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> records) {
+    public synchronized CompletableFuture<BatchResult> putRecords(
+            StreamRoutes.Route route, List<SinkRecord> sinkRecords) {
+        String stream = route.destination();
+        List<byte[]> records = sinkRecords.stream().map(SinkRecord::data).toList();
         List<String> text = new ArrayList<>(records.size());
         for (byte[] record : records) {
             text.add(new String(record, StandardCharsets.UTF_8));

@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "gateway.sink=recording",
+            "gateway.sink=firehose",
             "gateway.security.api-keys[0].name=ops",
             "gateway.security.api-keys[0].key=" + ActuatorExposureIntegrationTests.KEY,
             "gateway.security.api-keys[1].name=audit-writer",

@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Import;
         properties = {
             "management.endpoints.access.default=unrestricted",
             "management.endpoints.web.exposure.include=*",
-            "gateway.sink=recording",
+            "gateway.sink=firehose",
             "gateway.security.api-keys[0].name=ops",
             "gateway.security.api-keys[0].key=" + ActuatorWidenedExposureIntegrationTests.KEY,
         })

@@ -27,7 +27,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "gateway.sink=recording",
+            "gateway.sink=firehose",
             "gateway.streams.audit.pack-bytes=0B",
             "gateway.streams.billing.pack-bytes=0B",
             "gateway.security.api-keys[0].name=ingest",

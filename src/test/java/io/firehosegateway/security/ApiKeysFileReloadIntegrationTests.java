@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"gateway.sink=recording", "gateway.security.keys-file-check-interval=100ms"})
+        properties = {"gateway.sink=firehose", "gateway.security.keys-file-check-interval=100ms"})
 @Import(RecordingSink.Configuration.class)
 class ApiKeysFileReloadIntegrationTests {
 

@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "gateway.sink=recording",
+            "gateway.sink=firehose",
             "gateway.buffer.max-records=1000",
             "gateway.limits.body-read-timeout=3s",
             "gateway.limits.body-read-deadline=6s",

@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Import;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "management.server.port=0",
-            "gateway.sink=recording",
+            "gateway.sink=firehose",
             "gateway.security.api-keys[0].name=ops",
             "gateway.security.api-keys[0].key=" + ManagementPortIntegrationTests.KEY,
         })

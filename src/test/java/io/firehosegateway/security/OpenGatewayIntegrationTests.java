@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Import;
  * Without keys the gateway takes events and runs the generator for anyone, as before keys existed,
  * and shows health details; actuator stays closed all the same.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gateway.sink=recording")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gateway.sink=firehose")
 @Import(RecordingSink.Configuration.class)
 class OpenGatewayIntegrationTests {
 

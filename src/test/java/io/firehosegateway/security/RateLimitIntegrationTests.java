@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "gateway.sink=recording",
+            "gateway.sink=firehose",
             "gateway.security.rate-limit.requests-per-second=1",
             "gateway.security.rate-limit.burst=3",
             "gateway.security.api-keys[0].name=busy",

@@ -14,7 +14,7 @@ import org.springframework.test.context.TestPropertySource;
  * Spring Security's observations of its filter chain are off by default, since they cost more CPU
  * per request than the gateway's own work; the one property that turns them back on still does.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gateway.sink=recording")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gateway.sink=firehose")
 @Import(RecordingSink.Configuration.class)
 class SecurityObservationsIntegrationTests {
 

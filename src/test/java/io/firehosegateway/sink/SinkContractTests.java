@@ -194,11 +194,15 @@ public abstract class SinkContractTests {
     /** A pipeline with one stream, {@code contract}, sent to {@code destination}; no packing. */
     private Pipeline pipeline(String destination) {
         PipelineProperties properties = new PipelineProperties(
+                under.sink().kind(),
                 "contract",
                 Map.of(
                         "contract",
                         new PipelineProperties.StreamProperties(
+                                null,
                                 destination,
+                                null,
+                                null,
                                 DataSize.ofBytes(0),
                                 new PipelineProperties.Quota(0, 0, DataSize.ofBytes(0)))),
                 new PipelineProperties.Buffer(100_000, DataSize.ofMegabytes(64), Duration.ofSeconds(1), 1.0, 1.0),
@@ -215,7 +219,12 @@ public abstract class SinkContractTests {
                         Duration.ofMillis(100)),
                 1);
         Pipeline pipeline = new Pipeline(
-                properties, under.sink(), new GatewayMetrics(registry), Clock.systemUTC(), NanoClock.SYSTEM, null);
+                properties,
+                List.of(under.sink()),
+                new GatewayMetrics(registry),
+                Clock.systemUTC(),
+                NanoClock.SYSTEM,
+                null);
         pipeline.start();
         pipelines.add(pipeline);
         return pipeline;

@@ -4,6 +4,8 @@ import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
 import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +34,9 @@ public final class AcceptingSink implements Sink {
     }
 
     @Override
-    public CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> records) {
+    public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> sinkRecords) {
+        String stream = route.destination();
+        List<byte[]> records = sinkRecords.stream().map(SinkRecord::data).toList();
         return CompletableFuture.completedFuture(BatchResult.allAccepted(records.size()));
     }
 }

@@ -4,6 +4,9 @@ import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
+import io.firehosegateway.sink.firehose.FirehoseClientConfiguration;
 import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,15 +18,28 @@ import org.springframework.context.annotation.Bean;
 /**
  * A sink that accepts every record at once and remembers each as text, so a test can tell exactly
  * what was delivered. A test uses it by importing {@link Configuration} and setting
- * {@code gateway.sink=recording}, which keeps the real sinks out.
+ * {@code gateway.sink=firehose}, which keeps the real sinks out.
  */
 public final class RecordingSink implements Sink {
 
     private final List<String> records = new CopyOnWriteArrayList<>();
+    private final List<SinkRecord> sent = new CopyOnWriteArrayList<>();
+    private final List<StreamRoutes.Route> routes = new CopyOnWriteArrayList<>();
+    private final SinkKind kind;
+
+    /** A recording sink standing in for Firehose. */
+    public RecordingSink() {
+        this(SinkKind.FIREHOSE);
+    }
+
+    /** A recording sink standing in for {@code kind}, with Firehose's limits. */
+    public RecordingSink(SinkKind kind) {
+        this.kind = kind;
+    }
 
     @Override
     public SinkKind kind() {
-        return SinkKind.FIREHOSE;
+        return kind;
     }
 
     @Override
@@ -32,11 +48,23 @@ public final class RecordingSink implements Sink {
     }
 
     @Override
-    public CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> batch) {
-        for (byte[] record : batch) {
-            records.add(new String(record, StandardCharsets.UTF_8));
+    public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> sinkRecords) {
+        for (SinkRecord record : sinkRecords) {
+            records.add(new String(record.data(), StandardCharsets.UTF_8));
+            sent.add(record);
+            routes.add(route);
         }
-        return CompletableFuture.completedFuture(BatchResult.allAccepted(batch.size()));
+        return CompletableFuture.completedFuture(BatchResult.allAccepted(sinkRecords.size()));
+    }
+
+    /** Every record delivered so far, with its key and id, in order. */
+    public List<SinkRecord> sent() {
+        return List.copyOf(sent);
+    }
+
+    /** The route of each record delivered so far, in order. */
+    public List<StreamRoutes.Route> routes() {
+        return List.copyOf(routes);
     }
 
     /** Every record delivered so far, in order. */
@@ -48,7 +76,7 @@ public final class RecordingSink implements Sink {
     @TestConfiguration(proxyBeanMethods = false)
     public static class Configuration {
 
-        @Bean
+        @Bean(FirehoseClientConfiguration.SINK_BEAN)
         RecordingSink recordingSink() {
             return new RecordingSink();
         }

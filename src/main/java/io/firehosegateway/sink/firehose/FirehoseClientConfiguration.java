@@ -1,11 +1,13 @@
 package io.firehosegateway.sink.firehose;
 
+import io.firehosegateway.sink.ConditionalOnSinkKind;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.StreamRoutes;
 import io.firehosegateway.sink.aws.AwsProperties;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
@@ -19,17 +21,24 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
  * attempt is the whole call, and only the attempt has a timeout: a second timer per call would
  * time the same thing. The connection pool is sized from the streams' concurrency limit, never set
  * on its own; the I/O threads default to one (see {@link AwsProperties#ioThreads()}).
+ *
+ * <p>An auto-configuration, so that it steps aside for a sink of this kind that the application
+ * (a test) defines itself under the same bean name.
  */
-@Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "gateway.sink", havingValue = "firehose")
-class FirehoseClientConfiguration {
+@AutoConfiguration
+@ConditionalOnSinkKind(SinkKind.FIREHOSE)
+@ConditionalOnMissingBean(name = FirehoseClientConfiguration.SINK_BEAN)
+public class FirehoseClientConfiguration {
+
+    /** The name of the Firehose sink's bean: a test that defines its own under this name replaces it. */
+    public static final String SINK_BEAN = "firehoseSink";
 
     @Bean(destroyMethod = "close")
     FirehoseAsyncClient firehoseAsyncClient(FirehoseProperties firehose, AwsProperties aws, StreamRoutes routes) {
         FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(aws.ioThreads()))
-                        .maxConcurrency(routes.maxInFlight())
+                        .maxConcurrency(routes.maxInFlight(SinkKind.FIREHOSE))
                         .connectionAcquisitionTimeout(aws.connectionAcquisitionTimeout()))
                 .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(aws.apiCallAttemptTimeout()));
@@ -42,7 +51,7 @@ class FirehoseClientConfiguration {
         return builder.build();
     }
 
-    @Bean
+    @Bean(SINK_BEAN)
     Sink firehoseSink(FirehoseAsyncClient client) {
         return new FirehoseSink(client, new FirehoseRetryClassifier());
     }

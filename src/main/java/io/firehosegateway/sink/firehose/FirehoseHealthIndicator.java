@@ -1,5 +1,6 @@
 package io.firehosegateway.sink.firehose;
 
+import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.StreamRoutes;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +35,7 @@ final class FirehoseHealthIndicator implements HealthIndicator {
 
     @EventListener(ApplicationReadyEvent.class)
     void describeOnce() {
-        for (String stream : routes.destinations()) {
+        for (String stream : routes.destinations(SinkKind.FIREHOSE)) {
             described.put(stream, "DESCRIBING");
             client.describeDeliveryStream(request -> request.deliveryStreamName(stream))
                     .whenComplete((response, error) -> {

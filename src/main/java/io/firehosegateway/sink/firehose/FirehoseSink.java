@@ -5,6 +5,8 @@ import io.firehosegateway.sink.RecordOutcome;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,15 +40,16 @@ final class FirehoseSink implements Sink {
     }
 
     @Override
-    public CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> records) {
+    public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> records) {
         List<Record> entries = new ArrayList<>(records.size());
-        for (byte[] data : records) {
+        for (SinkRecord record : records) {
             // The pipeline never changes a record's bytes once built, so the SDK may use them as they are.
-            entries.add(
-                    Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build());
+            entries.add(Record.builder()
+                    .data(SdkBytes.fromByteArrayUnsafe(record.data()))
+                    .build());
         }
         PutRecordBatchRequest request = PutRecordBatchRequest.builder()
-                .deliveryStreamName(stream)
+                .deliveryStreamName(route.destination())
                 .records(entries)
                 .build();
         return client.putRecordBatch(request).handle((response, error) -> {

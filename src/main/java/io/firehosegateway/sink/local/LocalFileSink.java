@@ -6,6 +6,8 @@ import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkException;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -78,15 +80,16 @@ public final class LocalFileSink implements Sink, AutoCloseable {
     }
 
     @Override
-    public synchronized CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> records) {
+    public synchronized CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> records) {
+        String stream = route.destination();
         try {
             OpenFile file = open.get(stream);
             if (file == null) {
                 file = OpenFile.create(directory, stream, ZonedDateTime.now(clock.withZone(ZoneOffset.UTC)));
                 open.put(stream, file);
             }
-            for (byte[] record : records) {
-                file.out.write(record);
+            for (SinkRecord record : records) {
+                file.out.write(record.data());
             }
             return CompletableFuture.completedFuture(BatchResult.allAccepted(records.size()));
         } catch (IOException e) {

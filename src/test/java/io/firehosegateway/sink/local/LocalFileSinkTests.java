@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.RecordOutcome;
+import io.firehosegateway.sink.SinkKind;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,10 +46,10 @@ class LocalFileSinkTests {
     void writesUnderAHiddenPartNameThenRenamesToFirehosesLayoutHoldingEveryRecord() throws Exception {
         sink = new LocalFileSink(new LocalSinkProperties(directory, Duration.ofHours(1)), CLOCK);
 
-        BatchResult first = sink.putRecords("orders", records("{\"id\":\"1\"}\n", "{\"id\":\"2\"}\n"))
+        BatchResult first = sink.putRecords(route("orders"), records("{\"id\":\"1\"}\n", "{\"id\":\"2\"}\n"))
                 .get();
         BatchResult second =
-                sink.putRecords("orders", records("{\"id\":\"3\"}\n")).get();
+                sink.putRecords(route("orders"), records("{\"id\":\"3\"}\n")).get();
 
         assertThat(first.outcomes()).hasSize(2).allMatch(RecordOutcome::accepted);
         assertThat(second.outcomes()).hasSize(1).allMatch(RecordOutcome::accepted);
@@ -70,7 +73,8 @@ class LocalFileSinkTests {
         sink = new LocalFileSink(new LocalSinkProperties(directory, Duration.ofMillis(200)), CLOCK);
 
         sink.putRecords(
-                "events", records("{\"id\":\"1\"}\n", "{\"id\":\"2\",\"t\":\"caf\u00e9\"}\n", "{\"id\":\"3\"}\n"));
+                route("events"),
+                records("{\"id\":\"1\"}\n", "{\"id\":\"2\",\"t\":\"caf\u00e9\"}\n", "{\"id\":\"3\"}\n"));
 
         Path file = await().atMost(Duration.ofSeconds(5)).until(() -> visibleFile(directory), f -> f != null);
         assertThat(directory.relativize(file).toString().replace('\\', '/'))
@@ -83,11 +87,11 @@ class LocalFileSinkTests {
     void startsANewFileAfterTheRollAndKeepsStreamsApart() {
         sink = new LocalFileSink(new LocalSinkProperties(directory, Duration.ofMillis(100)), CLOCK);
 
-        sink.putRecords("a", records("{\"id\":\"a1\"}\n"));
-        sink.putRecords("b", records("{\"id\":\"b1\"}\n"));
+        sink.putRecords(route("a"), records("{\"id\":\"a1\"}\n"));
+        sink.putRecords(route("b"), records("{\"id\":\"b1\"}\n"));
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> visibleFiles(directory).size() == 2);
-        sink.putRecords("a", records("{\"id\":\"a2\"}\n"));
+        sink.putRecords(route("a"), records("{\"id\":\"a2\"}\n"));
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> visibleFiles(directory).size() == 3);
 
@@ -102,12 +106,16 @@ class LocalFileSinkTests {
                 .satisfies(file -> assertThat(read(file)).isEqualTo("{\"id\":\"b1\"}\n"));
     }
 
-    private static List<byte[]> records(String... records) {
-        List<byte[]> bytes = new ArrayList<>();
+    private static StreamRoutes.Route route(String stream) {
+        return new StreamRoutes.Route(stream, stream, SinkKind.LOCAL);
+    }
+
+    private static List<SinkRecord> records(String... records) {
+        List<SinkRecord> sinkRecords = new ArrayList<>();
         for (String record : records) {
-            bytes.add(record.getBytes(UTF_8));
+            sinkRecords.add(SinkRecord.of(record.getBytes(UTF_8), "id"));
         }
-        return bytes;
+        return sinkRecords;
     }
 
     private static List<String> names(Path folder) throws IOException {
