@@ -95,7 +95,17 @@ class ArchitectureTests {
         assertSourcesDoNotName("sink", "pipeline", "api", "generator", "journal");
         assertSourcesDoNotName("journal", "api", "pipeline", "sink", "generator");
         assertSourcesDoNotName("event", "api", "pipeline", "sink", "journal", "generator", "metrics");
-        assertSourcesDoNotName("pipeline", "sink.firehose", "sink.local");
+        assertSourcesDoNotName("pipeline", kindsOfSink());
+    }
+
+    /** Every package under {@code sink}: one per kind of sink, and what they share. */
+    private static String[] kindsOfSink() throws IOException {
+        Path sink = Path.of("src/main/java", ROOT.replace('.', '/'), "sink");
+        try (Stream<Path> entries = Files.list(sink)) {
+            return entries.filter(Files::isDirectory)
+                    .map(directory -> "sink." + directory.getFileName())
+                    .toArray(String[]::new);
+        }
     }
 
     private static void assertSourcesDoNotName(String module, String... forbidden) throws IOException {
