@@ -6,7 +6,7 @@ import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.PipelineProperties;
-import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.support.AcceptingSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -64,16 +63,21 @@ public class EventBodyParserBenchmark {
                 new PipelineProperties(
                         "events",
                         Map.of(),
-                        new PipelineProperties.Buffer(Long.MAX_VALUE / 2, DataSize.ofGigabytes(1024), Duration.ofSeconds(1), 1.0, 1.0),
-                        new PipelineProperties.Batching(
-                                Duration.ofMillis(5), 1, Duration.ofMillis(50), Duration.ofSeconds(1)),
+                        new PipelineProperties.Buffer(
+                                Long.MAX_VALUE / 2, DataSize.ofGigabytes(1024), Duration.ofSeconds(1), 1.0, 1.0),
                         new PipelineProperties.Delivery(
                                 DeliveryMode.BUFFERED,
                                 Duration.ofSeconds(10),
                                 Duration.ofSeconds(30),
                                 Duration.ZERO,
-                                Path.of("target/dead-letter"))),
-                (stream, records) -> CompletableFuture.completedFuture(BatchResult.allAccepted(records.size())),
+                                Path.of("target/dead-letter"),
+                                Duration.ofMillis(5),
+                                true,
+                                1,
+                                Duration.ofMillis(50),
+                                Duration.ofSeconds(1)),
+                        1),
+                new AcceptingSink(),
                 new GatewayMetrics(new SimpleMeterRegistry()),
                 Clock.systemUTC(),
                 null);
