@@ -58,12 +58,21 @@ final class EventBodyParser {
      * @throws io.firehosegateway.pipeline.GatewayFullException when the buffer has no room
      */
     List<Event> parse(InputStream body, EventFormat format, Admission admission, int maxEventBytes) {
-        return format == EventFormat.NDJSON
-                ? parseNdjson(body, admission, maxEventBytes)
-                : parseJson(body, admission, maxEventBytes);
+        return parse(body, format, admission, maxEventBytes, null);
     }
 
-    private List<Event> parseJson(InputStream body, Admission admission, int maxEventBytes) {
+    /**
+     * Reads every event of the body, refusing an event that has a top-level member named {@code
+     * reservedMember} (the stream's metadata member), unless that is null.
+     */
+    List<Event> parse(
+            InputStream body, EventFormat format, Admission admission, int maxEventBytes, String reservedMember) {
+        return format == EventFormat.NDJSON
+                ? parseNdjson(body, admission, maxEventBytes, reservedMember)
+                : parseJson(body, admission, maxEventBytes, reservedMember);
+    }
+
+    private List<Event> parseJson(InputStream body, Admission admission, int maxEventBytes, String reservedMember) {
         List<Event> events = new ArrayList<>();
         EventPosition position = new EventPosition();
         try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), new Utf8ValidatingInputStream(body));
@@ -74,7 +83,7 @@ final class EventBodyParser {
             }
             if (first == JsonToken.START_OBJECT) {
                 position.at(0, null);
-                add(events, writer.write(parser, position, maxEventBytes), admission);
+                add(events, writer.write(parser, position, maxEventBytes, reservedMember), admission);
             } else if (first == JsonToken.START_ARRAY) {
                 int index = 0;
                 for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
@@ -82,7 +91,7 @@ final class EventBodyParser {
                     if (token != JsonToken.START_OBJECT) {
                         throw EventParseProblems.notAnObject(position, token);
                     }
-                    add(events, writer.write(parser, position, maxEventBytes), admission);
+                    add(events, writer.write(parser, position, maxEventBytes, reservedMember), admission);
                     index++;
                 }
                 if (index == 0) {
@@ -106,7 +115,7 @@ final class EventBodyParser {
         return events;
     }
 
-    private List<Event> parseNdjson(InputStream body, Admission admission, int maxEventBytes) {
+    private List<Event> parseNdjson(InputStream body, Admission admission, int maxEventBytes, String reservedMember) {
         List<Event> events = new ArrayList<>();
         NdjsonLineReader lines = new NdjsonLineReader(body, maxLineLength);
         EventPosition position = new EventPosition();
@@ -132,7 +141,7 @@ final class EventBodyParser {
                     if (first != JsonToken.START_OBJECT) {
                         throw EventParseProblems.notAnObject(position, first);
                     }
-                    Event event = writer.write(parser, position, maxEventBytes);
+                    Event event = writer.write(parser, position, maxEventBytes, reservedMember);
                     if (parser.nextToken() != null) {
                         throw position.apply(new ProblemException(
                                 ProblemType.MALFORMED_JSON, "More than one JSON value on line " + position.line()));

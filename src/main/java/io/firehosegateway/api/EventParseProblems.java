@@ -96,6 +96,14 @@ final class EventParseProblems {
                 ProblemType.INVALID_EVENT, "The event's id must be a string of 1 to " + maxIdLength + " characters"));
     }
 
+    static ProblemException reservedMember(EventPosition position, String member) {
+        return position.apply(new ProblemException(
+                        ProblemType.RESERVED_MEMBER,
+                        "The event has a top-level member '" + member + "', which this stream reserves for the"
+                                + " metadata the gateway adds; rename it, the gateway does not overwrite it"))
+                .with("member", member);
+    }
+
     static ProblemException loneSurrogate(EventPosition position, String what) {
         return position.apply(new ProblemException(
                 ProblemType.INVALID_UTF8,

@@ -46,9 +46,11 @@ final class EventWriter implements AutoCloseable {
      * Copies one object, the parser on its START_OBJECT, and frames it.
      *
      * @param maxEventBytes the largest the framed event may be
+     * @param reservedMember a top-level member the event may not have, since the gateway adds it; null
+     *     when there is none
      * @throws ProblemException naming {@code position} when the event breaks a rule
      */
-    Event write(JsonParser parser, EventPosition position, int maxEventBytes) {
+    Event write(JsonParser parser, EventPosition position, int maxEventBytes, String reservedMember) {
         out.reset();
         String id = null;
         boolean expectId = false;
@@ -87,6 +89,9 @@ final class EventWriter implements AutoCloseable {
                         throw EventParseProblems.loneSurrogate(position, "A member name");
                     }
                     expectId = depth == 1 && ID.equals(name);
+                    if (reservedMember != null && depth == 1 && reservedMember.equals(name)) {
+                        throw EventParseProblems.reservedMember(position, name);
+                    }
                     generator.writeName(name);
                 }
                 case VALUE_STRING -> {

@@ -13,6 +13,7 @@ public enum ProblemType {
     NESTING_TOO_DEEP("nesting-too-deep", HttpStatus.BAD_REQUEST, "JSON nested too deep"),
     JSON_LIMIT_EXCEEDED("json-limit-exceeded", HttpStatus.BAD_REQUEST, "JSON value too long"),
     INVALID_EVENT("invalid-event", HttpStatus.BAD_REQUEST, "Invalid event"),
+    RESERVED_MEMBER("reserved-member", HttpStatus.BAD_REQUEST, "Event holds the metadata member"),
     EMPTY_REQUEST("empty-request", HttpStatus.BAD_REQUEST, "No events in the request"),
     INVALID_GZIP("invalid-gzip", HttpStatus.BAD_REQUEST, "Invalid gzip body"),
     REQUEST_TOO_LARGE("request-too-large", HttpStatus.CONTENT_TOO_LARGE, "Request too large"),

@@ -37,7 +37,10 @@ class PipelineSinkLimitsTests {
                 Map.of(
                         "events",
                         new PipelineProperties.StreamProperties(
-                                "prod-events-delivery", DataSize.ofBytes(0), PipelineProperties.Quota.NONE)),
+                                "prod-events-delivery",
+                                DataSize.ofBytes(0),
+                                PipelineProperties.Quota.NONE,
+                                PipelineProperties.Metadata.OFF)),
                 defaults.buffer(),
                 defaults.delivery(),
                 defaults.replicas());

@@ -41,7 +41,10 @@ final class PipelineTestSupport {
             int replicas) {
         return new PipelineProperties(
                 "events",
-                Map.of("events", new PipelineProperties.StreamProperties(null, DataSize.ofBytes(packBytes), quota)),
+                Map.of(
+                        "events",
+                        new PipelineProperties.StreamProperties(
+                                null, DataSize.ofBytes(packBytes), quota, PipelineProperties.Metadata.OFF)),
                 new PipelineProperties.Buffer(maxRecords, DataSize.ofMegabytes(64), Duration.ofSeconds(1), 1.0, 1.0),
                 new PipelineProperties.Delivery(
                         mode,
