@@ -29,11 +29,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.util.unit.DataSize;
 
 /**
  * The body parser alone, on the benchmark's event of about 200 bytes: the time and, with
- * {@code -prof gc}, the bytes allocated per request of 1 or 100 events. Run by bench/jmh.
+ * {@code -prof gc}, the bytes allocated per request of 1 or 100 events. With {@code metadata=true}
+ * the request also gets every metadata fact (issue #14), as {@code EventsController} adds them after
+ * parsing, so one run compares the two. Run by bench/jmh.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +52,12 @@ public class EventBodyParserBenchmark {
     @Param({"1", "100"})
     public int events;
 
+    @Param({"false", "true"})
+    public boolean metadata;
+
+    private EventMetadata eventMetadata;
+    private MockHttpServletRequest request;
+
     private byte[] body;
     private EventBodyParser parser;
     private Pipeline pipeline;
@@ -59,6 +68,26 @@ public class EventBodyParserBenchmark {
                 .getBytes(StandardCharsets.UTF_8);
         ApiProperties limits = new ApiProperties(DataSize.ofMegabytes(5), 64, 1048576, 100, DataSize.ofMegabytes(1), 1000, java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60));
         parser = new EventBodyParser(limits);
+        PipelineProperties.Metadata facts = metadata
+                ? new PipelineProperties.Metadata(
+                        "_meta", List.of(PipelineProperties.MetadataFact.values()))
+                : PipelineProperties.Metadata.OFF;
+        PipelineProperties streams = new PipelineProperties(
+                "events",
+                Map.of(
+                        "events",
+                        new PipelineProperties.StreamProperties(
+                                null, DataSize.ofBytes(0), new PipelineProperties.Quota(0, 0, DataSize.ofBytes(0)), facts)),
+                null,
+                null,
+                1);
+        EdgeProperties edge = new EdgeProperties(List.of(), "gateway-0");
+        eventMetadata =
+                new EventMetadata(streams, edge, new ClientAddressResolver(edge), Clock.systemUTC());
+        request = new MockHttpServletRequest();
+        request.setRemoteAddr("203.0.113.9");
+        request.setAttribute(RequestIdFilter.ATTRIBUTE, "0196f3c2-5a1b-7c3d-9e8f-0123456789ab");
+        request.setUserPrincipal(() -> "producer");
         pipeline = new Pipeline(
                 new PipelineProperties(
                         "events",
@@ -92,7 +121,10 @@ public class EventBodyParserBenchmark {
     public List<Event> parse() {
         // Closing the admission unsubmitted gives its room back, so the budget never fills.
         try (Admission admission = pipeline.admit()) {
-            return parser.parse(new ByteArrayInputStream(body), EventFormat.JSON, admission, 1000 * 1024);
+            EventMetadata.Envelope envelope = eventMetadata.forRequest("events", request);
+            List<Event> parsed = parser.parse(
+                    new ByteArrayInputStream(body), EventFormat.JSON, admission, 1000 * 1024, envelope.reservedMember());
+            return envelope.addTo(parsed, null, admission, 1000 * 1024);
         }
     }
 }
