@@ -6,7 +6,6 @@ import io.firehosegateway.pipeline.PipelineProperties;
 import io.firehosegateway.pipeline.PipelineProperties.Metadata;
 import io.firehosegateway.pipeline.PipelineProperties.MetadataFact;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -17,10 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.io.JsonStringEncoder;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * The facts the gateway adds to a stream's events ({@code gateway.streams.<name>.metadata}), under
@@ -36,8 +32,6 @@ class EventMetadata {
     private static final DateTimeFormatter RFC_3339_MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-
     private static final byte[] CLOSE = "}}\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SCHEMA_HASH = "\"schemaHash\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
@@ -46,6 +40,7 @@ class EventMetadata {
     private final ClientAddressResolver clientAddresses;
     private final Clock clock;
     private final String instance;
+    private volatile FormattedInstant lastReceivedAt;
 
     EventMetadata(PipelineProperties streams, EdgeProperties edge, ClientAddressResolver clientAddresses, Clock clock) {
         this.streams = streams;
@@ -64,37 +59,73 @@ class EventMetadata {
             return Envelope.NONE;
         }
         List<MetadataFact> facts = metadata.facts();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.writeBytes((",\"" + metadata.member() + "\":").getBytes(StandardCharsets.UTF_8));
+        // Written by hand, not by a generator: with single-event requests this runs once per event.
+        StringBuilder head =
+                new StringBuilder(256).append(",\"").append(metadata.member()).append("\":{");
         boolean hasFixedMembers = false;
-        try (JsonGenerator generator = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-            generator.writeStartObject();
-            for (MetadataFact fact : MetadataFact.values()) {
-                if (!facts.contains(fact) || fact == MetadataFact.SCHEMA_HASH) {
-                    continue;
-                }
-                hasFixedMembers = true;
-                switch (fact) {
-                    case RECEIVED_AT -> generator.writeStringProperty("receivedAt", RFC_3339_MILLIS.format(now()));
-                    case KEY -> generator.writeStringProperty("key", keyOf(request));
-                    case REQUEST_ID -> generator.writeStringProperty("requestId", RequestIdFilter.of(request));
-                    case INSTANCE -> generator.writeStringProperty("instance", instance);
-                    case CLIENT_ADDRESS ->
-                        generator.writeStringProperty("clientAddress", clientAddresses.clientAddress(request));
-                    default -> throw new IllegalStateException("unhandled fact " + fact);
-                }
+        for (MetadataFact fact : MetadataFact.values()) {
+            if (!facts.contains(fact) || fact == MetadataFact.SCHEMA_HASH) {
+                continue;
             }
-            generator.writeEndObject();
+            if (hasFixedMembers) {
+                head.append(',');
+            }
+            hasFixedMembers = true;
+            switch (fact) {
+                case RECEIVED_AT -> member(head, "receivedAt", receivedAt());
+                case KEY -> member(head, "key", keyOf(request));
+                case REQUEST_ID -> member(head, "requestId", RequestIdFilter.of(request));
+                case INSTANCE -> member(head, "instance", instance);
+                case CLIENT_ADDRESS -> member(head, "clientAddress", clientAddresses.clientAddress(request));
+                default -> throw new IllegalStateException("unhandled fact " + fact);
+            }
         }
-        byte[] written = out.toByteArray();
         // Without its closing brace: the schema's hash, per event, may follow.
-        byte[] head = java.util.Arrays.copyOf(written, written.length - 1);
-        return new Envelope(metadata.member(), head, hasFixedMembers, facts.contains(MetadataFact.SCHEMA_HASH));
+        return new Envelope(
+                metadata.member(),
+                head.toString().getBytes(StandardCharsets.UTF_8),
+                hasFixedMembers,
+                facts.contains(MetadataFact.SCHEMA_HASH));
     }
 
-    private Instant now() {
-        return clock.instant();
+    private static void member(StringBuilder out, String name, String value) {
+        out.append('"').append(name).append("\":");
+        if (value == null) {
+            out.append("null");
+            return;
+        }
+        out.append('"');
+        if (needsEscaping(value)) {
+            JsonStringEncoder.getInstance().quoteAsString(value, out);
+        } else {
+            out.append(value);
+        }
+        out.append('"');
     }
+
+    private static boolean needsEscaping(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Now, formatted; the text is kept for the millisecond, which many requests share under load. */
+    private String receivedAt() {
+        long millis = clock.millis();
+        FormattedInstant last = lastReceivedAt;
+        if (last != null && last.millis() == millis) {
+            return last.text();
+        }
+        String text = RFC_3339_MILLIS.format(Instant.ofEpochMilli(millis));
+        lastReceivedAt = new FormattedInstant(millis, text);
+        return text;
+    }
+
+    private record FormattedInstant(long millis, String text) {}
 
     /** The API key's name, from the principal the security chain set; none on an unsecured path. */
     private static String keyOf(HttpServletRequest request) {
