@@ -51,11 +51,13 @@ class EventsController {
     private final Pipeline pipeline;
     private final EventBodyParser parser;
     private final ApiProperties limits;
+    private final EventMetadata metadata;
 
-    EventsController(Pipeline pipeline, ApiProperties limits) {
+    EventsController(Pipeline pipeline, ApiProperties limits, EventMetadata metadata) {
         this.pipeline = pipeline;
         this.parser = new EventBodyParser(limits);
         this.limits = limits;
+        this.metadata = metadata;
     }
 
     @Operation(summary = "Send events to the default stream")
@@ -99,12 +101,16 @@ class EventsController {
             // RFC 7240: the client would rather not wait; in memory, as the buffered mode keeps them.
             mode = DeliveryMode.BUFFERED;
         }
+        EventMetadata.Envelope envelope = metadata.forRequest(stream, request);
         List<Event> events;
         DeliveryReport report;
         try (Admission admission = pipeline.admitRequest(keyOf(request));
                 InputStream body = RequestBodies.open(request, limits)) {
             try {
-                events = parser.parse(body, format, admission, pipeline.maxEventBytes(stream));
+                int maxEventBytes = pipeline.maxEventBytes(stream);
+                events = parser.parse(body, format, admission, maxEventBytes, envelope.reservedMember());
+                // Checks of the events as the client sent them go here, before the metadata is added.
+                events = envelope.addTo(events, null, admission, maxEventBytes);
             } catch (ProblemException | GatewayFullException | ShareExceededException | TooManyEventsException e) {
                 pipeline.rejected(stream, admission.records() + 1);
                 throw e;

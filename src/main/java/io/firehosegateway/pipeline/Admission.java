@@ -54,18 +54,32 @@ public final class Admission implements AutoCloseable {
      * @throws GatewayFullException when the buffer has no room for it
      */
     public void reserve(Event event) {
-        if (records + 1L > limits.maxRecords() || bytes + event.size() > limits.maxBytes()) {
+        reserve(1, event.size());
+    }
+
+    /**
+     * Reserves room for {@code size} more bytes of events already reserved, such as what the
+     * gateway adds to them after they were read, under the same limits as {@link #reserve(Event)}.
+     *
+     * @throws GatewayFullException when the buffer has no room for them
+     */
+    public void reserveMore(long size) {
+        reserve(0, size);
+    }
+
+    private void reserve(int count, long size) {
+        if (records + (long) count > limits.maxRecords() || bytes + size > limits.maxBytes()) {
             throw new TooManyEventsException(limits.maxRecords(), limits.maxBytes());
         }
-        if (limits.key() != null && !budget.tryHoldForKey(limits.key(), 1, event.size(), limits.keyShare())) {
+        if (limits.key() != null && !budget.tryHoldForKey(limits.key(), count, size, limits.keyShare())) {
             throw new ShareExceededException(
                     BufferBudget.limitOf(budget.maxRecords(), limits.keyShare()),
                     BufferBudget.limitOf(budget.maxBytes(), limits.keyShare()),
                     retryAfter);
         }
-        if (!tryReserve(1, event.size())) {
+        if (!tryReserve(count, size)) {
             if (limits.key() != null) {
-                budget.releaseForKey(limits.key(), 1, event.size());
+                budget.releaseForKey(limits.key(), count, size);
             }
             throw new GatewayFullException(GatewayFullException.Full.BUFFER, retryAfter);
         }

@@ -12,6 +12,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -121,6 +122,8 @@ public record PipelineProperties(
      *     billing step), at most the largest record of the stream's sink; 0 sends each event as its
      *     own record, as destinations that treat one record as one document need
      * @param quota the stream's throughput quota to stay under; off unless set
+     * @param metadata the facts the gateway adds to each event of the stream, under a member of their
+     *     own; none unless set
      */
     public record StreamProperties(
             SinkKind sink,
@@ -131,10 +134,11 @@ public record PipelineProperties(
 
             Ordering ordering,
             @DefaultValue("0B") @NotNull DataSize packBytes,
-            @DefaultValue Quota quota) {
+            @DefaultValue Quota quota,
+            @DefaultValue @Valid Metadata metadata) {
 
         static final StreamProperties DEFAULTS =
-                new StreamProperties(null, null, null, null, DataSize.ofBytes(0), Quota.NONE);
+                new StreamProperties(null, null, null, null, DataSize.ofBytes(0), Quota.NONE, Metadata.OFF);
 
         @AssertTrue(message = "destination must not be blank; leave it out to send to the stream's own name")
         boolean isDestinationNotBlank() {
@@ -145,6 +149,58 @@ public record PipelineProperties(
         boolean isPackBytesPositiveOrZero() {
             return packBytes.toBytes() >= 0;
         }
+    }
+
+    /**
+     * What the gateway adds to each event of a stream after reading and checking it: one member,
+     * named by the operator, holding the facts asked for. Off, the default, it adds nothing.
+     *
+     * @param member the name of the member the facts go under; an event that already has a
+     *     top-level member of this name is refused rather than overwritten
+     * @param facts which facts to add, in any order (they are written in the order of {@link
+     *     MetadataFact}); empty, the default, adds no member at all
+     */
+    public record Metadata(
+            @DefaultValue(DEFAULT_MEMBER) @NotNull @Pattern(regexp = MEMBER_PATTERN)
+            String member,
+
+            @DefaultValue @NotNull List<MetadataFact> facts) {
+
+        static final String DEFAULT_MEMBER = "_meta";
+
+        /**
+         * A member name written into events as it is, so it needs no escaping, and never {@code id},
+         * which holds the event's id.
+         */
+        static final String MEMBER_PATTERN = "(?!id$)[A-Za-z0-9_$@.-]{1,64}";
+
+        /** No metadata. */
+        public static final Metadata OFF = new Metadata(DEFAULT_MEMBER, List.of());
+
+        public Metadata {
+            facts = List.copyOf(facts);
+        }
+
+        /** Whether any fact is added. */
+        public boolean isOn() {
+            return !facts.isEmpty();
+        }
+    }
+
+    /** A fact the gateway can add to an event, in the order they are written. */
+    public enum MetadataFact {
+        /** When the gateway received the request, RFC 3339 in UTC with milliseconds. */
+        RECEIVED_AT,
+        /** The name of the API key the request came with ({@code open} on an open gateway). */
+        KEY,
+        /** The request's id: the client's valid {@code X-Request-Id}, else one the gateway made. */
+        REQUEST_ID,
+        /** The gateway instance that received it: {@code gateway.instance}. */
+        INSTANCE,
+        /** The client's address, from forwarded headers only behind a trusted proxy. */
+        CLIENT_ADDRESS,
+        /** The hash of the JSON Schema the event was checked against; null when it was not checked. */
+        SCHEMA_HASH
     }
 
     /**

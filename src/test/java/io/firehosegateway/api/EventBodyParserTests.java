@@ -581,6 +581,51 @@ class EventBodyParserTests {
         return prefix + "x".repeat(size - 1 - prefix.length() - suffix.length()) + suffix;
     }
 
+    @Nested
+    class ReservedMember {
+
+        @Test
+        void anEventWithTheReservedMemberAtItsTopLevelIsRefusedNamingIt() {
+            ProblemException problem = reservedProblem("{\"id\":\"a\"}\n{\"x\":1,\"_meta\":{}}\n", EventFormat.NDJSON);
+
+            assertThat(problem.type()).isEqualTo(ProblemType.RESERVED_MEMBER);
+            assertThat(property(problem, "index")).isEqualTo(1);
+            assertThat(property(problem, "line")).isEqualTo(2);
+            assertThat(property(problem, "member")).isEqualTo("_meta");
+        }
+
+        @Test
+        void aNestedMemberOfThatNameIsTheEventsOwn() {
+            try (Admission admission = pipeline.admit()) {
+                List<Event> events = new EventBodyParser(DEFAULTS)
+                        .parse(
+                                stream("[{\"a\":{\"_meta\":1},\"b\":[{\"_meta\":2}]}]"),
+                                EventFormat.JSON,
+                                admission,
+                                MAX_RECORD_BYTES,
+                                "_meta");
+
+                assertThat(events).hasSize(1);
+            }
+        }
+
+        @Test
+        void withoutAReservedMemberAnyNameIsTaken() {
+            assertThat(framed("{\"id\":\"m\",\"_meta\":1}")).isEqualTo("{\"id\":\"m\",\"_meta\":1}\n");
+        }
+
+        private ProblemException reservedProblem(String body, EventFormat format) {
+            try (Admission admission = pipeline.admit()) {
+                ProblemException problem = catchThrowableOfType(
+                        ProblemException.class,
+                        () -> new EventBodyParser(DEFAULTS)
+                                .parse(stream(body), format, admission, MAX_RECORD_BYTES, "_meta"));
+                assertThat(problem).isNotNull();
+                return problem;
+            }
+        }
+    }
+
     private static Event single(String body) {
         List<Event> events = parse(body, EventFormat.JSON);
         assertThat(events).hasSize(1);

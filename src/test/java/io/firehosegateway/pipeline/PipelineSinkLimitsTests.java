@@ -44,7 +44,8 @@ class PipelineSinkLimitsTests {
                                 null,
                                 null,
                                 DataSize.ofBytes(0),
-                                PipelineProperties.Quota.NONE)),
+                                PipelineProperties.Quota.NONE,
+                                PipelineProperties.Metadata.OFF)),
                 defaults.buffer(),
                 defaults.delivery(),
                 defaults.replicas());
@@ -75,7 +76,8 @@ class PipelineSinkLimitsTests {
                                 "/user/id",
                                 Ordering.PER_KEY,
                                 DataSize.ofBytes(0),
-                                PipelineProperties.Quota.NONE),
+                                PipelineProperties.Quota.NONE,
+                                PipelineProperties.Metadata.OFF),
                         "keyed",
                         new PipelineProperties.StreamProperties(
                                 SinkKind.KINESIS,
@@ -83,7 +85,8 @@ class PipelineSinkLimitsTests {
                                 "/user/id",
                                 Ordering.PER_KEY,
                                 DataSize.ofBytes(0),
-                                PipelineProperties.Quota.NONE)),
+                                PipelineProperties.Quota.NONE,
+                                PipelineProperties.Metadata.OFF)),
                 defaults.buffer(),
                 defaults.delivery(),
                 defaults.replicas());

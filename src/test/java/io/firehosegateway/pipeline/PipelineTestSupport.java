@@ -46,7 +46,13 @@ final class PipelineTestSupport {
                 Map.of(
                         "events",
                         new PipelineProperties.StreamProperties(
-                                null, null, null, null, DataSize.ofBytes(packBytes), quota)),
+                                null,
+                                null,
+                                null,
+                                null,
+                                DataSize.ofBytes(packBytes),
+                                quota,
+                                PipelineProperties.Metadata.OFF)),
                 new PipelineProperties.Buffer(maxRecords, DataSize.ofMegabytes(64), Duration.ofSeconds(1), 1.0, 1.0),
                 new PipelineProperties.Delivery(
                         mode,

@@ -204,7 +204,8 @@ public abstract class SinkContractTests {
                                 null,
                                 null,
                                 DataSize.ofBytes(0),
-                                new PipelineProperties.Quota(0, 0, DataSize.ofBytes(0)))),
+                                new PipelineProperties.Quota(0, 0, DataSize.ofBytes(0)),
+                                PipelineProperties.Metadata.OFF)),
                 new PipelineProperties.Buffer(100_000, DataSize.ofMegabytes(64), Duration.ofSeconds(1), 1.0, 1.0),
                 new PipelineProperties.Delivery(
                         DeliveryMode.CONFIRMED,
