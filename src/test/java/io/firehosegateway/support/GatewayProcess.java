@@ -33,6 +33,20 @@ public final class GatewayProcess implements AutoCloseable {
         return start(thisJava(), properties, log);
     }
 
+    /**
+     * Starts the gateway as {@link #start(Map, Path)} does, with {@code environment} added to its
+     * environment (e.g. the AWS credentials of a user other than the emulator's default).
+     */
+    public static GatewayProcess start(Map<String, String> properties, Map<String, String> environment, Path log)
+            throws IOException {
+        int port = MotoServer.freePort();
+        ProcessBuilder builder = builder(thisJava(), port, properties, log);
+        builder.environment().putAll(environment);
+        GatewayProcess gateway = new GatewayProcess(port, builder.start());
+        gateway.awaitReady();
+        return gateway;
+    }
+
     /** The {@code java} of the JVM running the tests. */
     private static String thisJava() {
         return ProcessHandle.current().info().command().orElse("java");

@@ -82,7 +82,7 @@ public final class MotoServer {
         }
     }
 
-    private static Path findOnPath(String name) {
+    static Path findOnPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;
@@ -96,7 +96,7 @@ public final class MotoServer {
         return null;
     }
 
-    private static boolean waitUntilUp(URI uri, Duration timeout) {
+    static boolean waitUntilUp(URI uri, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
