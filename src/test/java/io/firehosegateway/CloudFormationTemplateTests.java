@@ -3,6 +3,9 @@ package io.firehosegateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firehosegateway.pipeline.PipelineProperties;
+import io.firehosegateway.sink.SinkKind;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
 import io.firehosegateway.sink.local.LocalFileSink;
 import io.firehosegateway.sink.local.LocalSinkProperties;
 import jakarta.validation.constraints.Pattern;
@@ -127,7 +130,9 @@ class CloudFormationTemplateTests {
         Instant at = Instant.parse("2026-11-25T18:05:07Z");
         try (LocalFileSink sink = new LocalFileSink(
                 new LocalSinkProperties(directory, Duration.ofHours(1)), Clock.fixed(at, ZoneId.of("Asia/Tokyo")))) {
-            sink.putRecords("events", List.of("{}\n".getBytes(StandardCharsets.UTF_8)))
+            sink.putRecords(
+                            new StreamRoutes.Route("events", "events", SinkKind.LOCAL),
+                            List.of(SinkRecord.of("{}\n".getBytes(StandardCharsets.UTF_8), "id")))
                     .get();
         }
         Path file;
