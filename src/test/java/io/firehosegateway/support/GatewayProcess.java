@@ -43,7 +43,13 @@ public final class GatewayProcess implements AutoCloseable {
         int port = MotoServer.freePort();
         GatewayProcess gateway =
                 new GatewayProcess(port, builder(java, port, properties, log).start());
-        gateway.awaitReady();
+        try {
+            gateway.awaitReady();
+        } catch (RuntimeException e) {
+            // Never outlive the test that could not use it.
+            gateway.process.destroyForcibly();
+            throw e;
+        }
         return gateway;
     }
 
