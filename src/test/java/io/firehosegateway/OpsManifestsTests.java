@@ -60,7 +60,8 @@ class OpsManifestsTests {
     private static final Path DOCKERFILE = Path.of("Dockerfile");
     private static final Path ALERTS_YML = Path.of("ops/prometheus/alerts.yml");
     private static final Path APPLICATION_YML = Path.of("src/main/resources/application.yml");
-    private static final List<String> CHECKED_PREFIXES = List.of("GATEWAY_", "SPRING_", "MANAGEMENT_", "SERVER_");
+    private static final List<String> CHECKED_PREFIXES =
+            List.of("GATEWAY_", "SPRING_", "MANAGEMENT_", "SERVER_", "LOGGING_");
 
     // ---- every environment variable binds to a declared property
 
@@ -72,6 +73,7 @@ class OpsManifestsTests {
 
         Map<String, String> env = manifests.environment();
         assertThat(env).as("the manifests set the gateway's settings").containsKey("GATEWAY_DELIVERY_MODE");
+        assertThat(env).as("the gateway logs JSON lines").containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
         for (String name : env.keySet()) {
             if (CHECKED_PREFIXES.stream().anyMatch(name::startsWith)) {
                 Optional<DeclaredProperty> property = declared.boundBy(name);
@@ -108,6 +110,10 @@ class OpsManifestsTests {
         assertThat(declared.boundBy("MANAGEMENT_SERVER_PORT"))
                 .map(DeclaredProperty::name)
                 .hasValue("management.server.port");
+        assertThat(declared.boundBy("LOGGING_STRUCTURED_FORMAT_CONSOLE"))
+                .map(DeclaredProperty::name)
+                .hasValue("logging.structured.format.console");
+        assertThat(declared.boundBy("LOGGING_STRUCTURED_FORMAT_CONSOL")).isEmpty();
     }
 
     @Test
