@@ -190,10 +190,14 @@ class OpsManifestsTests {
                         dir.resolve("dead-letter").toString(),
                 "gateway.security.keys-file", keys.toString());
         StandardEnvironment environment = new StandardEnvironment();
+        Map<String, Object> podEnvironment = new LinkedHashMap<>(manifests.environment());
+        // Logging is one per JVM and outlives this context: JSON logs here would reach the tests that
+        // run after it in this JVM and read plain-text output. DeliveryFaultLogIntegrationTests runs
+        // a gateway with the manifests' JSON logs in a process of its own.
+        podEnvironment.remove("LOGGING_STRUCTURED_FORMAT_CONSOLE");
         environment
                 .getPropertySources()
-                .addFirst(new SystemEnvironmentPropertySource(
-                        "manifest-systemEnvironment", new LinkedHashMap<>(manifests.environment())));
+                .addFirst(new SystemEnvironmentPropertySource("manifest-systemEnvironment", podEnvironment));
         environment.getPropertySources().addFirst(new MapPropertySource("test", overrides));
 
         try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class)

@@ -90,7 +90,8 @@ public final class GatewayProcess implements AutoCloseable {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Awaitility.await("the gateway process is ready")
-                .atMost(Duration.ofSeconds(90))
+                // A JVM starting Spring on 2 cores shared with other builds has taken over 90 s.
+                .atMost(Duration.ofSeconds(180))
                 .pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions()
                 .until(() -> {
