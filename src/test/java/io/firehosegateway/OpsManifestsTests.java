@@ -60,7 +60,8 @@ class OpsManifestsTests {
     private static final Path DOCKERFILE = Path.of("Dockerfile");
     private static final Path ALERTS_YML = Path.of("ops/prometheus/alerts.yml");
     private static final Path APPLICATION_YML = Path.of("src/main/resources/application.yml");
-    private static final List<String> CHECKED_PREFIXES = List.of("GATEWAY_", "SPRING_", "MANAGEMENT_", "SERVER_");
+    private static final List<String> CHECKED_PREFIXES =
+            List.of("GATEWAY_", "SPRING_", "MANAGEMENT_", "SERVER_", "LOGGING_");
 
     // ---- every environment variable binds to a declared property
 
@@ -72,6 +73,7 @@ class OpsManifestsTests {
 
         Map<String, String> env = manifests.environment();
         assertThat(env).as("the manifests set the gateway's settings").containsKey("GATEWAY_DELIVERY_MODE");
+        assertThat(env).as("the gateway logs JSON lines").containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
         for (String name : env.keySet()) {
             if (CHECKED_PREFIXES.stream().anyMatch(name::startsWith)) {
                 Optional<DeclaredProperty> property = declared.boundBy(name);
@@ -108,6 +110,10 @@ class OpsManifestsTests {
         assertThat(declared.boundBy("MANAGEMENT_SERVER_PORT"))
                 .map(DeclaredProperty::name)
                 .hasValue("management.server.port");
+        assertThat(declared.boundBy("LOGGING_STRUCTURED_FORMAT_CONSOLE"))
+                .map(DeclaredProperty::name)
+                .hasValue("logging.structured.format.console");
+        assertThat(declared.boundBy("LOGGING_STRUCTURED_FORMAT_CONSOL")).isEmpty();
     }
 
     @Test
@@ -184,10 +190,14 @@ class OpsManifestsTests {
                         dir.resolve("dead-letter").toString(),
                 "gateway.security.keys-file", keys.toString());
         StandardEnvironment environment = new StandardEnvironment();
+        Map<String, Object> podEnvironment = new LinkedHashMap<>(manifests.environment());
+        // Logging is one per JVM and outlives this context: JSON logs here would reach the tests that
+        // run after it in this JVM and read plain-text output. DeliveryFaultLogIntegrationTests runs
+        // a gateway with the manifests' JSON logs in a process of its own.
+        podEnvironment.remove("LOGGING_STRUCTURED_FORMAT_CONSOLE");
         environment
                 .getPropertySources()
-                .addFirst(new SystemEnvironmentPropertySource(
-                        "manifest-systemEnvironment", new LinkedHashMap<>(manifests.environment())));
+                .addFirst(new SystemEnvironmentPropertySource("manifest-systemEnvironment", podEnvironment));
         environment.getPropertySources().addFirst(new MapPropertySource("test", overrides));
 
         try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class)

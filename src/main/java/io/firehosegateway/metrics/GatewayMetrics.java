@@ -37,6 +37,7 @@ public final class GatewayMetrics {
 
     public static final String JOURNAL_BYTES = "gateway.journal.bytes";
     public static final String JOURNAL_ENTRIES = "gateway.journal.entries";
+    public static final String JOURNAL_FULLNESS = "gateway.journal.fullness";
     public static final String JOURNAL_OLDEST_AGE = "gateway.journal.oldest-age";
     public static final String JOURNAL_DAMAGED_SEGMENTS = "gateway.journal.damaged-segments";
     public static final String JOURNAL_LOST_ENTRIES = "gateway.journal.lost-entries";
@@ -113,11 +114,21 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
-    /** Publishes the journal's size, undelivered entries and the age of the oldest of them. */
-    public void journalGauges(Supplier<Number> bytes, Supplier<Number> entries, Supplier<Number> oldestAgeSeconds) {
+    /**
+     * Publishes the journal's size, how full it is (0 to 1, against its maximum size), its
+     * undelivered entries and the age of the oldest of them.
+     */
+    public void journalGauges(
+            Supplier<Number> bytes,
+            Supplier<Number> fullness,
+            Supplier<Number> entries,
+            Supplier<Number> oldestAgeSeconds) {
         io.micrometer.core.instrument.Gauge.builder(JOURNAL_BYTES, bytes)
                 .description("Bytes the journal holds on disk")
                 .baseUnit("bytes")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(JOURNAL_FULLNESS, fullness)
+                .description("How full the journal is, 0 to 1: gateway.journal.bytes against gateway.journal.max-size")
                 .register(registry);
         io.micrometer.core.instrument.Gauge.builder(JOURNAL_ENTRIES, entries)
                 .description("Journal entries (requests) written and not yet delivered")
@@ -207,6 +218,7 @@ public final class GatewayMetrics {
             this.batchRecords = DistributionSummary.builder(BATCH_RECORDS)
                     .description("Records in one call to the destination")
                     .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
                     .publishPercentileHistogram()
                     .minimumExpectedValue(1.0)
                     .maximumExpectedValue(500.0)
@@ -215,6 +227,7 @@ public final class GatewayMetrics {
                     .description("Bytes of records in one call to the destination, before base64")
                     .baseUnit("bytes")
                     .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
                     .publishPercentileHistogram()
                     .minimumExpectedValue(100.0)
                     .maximumExpectedValue(4.0 * 1024 * 1024)

@@ -61,6 +61,7 @@ class PipelineConfiguration {
             Journal journal = Journal.open(properties, clock);
             metrics.journalGauges(
                     journal::bytes,
+                    () -> (double) journal.bytes() / journal.maxBytes(),
                     journal::pendingEntries,
                     () -> journal.oldestPendingMillis().isPresent()
                             ? (clock.millis() - journal.oldestPendingMillis().getAsLong()) / 1000.0

@@ -64,6 +64,7 @@ final class StreamDispatcher {
     private final CallSlots slots;
     private final QuotaGate quota;
     private final Settlement settlement;
+    private final DeliveryFaultLog faultLog;
 
     private long pausedUntilNanos;
     private boolean paused;
@@ -102,6 +103,7 @@ final class StreamDispatcher {
         this.slots = new CallSlots(concurrencyLimit);
         this.quota = new QuotaGate(quota, wait -> schedule(this::quotaRefilled, wait));
         this.settlement = new Settlement(stream, limits, budget, meters, deadLetters, this::allSettled);
+        this.faultLog = new DeliveryFaultLog(stream, sink.kind().value(), route.destination(), nanoClock);
         meters.concurrencyLimit(concurrencyLimit::current);
         meters.paused(() -> status.heldByConfigurationFault() ? 1 : 0);
         // From zero, so that Prometheus' increase() sees the first failure too (the alerts rely on it).
@@ -265,45 +267,43 @@ final class StreamDispatcher {
         if (outcome.possibleDuplicates() > 0) {
             meters.possibleDuplicates(outcome.possibleDuplicates());
         }
+        DeliveryFaultLog.Tally tally = new DeliveryFaultLog.Tally();
         for (CallOutcome.Rejection rejection : outcome.rejected()) {
-            rejected(rejection);
+            rejected(rejection, tally);
         }
         if (outcome.throttled()) {
             concurrencyLimit.throttled();
         } else if (failure == null) {
             concurrencyLimit.unthrottled();
         }
-        retryLater(outcome.retry());
+        retryLater(outcome.retry(), tally);
         if (!outcome.misconfigured().isEmpty()) {
-            configurationFault(outcome.misconfigured(), outcome.configurationFault());
+            configurationFault(outcome.misconfigured(), tally);
         }
         if (!outcome.split().isEmpty()) {
             // Refused as invalid: halve the batch until the record at fault stands alone.
             settlement.waitAgain(outcome.split(), false);
+            tally.resentToFindFault(outcome.split().size());
             List<List<PendingRecord>> halves = BatchSplitter.halve(outcome.split());
             returnFirst(halves.get(1));
             returnFirst(halves.get(0));
         }
+        faultLog.called(batch.size(), outcome, tally);
     }
 
     /**
      * Stream not found, access denied, KMS: the events are fine, the setup is not. Confirmed
      * requests fail at once; events held for later delivery wait, the stream paused, so an IAM
-     * mistake never throws a stream's events away.
+     * mistake never throws a stream's events away. {@link DeliveryFaultLog} logs it.
      */
-    private void configurationFault(List<PendingRecord> batch, SinkException failure) {
-        log.error(
-                "Stream {}: the destination refused the call because the configuration is wrong ({}: {});"
-                        + " check the stream's name, region, IAM permissions and KMS key",
-                stream,
-                failure.code(),
-                failure.getMessage());
+    private void configurationFault(List<PendingRecord> batch, DeliveryFaultLog.Tally tally) {
         List<PendingRecord> keep = new ArrayList<>();
         for (PendingRecord record : batch) {
             if (!Deadlines.clientWaits(record.deadlineNanos)) {
                 keep.add(record);
             } else {
                 settlement.giveUp(record, FailureReason.CONFIGURATION);
+                tally.givenUp(FailureReason.CONFIGURATION);
             }
         }
         if (keep.isEmpty()) {
@@ -317,6 +317,7 @@ final class StreamDispatcher {
             lock.unlock();
         }
         status = status.paused(clock.instant().plusNanos(configurationFaultPauseNanos));
+        tally.paused();
         settlement.waitAgain(keep, false);
         returnFirst(keep);
         schedule(this::resume, configurationFaultPauseNanos);
@@ -339,25 +340,22 @@ final class StreamDispatcher {
 
     /**
      * One record refused for good: a packed one is unpacked so that only the event at fault is
-     * given up; a single event is.
+     * given up; a single event is. {@link DeliveryFaultLog} logs it, once for the call.
      */
-    private void rejected(CallOutcome.Rejection rejection) {
+    private void rejected(CallOutcome.Rejection rejection, DeliveryFaultLog.Tally tally) {
         PendingRecord record = rejection.record();
         if (record.eventCount() == 1) {
-            log.warn(
-                    "Stream {}: the destination rejected a record ({}: {})",
-                    stream,
-                    rejection.code(),
-                    rejection.message());
             settlement.giveUp(record, FailureReason.INVALID);
+            tally.givenUp(FailureReason.INVALID);
             return;
         }
         List<PendingRecord> singles = BatchSplitter.unpack(record);
         settlement.waitAgain(singles, false);
+        tally.resentToFindFault(singles.size());
         returnFirst(singles);
     }
 
-    private void retryLater(List<PendingRecord> records) {
+    private void retryLater(List<PendingRecord> records, DeliveryFaultLog.Tally tally) {
         if (records.isEmpty()) {
             return;
         }
@@ -371,6 +369,7 @@ final class StreamDispatcher {
         for (PendingRecord record : records) {
             if (Deadlines.clientWaits(record.deadlineNanos) && due - record.deadlineNanos >= 0) {
                 settlement.giveUp(record, FailureReason.DEADLINE);
+                tally.givenUp(FailureReason.DEADLINE);
             } else {
                 keep.add(record);
             }
@@ -379,6 +378,7 @@ final class StreamDispatcher {
             return;
         }
         meters.retried(keep.size());
+        tally.retried(keep.size());
         settlement.waitAgain(keep, false);
         schedule(() -> requeue(keep), delay);
     }

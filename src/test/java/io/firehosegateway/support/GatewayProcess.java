@@ -57,7 +57,13 @@ public final class GatewayProcess implements AutoCloseable {
         int port = MotoServer.freePort();
         GatewayProcess gateway =
                 new GatewayProcess(port, builder(java, port, properties, log).start());
-        gateway.awaitReady();
+        try {
+            gateway.awaitReady();
+        } catch (RuntimeException e) {
+            // Never outlive the test that could not use it.
+            gateway.process.destroyForcibly();
+            throw e;
+        }
         return gateway;
     }
 
@@ -98,7 +104,8 @@ public final class GatewayProcess implements AutoCloseable {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Awaitility.await("the gateway process is ready")
-                .atMost(Duration.ofSeconds(90))
+                // A JVM starting Spring on 2 cores shared with other builds has taken over 90 s.
+                .atMost(Duration.ofSeconds(180))
                 .pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions()
                 .until(() -> {
