@@ -50,11 +50,13 @@ class EventsController {
     private final Pipeline pipeline;
     private final EventBodyParser parser;
     private final ApiProperties limits;
+    private final SchemaEnforcement schemas;
 
-    EventsController(Pipeline pipeline, ApiProperties limits) {
+    EventsController(Pipeline pipeline, ApiProperties limits, SchemaEnforcement schemas) {
         this.pipeline = pipeline;
         this.parser = new EventBodyParser(limits);
         this.limits = limits;
+        this.schemas = schemas;
     }
 
     @Operation(summary = "Send events to the default stream")
@@ -99,21 +101,31 @@ class EventsController {
             mode = DeliveryMode.BUFFERED;
         }
         List<Event> events;
+        SchemaEnforcement.Routed routed;
         DeliveryReport report;
         try (Admission admission = pipeline.admitRequest(keyOf(request));
                 InputStream body = RequestBodies.open(request, limits)) {
             try {
                 events = parser.parse(body, format, admission, pipeline.maxEventBytes(stream));
+                // Validation sees the events as the client sent them.
+                routed = schemas.enforce(stream, events);
             } catch (ProblemException | GatewayFullException | ShareExceededException | TooManyEventsException e) {
                 pipeline.rejected(stream, admission.records() + 1);
                 throw e;
             }
             // Held until the mode's promise is kept: in the journaled mode the events' memory is
             // given back then, since the journal holds them.
-            report = kept(stream, events, admission, mode);
+            report = kept(stream, events, routed, admission, mode);
         }
         boolean listIds = ids != null ? ids : events.size() <= limits.listIdsUpTo();
-        Accepted accepted = new Accepted(events.size(), idsOf(events, listIds));
+        Accepted accepted = routed == null
+                ? new Accepted(events.size(), idsOf(events, listIds), null, null, null)
+                : new Accepted(
+                        events.size() - routed.invalid().size(),
+                        idsOf(routed.valid(stream), listIds),
+                        routed.invalid().size(),
+                        routed.routedTo(),
+                        routed.invalid());
         if (report == null) {
             ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.ACCEPTED);
             if (respondAsync) {
@@ -148,11 +160,14 @@ class EventsController {
      * Hands the events on in {@code mode} and waits until its promise is kept: the report of a
      * confirmed request, {@code null} for the modes that answer 202.
      */
-    private DeliveryReport kept(String stream, List<Event> events, Admission admission, DeliveryMode mode)
+    private DeliveryReport kept(
+            String stream, List<Event> events, SchemaEnforcement.Routed routed, Admission admission, DeliveryMode mode)
             throws InterruptedException {
         Promise promise;
         try {
-            promise = pipeline.accept(stream, events, admission, mode, null);
+            promise = routed == null
+                    ? pipeline.accept(stream, events, admission, mode, null)
+                    : pipeline.accept(routed.parts(), admission, mode);
         } catch (GatewayFullException e) {
             pipeline.rejected(stream, events.size());
             throw e;
@@ -219,9 +234,18 @@ class EventsController {
     /**
      * The answer to an admitted request.
      *
-     * @param accepted how many events the request had, all of them admitted
-     * @param ids the events' ids in request order, when listed
+     * @param accepted how many events of the request go on to its stream: all of them, unless some
+     *     were invalid and routed
+     * @param ids those events' ids in request order, when listed
+     * @param invalid how many events were invalid and routed; absent when none were
+     * @param routedTo the stream the invalid events went to, wrapped
+     * @param invalidEvents the invalid events' {@code index} and {@code id}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Accepted(int accepted, List<String> ids) {}
+    record Accepted(
+            int accepted,
+            List<String> ids,
+            Integer invalid,
+            String routedTo,
+            List<Map<String, Object>> invalidEvents) {}
 }

@@ -13,6 +13,7 @@ public enum ProblemType {
     NESTING_TOO_DEEP("nesting-too-deep", HttpStatus.BAD_REQUEST, "JSON nested too deep"),
     JSON_LIMIT_EXCEEDED("json-limit-exceeded", HttpStatus.BAD_REQUEST, "JSON value too long"),
     INVALID_EVENT("invalid-event", HttpStatus.BAD_REQUEST, "Invalid event"),
+    SCHEMA_VIOLATION("schema-violation", HttpStatus.BAD_REQUEST, "Events do not satisfy the stream's schema"),
     EMPTY_REQUEST("empty-request", HttpStatus.BAD_REQUEST, "No events in the request"),
     INVALID_GZIP("invalid-gzip", HttpStatus.BAD_REQUEST, "Invalid gzip body"),
     REQUEST_TOO_LARGE("request-too-large", HttpStatus.CONTENT_TOO_LARGE, "Request too large"),
