@@ -60,23 +60,8 @@ public class EventBodyParserBenchmark {
                 .getBytes(StandardCharsets.UTF_8);
         ApiProperties limits = new ApiProperties(DataSize.ofMegabytes(5), 64, 1048576, 100, DataSize.ofMegabytes(1), 1000, java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60));
         parser = new EventBodyParser(limits);
-        pipeline = new Pipeline(
-                new PipelineProperties(
-                        "events",
-                        Map.of(),
-                        new PipelineProperties.Buffer(Long.MAX_VALUE / 2, DataSize.ofGigabytes(1024), Duration.ofSeconds(1), 1.0, 1.0),
-                        new PipelineProperties.Batching(
-                                Duration.ofMillis(5), 1, Duration.ofMillis(50), Duration.ofSeconds(1)),
-                        new PipelineProperties.Delivery(
-                                DeliveryMode.BUFFERED,
-                                Duration.ofSeconds(10),
-                                Duration.ofSeconds(30),
-                                Duration.ZERO,
-                                Path.of("target/dead-letter"))),
-                (stream, records) -> CompletableFuture.completedFuture(BatchResult.allAccepted(records.size())),
-                new GatewayMetrics(new SimpleMeterRegistry()),
-                Clock.systemUTC(),
-                null);
+        // The benchmarks share one way to build a pipeline, so a change of its settings breaks neither.
+        pipeline = SchemaValidationBenchmark.pipeline();
     }
 
     @TearDown(Level.Trial)
