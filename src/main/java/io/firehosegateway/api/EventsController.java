@@ -107,10 +107,15 @@ class EventsController {
                 InputStream body = RequestBodies.open(request, limits)) {
             try {
                 events = parser.parse(body, format, admission, pipeline.maxEventBytes(stream));
-                // Validation sees the events as the client sent them.
-                routed = schemas.enforce(stream, events);
             } catch (ProblemException | GatewayFullException | ShareExceededException | TooManyEventsException e) {
                 pipeline.rejected(stream, admission.records() + 1);
+                throw e;
+            }
+            try {
+                // Validation sees the events as the client sent them.
+                routed = schemas.enforce(stream, events);
+            } catch (ProblemException e) {
+                pipeline.rejected(stream, events.size());
                 throw e;
             }
             // Held until the mode's promise is kept: in the journaled mode the events' memory is

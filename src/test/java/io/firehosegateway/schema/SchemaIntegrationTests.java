@@ -254,6 +254,7 @@ class SchemaIntegrationTests {
                     "[{\"type\":\"signup\",\"email\":\"ada@example.com\"},{\"type\":\"purchase\",\"amount\":3}]");
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
             double before = invalid("signups", "unknown");
+            double rejectedBefore = rejected("signups");
 
             HttpResponse<String> bad = post(
                     "/streams/signups/events",
@@ -273,6 +274,8 @@ class SchemaIntegrationTests {
                     .isEqualTo("/type");
             assertThat(invalid("signups", "unknown") - before).isEqualTo(2.0);
             assertThat(invalid("signups", "signup")).isGreaterThanOrEqualTo(1.0);
+            // A refused request's events count as rejected, each once.
+            assertThat(rejected("signups") - rejectedBefore).isEqualTo(4.0);
         }
 
         @Test
@@ -370,6 +373,14 @@ class SchemaIntegrationTests {
             assertThat(problem.get("type").asString()).isEqualTo("/problems/event-too-large");
             assertThat(problem.get("index").asInt()).isZero();
             assertThat(problem.get("detail").asString()).contains("clicks-invalid");
+        }
+
+        private double rejected(String stream) {
+            var counter = meters.find("gateway.events.received")
+                    .tag("stream", stream)
+                    .tag("outcome", "rejected")
+                    .counter();
+            return counter == null ? 0 : counter.count();
         }
 
         private double invalid(String stream, String schema) {
