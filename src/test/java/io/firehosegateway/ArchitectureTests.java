@@ -55,6 +55,23 @@ class ArchitectureTests {
                 .check(classes);
     }
 
+    /** Schemas judge events; what a client is told, and where events go, belong to the api and the pipeline. */
+    @Test
+    void schemasDependOnEventsAndMetricsNotOnTheApiSinksOrJournal() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".schema..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".api..",
+                        ROOT + ".sink..",
+                        ROOT + ".journal..",
+                        ROOT + ".generator..",
+                        ROOT + ".security..")
+                .check(classes);
+    }
+
     @Test
     void sinksNeverReachBackIntoThePipelineOrTheApi() {
         noClasses()
@@ -96,6 +113,7 @@ class ArchitectureTests {
         assertSourcesDoNotName("journal", "api", "pipeline", "sink", "generator");
         assertSourcesDoNotName("event", "api", "pipeline", "sink", "journal", "generator", "metrics");
         assertSourcesDoNotName("pipeline", kindsOfSink());
+        assertSourcesDoNotName("schema", "api", "sink", "journal", "generator", "security");
     }
 
     /** Every package under {@code sink}: one per kind of sink, and what they share. */

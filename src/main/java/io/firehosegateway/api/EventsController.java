@@ -52,12 +52,14 @@ class EventsController {
     private final EventBodyParser parser;
     private final ApiProperties limits;
     private final EventMetadata metadata;
+    private final SchemaEnforcement schemas;
 
-    EventsController(Pipeline pipeline, ApiProperties limits, EventMetadata metadata) {
+    EventsController(Pipeline pipeline, ApiProperties limits, EventMetadata metadata, SchemaEnforcement schemas) {
         this.pipeline = pipeline;
         this.parser = new EventBodyParser(limits);
         this.limits = limits;
         this.metadata = metadata;
+        this.schemas = schemas;
     }
 
     @Operation(summary = "Send events to the default stream")
@@ -103,24 +105,43 @@ class EventsController {
         }
         EventMetadata.Envelope envelope = metadata.forRequest(stream, request);
         List<Event> events;
+        SchemaEnforcement.Routed routed;
         DeliveryReport report;
         try (Admission admission = pipeline.admitRequest(keyOf(request));
                 InputStream body = RequestBodies.open(request, limits)) {
+            int maxEventBytes = pipeline.maxEventBytes(stream);
             try {
-                int maxEventBytes = pipeline.maxEventBytes(stream);
                 events = parser.parse(body, format, admission, maxEventBytes, envelope.reservedMember());
-                // Checks of the events as the client sent them go here, before the metadata is added.
-                events = envelope.addTo(events, null, admission, maxEventBytes);
             } catch (ProblemException | GatewayFullException | ShareExceededException | TooManyEventsException e) {
                 pipeline.rejected(stream, admission.records() + 1);
                 throw e;
             }
+            try {
+                // Validation sees the events as the client sent them; the metadata is added after.
+                routed = schemas.enforce(stream, events);
+                if (routed == null) {
+                    events = envelope.addTo(events, null, admission, maxEventBytes);
+                } else {
+                    routed = routed.withValid(
+                            stream, envelope.addTo(routed.valid(stream), null, admission, maxEventBytes));
+                }
+            } catch (ProblemException | GatewayFullException | ShareExceededException e) {
+                pipeline.rejected(stream, events.size());
+                throw e;
+            }
             // Held until the mode's promise is kept: in the journaled mode the events' memory is
             // given back then, since the journal holds them.
-            report = kept(stream, events, admission, mode);
+            report = kept(stream, events, routed, admission, mode);
         }
         boolean listIds = ids != null ? ids : events.size() <= limits.listIdsUpTo();
-        Accepted accepted = new Accepted(events.size(), idsOf(events, listIds));
+        Accepted accepted = routed == null
+                ? new Accepted(events.size(), idsOf(events, listIds), null, null, null)
+                : new Accepted(
+                        events.size() - routed.invalid().size(),
+                        idsOf(routed.valid(stream), listIds),
+                        routed.invalid().size(),
+                        routed.routedTo(),
+                        routed.invalid());
         if (report == null) {
             ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.ACCEPTED);
             if (respondAsync) {
@@ -155,11 +176,14 @@ class EventsController {
      * Hands the events on in {@code mode} and waits until its promise is kept: the report of a
      * confirmed request, {@code null} for the modes that answer 202.
      */
-    private DeliveryReport kept(String stream, List<Event> events, Admission admission, DeliveryMode mode)
+    private DeliveryReport kept(
+            String stream, List<Event> events, SchemaEnforcement.Routed routed, Admission admission, DeliveryMode mode)
             throws InterruptedException {
         Promise promise;
         try {
-            promise = pipeline.accept(stream, events, admission, mode, null);
+            promise = routed == null
+                    ? pipeline.accept(stream, events, admission, mode, null)
+                    : pipeline.accept(routed.parts(), admission, mode);
         } catch (GatewayFullException | InvalidPartitionKeyException e) {
             pipeline.rejected(stream, events.size());
             throw e;
@@ -226,9 +250,18 @@ class EventsController {
     /**
      * The answer to an admitted request.
      *
-     * @param accepted how many events the request had, all of them admitted
-     * @param ids the events' ids in request order, when listed
+     * @param accepted how many events of the request go on to its stream: all of them, unless some
+     *     were invalid and routed
+     * @param ids those events' ids in request order, when listed
+     * @param invalid how many events were invalid and routed; absent when none were
+     * @param routedTo the stream the invalid events went to, wrapped
+     * @param invalidEvents the invalid events' {@code index} and {@code id}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Accepted(int accepted, List<String> ids) {}
+    record Accepted(
+            int accepted,
+            List<String> ids,
+            Integer invalid,
+            String routedTo,
+            List<Map<String, Object>> invalidEvents) {}
 }

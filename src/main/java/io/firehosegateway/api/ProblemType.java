@@ -15,6 +15,7 @@ public enum ProblemType {
     INVALID_EVENT("invalid-event", HttpStatus.BAD_REQUEST, "Invalid event"),
     INVALID_PARTITION_KEY("invalid-partition-key", HttpStatus.BAD_REQUEST, "Invalid partition key"),
     RESERVED_MEMBER("reserved-member", HttpStatus.BAD_REQUEST, "Event holds the metadata member"),
+    SCHEMA_VIOLATION("schema-violation", HttpStatus.BAD_REQUEST, "Events do not satisfy the stream's schema"),
     EMPTY_REQUEST("empty-request", HttpStatus.BAD_REQUEST, "No events in the request"),
     INVALID_GZIP("invalid-gzip", HttpStatus.BAD_REQUEST, "Invalid gzip body"),
     REQUEST_TOO_LARGE("request-too-large", HttpStatus.CONTENT_TOO_LARGE, "Request too large"),

@@ -546,10 +546,22 @@ public final class Journal implements AutoCloseable {
      * @throws JournalEntryTooLargeException when the entry is larger than the whole journal may hold
      */
     public CompletableFuture<Long> append(String stream, List<Event> events, Object attachment) {
+        return appendParts(List.of(new JournalEntry.Part(stream, events)), attachment);
+    }
+
+    /**
+     * Queues a request whose events go to several streams as one entry: one checksum and one fsync
+     * cover every part, so after a crash the request is in the journal whole or not at all.
+     *
+     * @param attachment handed back with the entry when it is read in this process
+     * @throws JournalFullException when the journal may not grow by this entry now
+     * @throws JournalEntryTooLargeException when the entry is larger than the whole journal may hold
+     */
+    public CompletableFuture<Long> appendParts(List<JournalEntry.Part> parts, Object attachment) {
         if (!open) {
             return CompletableFuture.failedFuture(new IOException("The journal is closed"));
         }
-        byte[] body = JournalCodec.encodeBody(stream, events);
+        byte[] body = JournalCodec.encodeBody(parts);
         long size = JournalCodec.PREFIX + JournalCodec.STAMP + body.length;
         if (size > maxBytes - JournalCodec.HEADER - JournalCodec.SEAL) {
             throw new JournalEntryTooLargeException(size, maxBytes);

@@ -19,6 +19,15 @@ import java.util.zip.CRC32C;
  * int    event count, then for each: int id length, id bytes, int data length, data bytes
  * </pre>
  *
+ * That body is version 1, the only one before events could be routed, and still the one of a request
+ * for one stream. A request whose events go to several streams has a version 2 body, so all of them
+ * are in one entry under one checksum:
+ *
+ * <pre>
+ * short  0xFFFF ({@link #VERSIONED}: no stream name is that long), byte version (2)
+ * short  part count, then for each part: stream name and events as in version 1
+ * </pre>
+ *
  * A segment starts with a header and a sealed segment ends with a seal, each with its own CRC32C:
  *
  * <pre>
@@ -46,6 +55,11 @@ final class JournalCodec {
     static final int SEAL = 4 + 8 + 4;
     static final int ACK_MAGIC = 0x41434B31;
     static final int ACK = 4 + 8 + 4;
+
+    /** Where a version 1 body has its stream name's length: a body that starts so has a version byte next. */
+    static final short VERSIONED = (short) 0xFFFF;
+    /** The body of an entry with several parts. */
+    static final byte VERSION_PARTS = 2;
 
     private JournalCodec() {}
 
@@ -102,20 +116,39 @@ final class JournalCodec {
 
     /** The body of an entry (after sequence and time), encoded by the appender's thread. */
     static byte[] encodeBody(String stream, List<Event> events) {
-        byte[] name = stream.getBytes(StandardCharsets.UTF_8);
-        int size = 2 + name.length + 4;
-        List<byte[]> ids = new ArrayList<>(events.size());
-        for (Event event : events) {
-            byte[] id = event.id().getBytes(StandardCharsets.UTF_8);
-            ids.add(id);
-            size += 4 + id.length + 4 + event.framed().length;
+        return encodeBody(List.of(new JournalEntry.Part(stream, events)));
+    }
+
+    /** The body of an entry of one or more parts: version 1 for one part, as ever, else version 2. */
+    static byte[] encodeBody(List<JournalEntry.Part> parts) {
+        boolean versioned = parts.size() > 1;
+        int size = versioned ? 2 + 1 + 2 : 0;
+        List<byte[]> names = new ArrayList<>(parts.size());
+        List<byte[]> ids = new ArrayList<>();
+        for (JournalEntry.Part part : parts) {
+            byte[] name = part.stream().getBytes(StandardCharsets.UTF_8);
+            names.add(name);
+            size += 2 + name.length + 4;
+            for (Event event : part.events()) {
+                byte[] id = event.id().getBytes(StandardCharsets.UTF_8);
+                ids.add(id);
+                size += 4 + id.length + 4 + event.framed().length;
+            }
         }
         ByteBuffer body = ByteBuffer.allocate(size);
-        body.putShort((short) name.length).put(name).putInt(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            byte[] id = ids.get(i);
-            byte[] data = events.get(i).framed();
-            body.putInt(id.length).put(id).putInt(data.length).put(data);
+        if (versioned) {
+            body.putShort(VERSIONED).put(VERSION_PARTS).putShort((short) parts.size());
+        }
+        int next = 0;
+        for (int p = 0; p < parts.size(); p++) {
+            List<Event> events = parts.get(p).events();
+            byte[] name = names.get(p);
+            body.putShort((short) name.length).put(name).putInt(events.size());
+            for (Event event : events) {
+                byte[] id = ids.get(next++);
+                byte[] data = event.framed();
+                body.putInt(id.length).put(id).putInt(data.length).put(data);
+            }
         }
         return body.array();
     }
@@ -145,6 +178,24 @@ final class JournalCodec {
     static JournalEntry decode(ByteBuffer payload, Object attachment) {
         long sequence = payload.getLong();
         long appendedAt = payload.getLong();
+        int partCount = 1;
+        if (payload.getShort(payload.position()) == VERSIONED) {
+            payload.getShort();
+            byte version = payload.get();
+            if (version != VERSION_PARTS) {
+                throw new IllegalStateException("journal entry " + sequence + " has body version " + version
+                        + ", which this gateway does not know");
+            }
+            partCount = payload.getShort() & 0xFFFF;
+        }
+        List<JournalEntry.Part> parts = new ArrayList<>(partCount);
+        for (int p = 0; p < partCount; p++) {
+            parts.add(decodePart(payload));
+        }
+        return new JournalEntry(sequence, appendedAt, parts, attachment);
+    }
+
+    private static JournalEntry.Part decodePart(ByteBuffer payload) {
         byte[] name = new byte[payload.getShort() & 0xFFFF];
         payload.get(name);
         int count = payload.getInt();
@@ -156,6 +207,6 @@ final class JournalCodec {
             payload.get(data);
             events.add(new Event(new String(id, StandardCharsets.UTF_8), data));
         }
-        return new JournalEntry(sequence, appendedAt, new String(name, StandardCharsets.UTF_8), events, attachment);
+        return new JournalEntry.Part(new String(name, StandardCharsets.UTF_8), events);
     }
 }

@@ -45,6 +45,15 @@ public final class GatewayMetrics {
 
     public static final String SECURITY_REQUESTS = "gateway.security.requests";
 
+    /** Events that did not satisfy their stream's schema, rejected or routed. */
+    public static final String EVENTS_INVALID = "gateway.events.invalid";
+    /** The {@code schema-by} value whose schema an invalid event failed. */
+    public static final String TAG_SCHEMA = "schema";
+    /** The {@code schema} tag of a stream with one schema. */
+    public static final String SCHEMA_NONE = "none";
+    /** The {@code schema} tag of an event whose {@code schema-by} value has no schema: clients' values never become tags. */
+    public static final String SCHEMA_UNKNOWN = "unknown";
+
     public static final String TAG_STREAM = "stream";
     /** The kind of sink a stream is sent to: {@code firehose}, {@code kinesis}, {@code sqs}, {@code local}. */
     public static final String TAG_SINK = "sink";
@@ -62,6 +71,7 @@ public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final Map<String, StreamMeters> streams = new ConcurrentHashMap<>();
     private final Map<String, Counter> securityRequests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> invalidEvents = new ConcurrentHashMap<>();
     /** What function counters read: a function counter holds it only weakly. */
     private final List<Object> counted = new CopyOnWriteArrayList<>();
 
@@ -72,6 +82,23 @@ public final class GatewayMetrics {
     /** The meters of one stream sent to a kind of sink, registered on first use. */
     public StreamMeters stream(String stream, String sink) {
         return streams.computeIfAbsent(stream + '\n' + sink, key -> new StreamMeters(registry, stream, sink));
+    }
+
+    /**
+     * Counts one invalid event of a stream, by the {@code schema-by} value of the schema it failed
+     * ({@link #SCHEMA_NONE} for a stream with one schema, {@link #SCHEMA_UNKNOWN} when no schema matched).
+     */
+    public void invalidEvent(String stream, String schema) {
+        invalidEvents
+                .computeIfAbsent(
+                        stream + '\n' + schema,
+                        id -> Counter.builder(EVENTS_INVALID)
+                                .description("Events that did not satisfy their stream's schema, rejected or routed")
+                                .baseUnit("events")
+                                .tag(TAG_STREAM, stream)
+                                .tag(TAG_SCHEMA, schema)
+                                .register(registry))
+                .increment();
     }
 
     /**

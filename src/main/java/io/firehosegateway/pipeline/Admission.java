@@ -126,6 +126,25 @@ public final class Admission implements AutoCloseable {
     }
 
     /**
+     * The request's events were replaced by events of another size (invalid events by the wrappers
+     * they are routed in): holds {@code size} bytes in all instead. The body is read, so it no
+     * longer counts against its key's share.
+     *
+     * @throws GatewayFullException when the buffer has no room for the difference
+     */
+    void resize(long size) {
+        releaseKeyShare();
+        long difference = size - bytes;
+        if (difference > 0 && !budget.tryAcquire(0, difference, ceiling)) {
+            throw new GatewayFullException(GatewayFullException.Full.BUFFER, retryAfter);
+        }
+        if (difference < 0) {
+            budget.release(0, -difference);
+        }
+        bytes = size;
+    }
+
+    /**
      * The submitted records now own the room; closing no longer gives it back. The body is read, so
      * it no longer counts against its key's share.
      */

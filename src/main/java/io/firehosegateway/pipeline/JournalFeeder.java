@@ -2,6 +2,8 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.journal.Journal;
 import io.firehosegateway.journal.JournalEntry;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -57,31 +59,44 @@ final class JournalFeeder implements SmartLifecycle {
     }
 
     private void hand(JournalEntry entry) throws InterruptedException {
-        if (!pipeline.streams().contains(entry.stream())) {
-            log.error(
-                    "Journal entry {} is for stream {}, which is no longer configured; it stays in the journal",
-                    entry.sequence(),
-                    entry.stream());
-            return;
+        for (JournalEntry.Part part : entry.parts()) {
+            if (!pipeline.streams().contains(part.stream())) {
+                log.error(
+                        "Journal entry {} is for stream {}, which is no longer configured; it stays in the journal",
+                        entry.sequence(),
+                        part.stream());
+                return;
+            }
         }
+        int count = 0;
         long bytes = 0;
-        for (var event : entry.events()) {
-            bytes += event.size();
+        for (JournalEntry.Part part : entry.parts()) {
+            count += part.events().size();
+            for (var event : part.events()) {
+                bytes += event.size();
+            }
         }
-        Admission admission = pipeline.admitBackground(entry.events().size(), bytes);
-        if (!admission.reserveWhenFree(entry.events().size(), bytes, () -> running)) {
+        Admission admission = pipeline.admitBackground(count, bytes);
+        if (!admission.reserveWhenFree(count, bytes, () -> running)) {
             return;
         }
-        DeliveryTicket ticket = pipeline.deliver(entry.stream(), entry.events(), admission, DeliveryMode.JOURNALED);
         @SuppressWarnings("unchecked")
         Consumer<DeliveryTicket> onDelivered =
                 entry.attachment() instanceof Consumer<?> consumer ? (Consumer<DeliveryTicket>) consumer : null;
-        ticket.done().thenAccept(settled -> {
-            journal.acknowledge(entry.sequence());
-            if (onDelivered != null) {
-                onDelivered.accept(settled);
-            }
-        });
+        if (entry.parts().size() == 1) {
+            DeliveryTicket ticket = pipeline.deliver(entry.stream(), entry.events(), admission, DeliveryMode.JOURNALED);
+            ticket.done().thenAccept(settled -> {
+                journal.acknowledge(entry.sequence());
+                if (onDelivered != null) {
+                    onDelivered.accept(settled);
+                }
+            });
+            return;
+        }
+        // A routed request: acknowledged once every part was delivered or dead-lettered.
+        List<DeliveryTicket> tickets = pipeline.deliver(entry.parts(), admission);
+        CompletableFuture.allOf(tickets.stream().map(DeliveryTicket::done).toArray(CompletableFuture[]::new))
+                .thenRun(() -> journal.acknowledge(entry.sequence()));
     }
 
     @Override

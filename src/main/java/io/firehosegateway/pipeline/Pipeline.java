@@ -2,6 +2,7 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.journal.Journal;
+import io.firehosegateway.journal.JournalEntry;
 import io.firehosegateway.journal.JournalEntryTooLargeException;
 import io.firehosegateway.journal.JournalFullException;
 import io.firehosegateway.metrics.GatewayMetrics;
@@ -11,6 +12,8 @@ import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.StreamRoutes;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -287,23 +290,114 @@ public final class Pipeline implements SmartLifecycle {
         if (mode != DeliveryMode.CONFIRMED) {
             return new Promise(mode, taken, CompletableFuture.completedFuture(null), Duration.ZERO);
         }
+        return confirmed(List.of(ticket), tickets -> tickets.get(0).report());
+    }
+
+    /**
+     * The promise of a confirmed request: kept when every ticket is done or at the delivery timeout,
+     * with {@code report} of the tickets as they are then.
+     */
+    private Promise confirmed(
+            List<DeliveryTicket> tickets, java.util.function.Function<List<DeliveryTicket>, DeliveryReport> reportOf) {
         CompletableFuture<DeliveryReport> kept = new CompletableFuture<>();
-        ticket.done().thenAccept(settled -> kept.complete(settled.report()));
+        CompletableFuture.allOf(tickets.stream().map(DeliveryTicket::done).toArray(CompletableFuture[]::new))
+                .thenRun(() -> kept.complete(reportOf.apply(tickets)));
         Duration timeout = properties.delivery().timeout();
         Runnable expiry = () -> {
             // Queued events fail for good; those in flight stay unknown until their call ends.
-            ticket.expire();
-            kept.complete(ticket.report());
+            tickets.forEach(DeliveryTicket::expire);
+            kept.complete(reportOf.apply(tickets));
         };
         try {
             ScheduledFuture<?> deadline = scheduler.schedule(expiry, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            kept.whenComplete((report, failure) -> deadline.cancel(false));
+            kept.whenComplete((settled, failure) -> deadline.cancel(false));
         } catch (RejectedExecutionException e) {
             // Shutting down, the timer stopped: the promise is still kept at the deadline.
             CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
                     .execute(expiry);
         }
-        return new Promise(mode, taken, kept, timeout.plus(DEADLINE_SLACK), expiry);
+        return new Promise(DeliveryMode.CONFIRMED, taken(), kept, timeout.plus(DEADLINE_SLACK), expiry);
+    }
+
+    private static CompletableFuture<Void> taken() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Takes a whole request whose events go to several streams, in {@code mode}, as {@link #accept}
+     * takes a request for one: every part has the same promise, and in the journaled mode all parts
+     * are one journal entry, so the request is durable whole or not at all.
+     *
+     * @param parts the request's events by stream; every index of the request in exactly one part
+     * @param admission the room reserved for the request as it was read; it is resized to the parts'
+     *     events, and in the journaled mode the caller closes it once {@link Promise#taken()} completed
+     * @return the mode's promise; a confirmed request's report is by the events' indexes in the request
+     * @throws GatewayFullException when the buffer has no room for the parts, or the journal is full
+     */
+    public Promise accept(List<RequestPart> requestParts, Admission admission, DeliveryMode mode) {
+        int records = 0;
+        long bytes = 0;
+        List<RequestPart> parts = new ArrayList<>(requestParts.size());
+        for (RequestPart requestPart : requestParts) {
+            checkStream(requestPart.stream());
+            // Each part is keyed by its own stream's partition-key: a routed wrapper by the target's.
+            RequestPart part = new RequestPart(
+                    requestPart.stream(),
+                    dispatchers.get(requestPart.stream()).keys().keyed(requestPart.events()),
+                    requestPart.indexes());
+            parts.add(part);
+            records += part.events().size();
+            for (Event event : part.events()) {
+                bytes += event.size();
+            }
+        }
+        if (mode == DeliveryMode.JOURNALED) {
+            CompletableFuture<Void> durable = journal(parts).thenApply(sequence -> null);
+            return new Promise(mode, durable, durable.thenApply(ignored -> null), JOURNAL_WRITE_TIMEOUT);
+        }
+        if (admission.records() != records) {
+            throw new IllegalArgumentException(
+                    "admission holds " + admission.records() + " events, the request has " + records);
+        }
+        admission.resize(bytes);
+        long deadline = mode == DeliveryMode.CONFIRMED
+                ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
+                : Deadlines.NO_CLIENT_WAITS;
+        admission.markSubmitted();
+        List<DeliveryTicket> tickets = new ArrayList<>(parts.size());
+        for (RequestPart part : parts) {
+            DeliveryTicket ticket =
+                    new DeliveryTicket(part.stream(), part.events().size());
+            tickets.add(ticket);
+            dispatchers.get(part.stream()).offer(part.events(), ticket, deadline);
+            meters.get(part.stream()).accepted(part.events().size());
+        }
+        if (mode != DeliveryMode.CONFIRMED) {
+            return new Promise(mode, taken(), CompletableFuture.completedFuture(null), Duration.ZERO);
+        }
+        return confirmed(tickets, settled -> report(parts, settled));
+    }
+
+    /** The tickets' reports as one, by the events' indexes in the request. */
+    private static DeliveryReport report(List<RequestPart> parts, List<DeliveryTicket> tickets) {
+        List<Integer> delivered = new ArrayList<>();
+        List<Integer> failed = new ArrayList<>();
+        List<Integer> unknown = new ArrayList<>();
+        FailureReason reason = null;
+        for (int p = 0; p < parts.size(); p++) {
+            List<Integer> indexes = parts.get(p).indexes();
+            DeliveryReport part = tickets.get(p).report();
+            part.delivered().forEach(i -> delivered.add(indexes.get(i)));
+            part.failed().forEach(i -> failed.add(indexes.get(i)));
+            part.unknown().forEach(i -> unknown.add(indexes.get(i)));
+            if (reason == null) {
+                reason = part.failureReason();
+            }
+        }
+        Collections.sort(delivered);
+        Collections.sort(failed);
+        Collections.sort(unknown);
+        return new DeliveryReport(delivered, failed, unknown, reason);
     }
 
     /**
@@ -364,6 +458,56 @@ public final class Pipeline implements SmartLifecycle {
             meters.get(stream).accepted(events.size());
             return sequence;
         });
+    }
+
+    /** Writes a whole request for several streams to the journal as one entry; see {@link #journal(String, List, Consumer)}. */
+    private CompletableFuture<Long> journal(List<RequestPart> parts) {
+        if (journal == null) {
+            throw new IllegalStateException("the journal is used in the journaled mode only");
+        }
+        List<JournalEntry.Part> entry = new ArrayList<>(parts.size());
+        for (RequestPart part : parts) {
+            entry.add(new JournalEntry.Part(part.stream(), part.events()));
+        }
+        CompletableFuture<Long> durable;
+        try {
+            durable = journal.appendParts(entry, null);
+        } catch (JournalFullException e) {
+            throw new GatewayFullException(GatewayFullException.Full.JOURNAL, JOURNAL_FULL_RETRY_AFTER);
+        } catch (JournalEntryTooLargeException e) {
+            parts.forEach(part -> rejected(part.stream(), part.events().size()));
+            throw new TooLargeForJournalException(e.entryBytes(), e.maxBytes());
+        }
+        return durable.thenApply(sequence -> {
+            parts.forEach(
+                    part -> meters.get(part.stream()).accepted(part.events().size()));
+            return sequence;
+        });
+    }
+
+    /**
+     * Hands a journal entry's parts to their streams without counting them as received: the
+     * journal's replay. The admission holds room for every event of the entry.
+     */
+    List<DeliveryTicket> deliver(List<JournalEntry.Part> parts, Admission admission) {
+        int records = 0;
+        for (JournalEntry.Part part : parts) {
+            checkStream(part.stream());
+            records += part.events().size();
+        }
+        if (admission.records() != records) {
+            throw new IllegalArgumentException(
+                    "admission holds " + admission.records() + " events, the entry has " + records);
+        }
+        admission.markSubmitted();
+        List<DeliveryTicket> tickets = new ArrayList<>(parts.size());
+        for (JournalEntry.Part part : parts) {
+            DeliveryTicket ticket =
+                    new DeliveryTicket(part.stream(), part.events().size());
+            tickets.add(ticket);
+            dispatchers.get(part.stream()).offer(part.events(), ticket, Deadlines.NO_CLIENT_WAITS);
+        }
+        return tickets;
     }
 
     /** Counts events of a request that was refused. */

@@ -10,11 +10,15 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** Wires the pipeline to the sinks its streams are sent to, and its health to actuator. */
 @Configuration(proxyBeanMethods = false)
@@ -33,7 +37,8 @@ class PipelineConfiguration {
 
     /** Where each stream goes, for the sinks: published here so they never read the pipeline's settings. */
     @Bean
-    StreamRoutes streamRoutes(PipelineProperties properties) {
+    StreamRoutes streamRoutes(PipelineProperties settings, Environment environment) {
+        PipelineProperties properties = everyNamedStream(settings, environment);
         List<StreamRoutes.Route> routes = new ArrayList<>();
         for (String stream : properties.streamNames()) {
             routes.add(new StreamRoutes.Route(stream, properties.destination(stream), properties.sink(stream)));
@@ -44,11 +49,28 @@ class PipelineConfiguration {
     @Bean
     Pipeline pipeline(
             PipelineProperties properties,
+            Environment environment,
             ObjectProvider<Sink> sinks,
             GatewayMetrics metrics,
             Clock clock,
             ObjectProvider<Journal> journal) {
-        return new Pipeline(properties, sinks.orderedStream().toList(), metrics, clock, journal.getIfAvailable());
+        return new Pipeline(
+                everyNamedStream(properties, environment),
+                sinks.orderedStream().toList(),
+                metrics,
+                clock,
+                journal.getIfAvailable());
+    }
+
+    /**
+     * Every name under {@code gateway.streams} is a stream, whatever its settings: binding the
+     * pipeline's settings alone leaves out a stream that has only another feature's (a schema).
+     */
+    static PipelineProperties everyNamedStream(PipelineProperties properties, Environment environment) {
+        Map<String, Object> named = Binder.get(environment)
+                .bind("gateway.streams", Bindable.mapOf(String.class, Object.class))
+                .orElse(Map.of());
+        return properties.withStreams(named.keySet());
     }
 
     /** The journal and what reads it, in the journaled mode only. */

@@ -52,6 +52,19 @@ public record PipelineProperties(
         return names;
     }
 
+    /**
+     * These settings with every one of {@code names} a stream, of default settings when not listed:
+     * a stream whose only settings belong to another feature (its schema) is still a stream.
+     */
+    public PipelineProperties withStreams(Set<String> names) {
+        Map<String, StreamProperties> all = new java.util.LinkedHashMap<>(streams);
+        for (String name : names) {
+            all.putIfAbsent(name, StreamProperties.DEFAULTS);
+        }
+        return new PipelineProperties(
+                sink, defaultStream, java.util.Collections.unmodifiableMap(all), buffer, delivery, replicas);
+    }
+
     /** What the stream is sent to at its sink: its destination, or its own name. */
     public String destination(String stream) {
         String destination = stream(stream).destination();

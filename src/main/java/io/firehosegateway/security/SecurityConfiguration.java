@@ -2,6 +2,7 @@ package io.firehosegateway.security;
 
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.pipeline.PipelineProperties;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
@@ -66,6 +67,9 @@ class SecurityConfiguration {
         ClientAccess access = new ClientAccess(pipeline.defaultStream());
         RequestMatcher events = PATHS.matcher(HttpMethod.POST, "/events");
         RequestMatcher streamEvents = PATHS.matcher(HttpMethod.POST, "/streams/{stream}/events");
+        // Testing events against a stream's schema and reading it: for the keys that may send to it.
+        RequestMatcher streamValidate = PATHS.matcher(HttpMethod.POST, "/streams/{stream}/validate");
+        RequestMatcher streamSchema = PATHS.matcher(HttpMethod.GET, "/streams/{stream}/schema");
         RequestMatcher generator =
                 new OrRequestMatcher(PATHS.matcher("/events/generate"), PATHS.matcher("/events/generate/**"));
         return http.csrf(AbstractHttpConfigurer::disable)
@@ -75,14 +79,15 @@ class SecurityConfiguration {
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
                 .addFilterAfter(
                         new RateLimitFilter(
-                                new OrRequestMatcher(events, streamEvents, generator),
+                                new OrRequestMatcher(events, streamEvents, streamValidate, generator),
                                 properties.rateLimit(),
                                 problems,
                                 metrics),
                         AuthorizationFilter.class)
                 .exceptionHandling(
                         errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
-                .authorizeHttpRequests(requests -> authorize(requests, access, events, streamEvents, generator))
+                .authorizeHttpRequests(requests -> authorize(
+                        requests, access, events, List.of(streamEvents, streamValidate, streamSchema), generator))
                 .build();
     }
 
@@ -91,7 +96,7 @@ class SecurityConfiguration {
             AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry requests,
             ClientAccess access,
             RequestMatcher events,
-            RequestMatcher streamEvents,
+            List<RequestMatcher> streamPaths,
             RequestMatcher generator) {
         // Of actuator only these three, open to all: health keeps its details for callers with a key.
         requests.requestMatchers(EndpointRequest.to("health", "info", "prometheus"))
@@ -99,7 +104,9 @@ class SecurityConfiguration {
         requests.requestMatchers(EndpointRequest.toAnyEndpoint()).denyAll();
         // The API: a key, with the right to the stream or to the generator, before the body is read.
         requests.requestMatchers(events).access(access.defaultStream());
-        requests.requestMatchers(streamEvents).access(access.pathStream());
+        for (RequestMatcher streamPath : streamPaths) {
+            requests.requestMatchers(streamPath).access(access.pathStream());
+        }
         requests.requestMatchers(generator).access(access.generator());
         requests.requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error")
                 .permitAll();

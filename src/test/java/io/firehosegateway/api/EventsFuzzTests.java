@@ -27,6 +27,15 @@ import org.springframework.test.web.servlet.MockMvc;
         properties = {
             "gateway.sink=firehose",
             "gateway.streams.audit.pack-bytes=2KB",
+            // Schema-bearing: the default stream routes invalid events, audit rejects them, by /type.
+            "gateway.streams.events.schema=classpath:io/firehosegateway/api/fuzz-schemas/events.json",
+            "gateway.streams.events.on-invalid=route:invalid-events",
+            "gateway.streams.invalid-events.pack-bytes=0B",
+            "gateway.streams.audit.schema-by=/type",
+            "gateway.streams.audit.schemas[0].value=login",
+            "gateway.streams.audit.schemas[0].schema=classpath:io/firehosegateway/api/fuzz-schemas/audit-login.json",
+            "gateway.streams.audit.schemas[1].value=logout",
+            "gateway.streams.audit.schemas[1].schema=classpath:io/firehosegateway/api/fuzz-schemas/audit-logout.json",
             "gateway.limits.max-request-size=64KB",
             "gateway.limits.max-line-length=4KB",
             "gateway.limits.max-nesting-depth=8",

@@ -1,0 +1,76 @@
+package io.firehosegateway.schema;
+
+import com.networknt.schema.Error;
+import io.firehosegateway.event.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JsonPointer;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The compiled schemas of one stream and what happens to its invalid events.
+ *
+ * @param stream the stream
+ * @param schemaBy the pointer to the member that picks the schema; {@code null} for one schema
+ * @param schemas the schemas: one with a {@code null} value, or one per {@code schema-by} value
+ * @param routeTo the stream invalid events are routed to; {@code null} when they are rejected
+ */
+public record StreamSchemas(String stream, String schemaBy, Map<String, CompiledSchema> schemas, String routeTo) {
+
+    /** Violations listed per event; the rest are counted. */
+    public static final int MAX_VIOLATIONS = 10;
+
+    /** The key of a stream's only schema in {@link #schemas}. */
+    static final String ONLY = "";
+
+    /** Floats as decimals, so {@code multipleOf} and bounds see the number the client sent. */
+    private static final JsonMapper json = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    /** The {@code on-invalid} setting as written. */
+    public String onInvalid() {
+        return routeTo == null ? "reject" : "route:" + routeTo;
+    }
+
+    /** Checks one event as the client sent it; {@code null} when it is valid. */
+    InvalidEvent check(int index, Event event) {
+        JsonNode node = json.readTree(event.framed());
+        CompiledSchema schema;
+        if (schemaBy == null) {
+            schema = schemas.get(ONLY);
+        } else {
+            JsonNode selector = node.at(JsonPointer.compile(schemaBy));
+            if (selector.isMissingNode() || selector.isNull() || !selector.isValueNode()) {
+                return invalid(index, event, null, "no " + schemaBy + " to pick a schema by");
+            }
+            String value = selector.isString() ? selector.stringValue() : selector.toString();
+            schema = schemas.get(value);
+            if (schema == null) {
+                return invalid(index, event, null, schemaBy + " is " + selector + ", which has no schema");
+            }
+        }
+        List<Error> errors = schema.schema().validate(node);
+        if (errors.isEmpty()) {
+            return null;
+        }
+        List<Violation> violations = new ArrayList<>(Math.min(errors.size(), MAX_VIOLATIONS));
+        for (Error error : errors.subList(0, Math.min(errors.size(), MAX_VIOLATIONS))) {
+            violations.add(new Violation(
+                    pointer(error.getInstanceLocation().toString()), error.getKeyword(), error.getMessage()));
+        }
+        return new InvalidEvent(index, event.id(), schema, violations, errors.size());
+    }
+
+    private InvalidEvent invalid(int index, Event event, CompiledSchema schema, String message) {
+        return new InvalidEvent(index, event.id(), schema, List.of(new Violation(schemaBy, "schema-by", message)), 1);
+    }
+
+    /** The validator's instance location, a JSON Pointer; its root, the event itself, is {@code ""}. */
+    private static String pointer(String location) {
+        return location.equals("/") ? "" : location;
+    }
+}
