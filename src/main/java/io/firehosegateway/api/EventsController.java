@@ -7,6 +7,7 @@ import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.DeliveryReport;
 import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.InvalidPartitionKeyException;
+import io.firehosegateway.pipeline.PartitionKeyBacklogException;
 import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.Promise;
 import io.firehosegateway.pipeline.ShareExceededException;
@@ -154,7 +155,7 @@ class EventsController {
         Promise promise;
         try {
             promise = pipeline.accept(stream, events, admission, mode, null);
-        } catch (GatewayFullException | InvalidPartitionKeyException e) {
+        } catch (GatewayFullException | InvalidPartitionKeyException | PartitionKeyBacklogException e) {
             pipeline.rejected(stream, events.size());
             throw e;
         }

@@ -128,6 +128,7 @@ public final class Pipeline implements SmartLifecycle {
                             (int) packBytes,
                             StreamQuota.of(properties.stream(stream).quota(), properties.replicas(), limits),
                             properties.delivery(),
+                            properties.buffer(),
                             scheduler,
                             streamMeters,
                             budget,
@@ -332,8 +333,11 @@ public final class Pipeline implements SmartLifecycle {
                 ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
                 : Deadlines.NO_CLIENT_WAITS;
         DeliveryTicket ticket = new DeliveryTicket(stream, events.size());
+        // Offered first: a per-key stream may refuse a backed-up key, and the admission then still
+        // gives the room back. Nothing settles the events before they are marked submitted here,
+        // on this thread, before the caller closes the admission.
+        dispatcher.offer(events, ticket, deadline, mode != DeliveryMode.JOURNALED);
         admission.markSubmitted();
-        dispatcher.offer(events, ticket, deadline);
         return ticket;
     }
 
