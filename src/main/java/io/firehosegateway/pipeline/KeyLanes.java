@@ -41,7 +41,8 @@ final class KeyLanes {
 
     /**
      * Whether the keys' lanes can take these new records without a key's waiting events growing
-     * past its part of the buffer. A key with nothing unresolved sends its first record at once.
+     * past its part of the buffer. A key with nothing waiting takes them whatever their number (a
+     * request is within its own share anyway), so that a large one is delayed, never refused forever.
      */
     boolean fits(List<PendingRecord> records) {
         Map<String, long[]> waitingByKey = new HashMap<>();
@@ -49,13 +50,15 @@ final class KeyLanes {
             long[] waiting = waitingByKey.get(record.key);
             if (waiting == null) {
                 Lane lane = lanes.get(record.key);
-                waitingByKey.put(
-                        record.key,
-                        lane == null ? new long[] {0, 0} : new long[] {lane.waitingEvents, lane.waitingBytes});
-                if (lane == null) {
+                if (lane == null || lane.waitingEvents == 0) {
+                    waitingByKey.put(record.key, new long[] {-1, -1});
                     continue;
                 }
-                waiting = waitingByKey.get(record.key);
+                waiting = new long[] {lane.waitingEvents, lane.waitingBytes};
+                waitingByKey.put(record.key, waiting);
+            }
+            if (waiting[0] < 0) {
+                continue;
             }
             waiting[0] += record.eventCount();
             waiting[1] += record.data.length;

@@ -319,6 +319,28 @@ public final class Pipeline implements SmartLifecycle {
         return ticket;
     }
 
+    /**
+     * Whether the stream takes these events now without a partition key growing past its share of
+     * the buffer: always, unless the stream keeps order per key and one of their keys is backed up.
+     */
+    boolean keysHaveRoom(String stream, List<Event> events) {
+        StreamDispatcher dispatcher = dispatchers.get(stream);
+        return dispatcher == null || dispatcher.keysHaveRoom(events);
+    }
+
+    /** The partition keys of the events, as their stream finds them; none on a stream without order. */
+    Set<String> orderedKeysOf(String stream, List<Event> events) {
+        StreamDispatcher dispatcher = dispatchers.get(stream);
+        return dispatcher == null || properties.ordering(stream) != Ordering.PER_KEY
+                ? Set.of()
+                : dispatcher.keysOf(events);
+    }
+
+    /** The most bytes the journal's feeder sets aside behind backed-up keys: the background share. */
+    long maxParkedBytes() {
+        return BufferBudget.limitOf(properties.buffer().maxBytes().toBytes(), BACKGROUND_CEILING);
+    }
+
     /** Hands events to their stream without counting them as received: the journal's replay. */
     DeliveryTicket deliver(String stream, List<Event> events, Admission admission, DeliveryMode mode) {
         StreamDispatcher dispatcher = dispatchers.get(stream);

@@ -11,7 +11,9 @@ import io.firehosegateway.sink.StreamRoutes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -173,6 +175,36 @@ final class StreamDispatcher {
             lock.unlock();
         }
         send(toSend);
+    }
+
+    /**
+     * Whether the events would be taken now by {@link #offer} with refusal on: always on a stream
+     * that keeps no order; on a {@code per-key} one, unless one of their keys has its share waiting.
+     */
+    boolean keysHaveRoom(List<Event> events) {
+        if (lanes == null) {
+            return true;
+        }
+        List<PendingRecord> records = new ArrayList<>(events.size());
+        for (Event event : events) {
+            records.add(PendingRecord.single(
+                    event.framed(), keys.keyOf(event), event.id(), null, 0, Deadlines.NO_CLIENT_WAITS));
+        }
+        lock.lock();
+        try {
+            return lanes.fits(records);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The partition keys of the events, as this stream finds them. */
+    Set<String> keysOf(List<Event> events) {
+        Set<String> found = new HashSet<>();
+        for (Event event : events) {
+            found.add(keys.keyOf(event));
+        }
+        return found;
     }
 
     /** Under the lock: each event joins its key's lane, and goes now if its key has nothing unresolved. */

@@ -64,7 +64,8 @@ final class OrderingTestSupport {
                         mode,
                         Duration.ofSeconds(20),
                         Duration.ofMillis(200),
-                        Duration.ofSeconds(5),
+                        // Journaled events wait in the journal: a stop need not wait for a stuck key.
+                        Duration.ofSeconds(1),
                         Path.of(System.getProperty("java.io.tmpdir"), "gateway-dead-letter-tests"),
                         Duration.ofMillis(2),
                         true,
