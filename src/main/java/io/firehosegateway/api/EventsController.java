@@ -7,6 +7,7 @@ import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.DeliveryReport;
 import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.InvalidPartitionKeyException;
+import io.firehosegateway.pipeline.PartitionKeyBacklogException;
 import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.Promise;
 import io.firehosegateway.pipeline.ShareExceededException;
@@ -184,7 +185,7 @@ class EventsController {
             promise = routed == null
                     ? pipeline.accept(stream, events, admission, mode, null)
                     : pipeline.accept(routed.parts(), admission, mode);
-        } catch (GatewayFullException | InvalidPartitionKeyException e) {
+        } catch (GatewayFullException | InvalidPartitionKeyException | PartitionKeyBacklogException e) {
             pipeline.rejected(stream, events.size());
             throw e;
         }

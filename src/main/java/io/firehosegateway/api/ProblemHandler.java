@@ -2,6 +2,7 @@ package io.firehosegateway.api;
 
 import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.InvalidPartitionKeyException;
+import io.firehosegateway.pipeline.PartitionKeyBacklogException;
 import io.firehosegateway.pipeline.ShareExceededException;
 import io.firehosegateway.pipeline.TooLargeForJournalException;
 import io.firehosegateway.pipeline.TooManyEventsException;
@@ -64,6 +65,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                         Math.max(1, (e.retryAfter().toMillis() + 999) / 1000))
                 .with("maxEvents", e.maxRecords())
                 .with("maxBytes", e.maxBytes()));
+    }
+
+    @ExceptionHandler(PartitionKeyBacklogException.class)
+    ResponseEntity<ProblemDetail> keyBacklog(PartitionKeyBacklogException e) {
+        return problem(new RetryableProblemException(
+                        ProblemType.PARTITION_KEY_BACKLOG,
+                        "Stream " + e.stream() + " keeps order per partition key, and one of this request's keys"
+                                + " already has " + e.maxEvents() + " events waiting to be delivered in order;"
+                                + " nothing of this request was taken. Try again later; other keys are taken.",
+                        Math.max(1, (e.retryAfter().toMillis() + 999) / 1000))
+                .with("maxEvents", e.maxEvents()));
     }
 
     @ExceptionHandler(GatewayFullException.class)

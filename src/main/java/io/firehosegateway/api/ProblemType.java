@@ -36,6 +36,10 @@ public enum ProblemType {
     FORBIDDEN("forbidden", HttpStatus.FORBIDDEN, "Forbidden"),
     BUFFER_SHARE_EXCEEDED(
             "buffer-share-exceeded", HttpStatus.TOO_MANY_REQUESTS, "The key's requests hold their share of the buffer"),
+    PARTITION_KEY_BACKLOG(
+            "partition-key-backlog",
+            HttpStatus.TOO_MANY_REQUESTS,
+            "A partition key has its share of the buffer waiting"),
     BODY_READ_TIMEOUT("body-read-timeout", HttpStatus.REQUEST_TIMEOUT, "Request body too slow"),
     RATE_LIMITED("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded"),
     UNKNOWN_STREAM("unknown-stream", HttpStatus.NOT_FOUND, "Unknown stream"),

@@ -7,6 +7,7 @@ import io.firehosegateway.event.TestEventGenerator;
 import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryTicket;
 import io.firehosegateway.pipeline.GatewayFullException;
+import io.firehosegateway.pipeline.PartitionKeyBacklogException;
 import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.Promise;
 import java.time.Clock;
@@ -184,7 +185,8 @@ class GenerationJobs implements SmartLifecycle {
         job.unsettled.incrementAndGet();
         try {
             return pipeline.accept(job.stream, events, admission, pipeline.mode(), run.settle);
-        } catch (GatewayFullException e) {
+        } catch (GatewayFullException | PartitionKeyBacklogException e) {
+            // A full journal, or a per-key stream with one of the chunk's keys backed up: later.
             job.unsettled.decrementAndGet();
             admission.close();
             run.later(MAX_JOURNAL_WAIT_NANOS);

@@ -20,7 +20,10 @@ import java.util.concurrent.CompletionException;
  * @param configurationFault the fault that refused them, or {@code null}
  * @param rejected records refused for good, each with its sink's code and message
  * @param split a whole batch refused as invalid, to halve until the record at fault stands alone
- * @param throttled whether the sink throttled any of it
+ * @param throttled whether the sink throttled any of it, the whole call or some of its records
+ * @param callThrottled whether the sink throttled the whole call: the destination as a whole is
+ *     over its quota. A record throttled in an answered call may only mean that its partition (a
+ *     Kinesis shard) is, which the sink says ({@link io.firehosegateway.sink.Sink#recordThrottlingIsDestinationWide()})
  */
 record CallOutcome(
         SinkException failure,
@@ -31,7 +34,8 @@ record CallOutcome(
         SinkException configurationFault,
         List<Rejection> rejected,
         List<PendingRecord> split,
-        boolean throttled) {
+        boolean throttled,
+        boolean callThrottled) {
 
     /** A record refused for good, and why. */
     record Rejection(PendingRecord record, String code, String message) {}
@@ -99,21 +103,23 @@ record CallOutcome(
                 configurationFault,
                 rejected,
                 List.of(),
-                throttled);
+                throttled,
+                false);
     }
 
     private static CallOutcome failedWhole(List<PendingRecord> batch, SinkException failure) {
         List<PendingRecord> none = List.of();
         return switch (failure.kind()) {
-            case RETRYABLE -> new CallOutcome(failure, none, batch, 0, none, null, List.of(), none, false);
-            case THROTTLED -> new CallOutcome(failure, none, batch, 0, none, null, List.of(), none, true);
+            case RETRYABLE -> new CallOutcome(failure, none, batch, 0, none, null, List.of(), none, false, false);
+            case THROTTLED -> new CallOutcome(failure, none, batch, 0, none, null, List.of(), none, true, true);
             case UNKNOWN_OUTCOME -> {
                 for (PendingRecord record : batch) {
                     record.mayHaveLanded = true;
                 }
-                yield new CallOutcome(failure, none, batch, batch.size(), none, null, List.of(), none, false);
+                yield new CallOutcome(failure, none, batch, batch.size(), none, null, List.of(), none, false, false);
             }
-            case CONFIGURATION -> new CallOutcome(failure, none, none, 0, batch, failure, List.of(), none, false);
+            case CONFIGURATION ->
+                new CallOutcome(failure, none, none, 0, batch, failure, List.of(), none, false, false);
             case INVALID_REQUEST -> {
                 if (batch.size() == 1) {
                     yield new CallOutcome(
@@ -125,9 +131,10 @@ record CallOutcome(
                             null,
                             List.of(new Rejection(batch.get(0), failure.code(), failure.getMessage())),
                             none,
+                            false,
                             false);
                 }
-                yield new CallOutcome(failure, none, none, 0, none, null, List.of(), batch, false);
+                yield new CallOutcome(failure, none, none, 0, none, null, List.of(), batch, false, false);
             }
         };
     }

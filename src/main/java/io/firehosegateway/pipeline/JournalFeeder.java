@@ -2,7 +2,11 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.journal.Journal;
 import io.firehosegateway.journal.JournalEntry;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -16,6 +20,13 @@ import org.springframework.context.SmartLifecycle;
  * most the background share so clients' bodies can still be read while the destination is down.
  * An entry is acknowledged, and its disk space freed in time, once all its events were delivered or
  * dead-lettered. Entries left at a crash are read again at the next start: at least once.
+ *
+ * <p>On a {@code per-key} stream, an entry of a backed-up partition key is set aside (in memory,
+ * beside the buffer, at most the background share of the buffer's bound; past that the feeder
+ * waits for them) and the entries behind it go on: a hot key does not
+ * hold up the others. Its key's later entries are set aside behind it, so each key keeps the
+ * journal's order; a set-aside entry is acknowledged only once delivered, so a restart reads it
+ * again, in order.
  */
 final class JournalFeeder implements SmartLifecycle {
 
@@ -23,8 +34,16 @@ final class JournalFeeder implements SmartLifecycle {
 
     private final Journal journal;
     private final Pipeline pipeline;
+    /** How often set-aside entries are tried again while nothing new is read. */
+    private static final long PARKED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private volatile boolean running;
     private Thread thread;
+    /** Entries set aside behind a backed-up partition key, in journal order; the feeder's thread only. */
+    private final ArrayDeque<Parked> parked = new ArrayDeque<>();
+
+    private long parkedEvents;
+    private long parkedBytes;
 
     JournalFeeder(Journal journal, Pipeline pipeline) {
         this.journal = journal;
@@ -42,9 +61,16 @@ final class JournalFeeder implements SmartLifecycle {
     private void feed() {
         while (running) {
             try {
-                JournalEntry entry = journal.poll(200);
+                handParked();
+                if (parkedEvents >= pipeline.maxBackgroundChunk() || parkedBytes >= pipeline.maxParkedBytes()) {
+                    // As much set aside as background work may hold: wait for a backed-up key to
+                    // drain rather than hold more of the journal in memory.
+                    LockSupport.parkNanos(PARKED_RETRY_NANOS);
+                    continue;
+                }
+                JournalEntry entry = journal.poll(parked.isEmpty() ? 200 : 10);
                 if (entry != null) {
-                    hand(entry);
+                    handOrPark(entry);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -58,6 +84,78 @@ final class JournalFeeder implements SmartLifecycle {
         }
     }
 
+    /**
+     * On a {@code per-key} stream, an entry with a key that is backed up (its share of the buffer
+     * waiting), or behind a set-aside entry of one of its keys, is set aside so that the entries
+     * of other keys behind it are not held up; the order within each key stays the journal's.
+     */
+    private void handOrPark(JournalEntry entry) throws InterruptedException {
+        if (!pipeline.streams().contains(entry.stream())) {
+            hand(entry);
+            return;
+        }
+        Set<String> keys = pipeline.orderedKeysOf(entry.stream(), entry.events());
+        if (keys.isEmpty()
+                || (!sharesAKey(keys, blockedKeys()) && pipeline.keysHaveRoom(entry.stream(), entry.events()))) {
+            hand(entry);
+            return;
+        }
+        Parked set = new Parked(entry, keys, bytesOf(entry));
+        parked.add(set);
+        parkedEvents += entry.events().size();
+        parkedBytes += set.bytes;
+    }
+
+    /** Hands on, in journal order, the set-aside entries whose keys have room again. */
+    private void handParked() throws InterruptedException {
+        if (parked.isEmpty()) {
+            return;
+        }
+        Set<String> blocked = new HashSet<>();
+        for (Iterator<Parked> it = parked.iterator(); it.hasNext() && running; ) {
+            Parked next = it.next();
+            if (!sharesAKey(next.keys, blocked) && pipeline.keysHaveRoom(next.entry.stream(), next.entry.events())) {
+                it.remove();
+                parkedEvents -= next.entry.events().size();
+                parkedBytes -= next.bytes;
+                hand(next.entry);
+            } else {
+                blocked.addAll(next.keys);
+            }
+        }
+    }
+
+    private Set<String> blockedKeys() {
+        Set<String> blocked = new HashSet<>();
+        for (Parked entry : parked) {
+            blocked.addAll(entry.keys);
+        }
+        return blocked;
+    }
+
+    private static boolean sharesAKey(Set<String> keys, Set<String> blocked) {
+        if (blocked.isEmpty()) {
+            return false;
+        }
+        for (String key : keys) {
+            if (blocked.contains(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An entry set aside, with its partition keys. */
+    private record Parked(JournalEntry entry, Set<String> keys, long bytes) {}
+
+    private static long bytesOf(JournalEntry entry) {
+        long bytes = 0;
+        for (var event : entry.events()) {
+            bytes += event.size();
+        }
+        return bytes;
+    }
+
     private void hand(JournalEntry entry) throws InterruptedException {
         for (JournalEntry.Part part : entry.parts()) {
             if (!pipeline.streams().contains(part.stream())) {
@@ -68,16 +166,9 @@ final class JournalFeeder implements SmartLifecycle {
                 return;
             }
         }
-        int count = 0;
-        long bytes = 0;
-        for (JournalEntry.Part part : entry.parts()) {
-            count += part.events().size();
-            for (var event : part.events()) {
-                bytes += event.size();
-            }
-        }
-        Admission admission = pipeline.admitBackground(count, bytes);
-        if (!admission.reserveWhenFree(count, bytes, () -> running)) {
+        long bytes = bytesOf(entry);
+        Admission admission = pipeline.admitBackground(entry.events().size(), bytes);
+        if (!admission.reserveWhenFree(entry.events().size(), bytes, () -> running)) {
             return;
         }
         @SuppressWarnings("unchecked")

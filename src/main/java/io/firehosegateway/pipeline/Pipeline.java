@@ -131,6 +131,7 @@ public final class Pipeline implements SmartLifecycle {
                             (int) packBytes,
                             StreamQuota.of(properties.stream(stream).quota(), properties.replicas(), limits),
                             properties.delivery(),
+                            properties.buffer(),
                             scheduler,
                             streamMeters,
                             budget,
@@ -369,7 +370,8 @@ public final class Pipeline implements SmartLifecycle {
             DeliveryTicket ticket =
                     new DeliveryTicket(part.stream(), part.events().size());
             tickets.add(ticket);
-            dispatchers.get(part.stream()).offer(part.events(), ticket, deadline);
+            // Never refused part-way: a request's parts are taken whole or not at all.
+            dispatchers.get(part.stream()).offer(part.events(), ticket, deadline, false);
             meters.get(part.stream()).accepted(part.events().size());
         }
         if (mode != DeliveryMode.CONFIRMED) {
@@ -412,6 +414,28 @@ public final class Pipeline implements SmartLifecycle {
         return ticket;
     }
 
+    /**
+     * Whether the stream takes these events now without a partition key growing past its share of
+     * the buffer: always, unless the stream keeps order per key and one of their keys is backed up.
+     */
+    boolean keysHaveRoom(String stream, List<Event> events) {
+        StreamDispatcher dispatcher = dispatchers.get(stream);
+        return dispatcher == null || dispatcher.keysHaveRoom(events);
+    }
+
+    /** The partition keys of the events, as their stream finds them; none on a stream without order. */
+    Set<String> orderedKeysOf(String stream, List<Event> events) {
+        StreamDispatcher dispatcher = dispatchers.get(stream);
+        return dispatcher == null || properties.ordering(stream) != Ordering.PER_KEY
+                ? Set.of()
+                : dispatcher.keysOf(events);
+    }
+
+    /** The most bytes the journal's feeder sets aside behind backed-up keys: the background share. */
+    long maxParkedBytes() {
+        return BufferBudget.limitOf(properties.buffer().maxBytes().toBytes(), BACKGROUND_CEILING);
+    }
+
     /** Hands events to their stream without counting them as received: the journal's replay. */
     DeliveryTicket deliver(String stream, List<Event> events, Admission admission, DeliveryMode mode) {
         StreamDispatcher dispatcher = dispatchers.get(stream);
@@ -426,8 +450,11 @@ public final class Pipeline implements SmartLifecycle {
                 ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
                 : Deadlines.NO_CLIENT_WAITS;
         DeliveryTicket ticket = new DeliveryTicket(stream, events.size());
+        // Offered first: a per-key stream may refuse a backed-up key, and the admission then still
+        // gives the room back. Nothing settles the events before they are marked submitted here,
+        // on this thread, before the caller closes the admission.
+        dispatcher.offer(events, ticket, deadline, mode != DeliveryMode.JOURNALED);
         admission.markSubmitted();
-        dispatcher.offer(events, ticket, deadline);
         return ticket;
     }
 
@@ -505,7 +532,7 @@ public final class Pipeline implements SmartLifecycle {
             DeliveryTicket ticket =
                     new DeliveryTicket(part.stream(), part.events().size());
             tickets.add(ticket);
-            dispatchers.get(part.stream()).offer(part.events(), ticket, Deadlines.NO_CLIENT_WAITS);
+            dispatchers.get(part.stream()).offer(part.events(), ticket, Deadlines.NO_CLIENT_WAITS, false);
         }
         return tickets;
     }

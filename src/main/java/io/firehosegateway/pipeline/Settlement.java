@@ -4,6 +4,7 @@ import io.firehosegateway.metrics.GatewayMetrics.StreamMeters;
 import io.firehosegateway.sink.SinkLimits;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Settles records: a delivered or given-up record frees its room, is counted, and tells its events'
@@ -18,11 +19,14 @@ final class Settlement {
     private final StreamMeters meters;
     private final DeadLetterStore deadLetters;
     private final Runnable onAllSettled;
+    private final Consumer<PendingRecord> onResolved;
     /** Events taken and not yet settled; lock-free, as it changes once per record. */
     private final AtomicLong unsettled = new AtomicLong();
 
     /**
      * @param onAllSettled called when the last event taken so far is settled
+     * @param onResolved called with each record delivered or given up on, before its events count
+     *     as settled
      */
     Settlement(
             String stream,
@@ -30,13 +34,15 @@ final class Settlement {
             BufferBudget budget,
             StreamMeters meters,
             DeadLetterStore deadLetters,
-            Runnable onAllSettled) {
+            Runnable onAllSettled,
+            Consumer<PendingRecord> onResolved) {
         this.stream = stream;
         this.limits = limits;
         this.budget = budget;
         this.meters = meters;
         this.deadLetters = deadLetters;
         this.onAllSettled = onAllSettled;
+        this.onResolved = onResolved;
     }
 
     /** Events were taken; each is settled exactly once later. */
@@ -98,6 +104,7 @@ final class Settlement {
     }
 
     private void settled(PendingRecord record) {
+        onResolved.accept(record);
         if (unsettled.addAndGet(-record.eventCount()) == 0) {
             onAllSettled.run();
         }

@@ -9,8 +9,11 @@ import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.SinkRecord;
 import io.firehosegateway.sink.StreamRoutes;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link QuotaGate}: the stream's throughput quota;
  *   <li>{@link CallOutcome}: what a call's answer means for each record, by failure kind;
  *   <li>{@link BatchSplitter}: halving an invalid batch, unpacking a rejected packed record;
- *   <li>{@link Settlement}: room, counts and tickets of records delivered, given up or waiting again.
+ *   <li>{@link Settlement}: room, counts and tickets of records delivered, given up or waiting again;
+ *   <li>{@link KeyLanes}, on a {@code per-key} stream: one record unresolved per partition key, its
+ *       later events waiting behind it.
  * </ul>
  *
  * <p>A batch is sent when it is full, when its linger has passed, or, if a client is waiting for
@@ -65,6 +70,11 @@ final class StreamDispatcher {
     private final QuotaGate quota;
     private final Settlement settlement;
     private final DeliveryFaultLog faultLog;
+    /** On a {@code per-key} stream, the keys' lanes; {@code null} when the stream keeps no order. */
+    private final KeyLanes lanes;
+
+    private final long maxKeyWaitingEvents;
+    private final Duration retryAfter;
 
     private long pausedUntilNanos;
     private boolean paused;
@@ -79,6 +89,7 @@ final class StreamDispatcher {
             int packBytes,
             StreamQuota quota,
             PipelineProperties.Delivery delivery,
+            PipelineProperties.Buffer buffer,
             ScheduledExecutorService scheduler,
             StreamMeters meters,
             BufferBudget budget,
@@ -102,8 +113,19 @@ final class StreamDispatcher {
         this.concurrencyLimit = new ConcurrencyLimit(stream, delivery.maxInFlight(), nanoClock);
         this.slots = new CallSlots(concurrencyLimit);
         this.quota = new QuotaGate(quota, wait -> schedule(this::quotaRefilled, wait));
-        this.settlement = new Settlement(stream, limits, budget, meters, deadLetters, this::allSettled);
+        this.settlement = new Settlement(stream, limits, budget, meters, deadLetters, this::allSettled, this::resolved);
         this.faultLog = new DeliveryFaultLog(stream, sink.kind().value(), route.destination(), nanoClock);
+        // One key's waiting events may hold as much of the buffer as one request may: a hot key
+        // backs up into its own lane, and past this its clients are told to slow down, not the others.
+        this.maxKeyWaitingEvents = BufferBudget.limitOf(buffer.maxRecords(), buffer.requestShare());
+        this.retryAfter = buffer.retryAfter();
+        this.lanes = ordering == Ordering.PER_KEY
+                ? new KeyLanes(
+                        packBytes,
+                        limits.maxEventsPerRecord(),
+                        maxKeyWaitingEvents,
+                        BufferBudget.limitOf(buffer.maxBytes().toBytes(), buffer.requestShare()))
+                : null;
         meters.concurrencyLimit(concurrencyLimit::current);
         meters.paused(() -> status.heldByConfigurationFault() ? 1 : 0);
         // From zero, so that Prometheus' increase() sees the first failure too (the alerts rely on it).
@@ -128,15 +150,26 @@ final class StreamDispatcher {
         return status;
     }
 
-    /** Takes a request's events; the caller has reserved their room in the budget. */
-    void offer(List<Event> events, DeliveryTicket ticket, long deadlineNanos) {
+    /**
+     * Takes a request's events; the caller has reserved their room in the budget.
+     *
+     * @param mayRefuse whether a {@code per-key} stream may refuse the events when one of their keys
+     *     has its share of the buffer waiting already; false for events that must be taken (the
+     *     journal's)
+     * @throws PartitionKeyBacklogException when refused; nothing of the events was taken
+     */
+    void offer(List<Event> events, DeliveryTicket ticket, long deadlineNanos, boolean mayRefuse) {
         List<List<PendingRecord>> toSend;
         lock.lock();
         try {
-            settlement.taken(events.size());
-            for (int i = 0; i < events.size(); i++) {
-                Event event = events.get(i);
-                queue.add(event.framed(), keys.keyOf(event), event.id(), ticket, i, deadlineNanos);
+            if (lanes == null) {
+                settlement.taken(events.size());
+                for (int i = 0; i < events.size(); i++) {
+                    Event event = events.get(i);
+                    queue.add(event.framed(), keys.keyOf(event), event.id(), ticket, i, deadlineNanos);
+                }
+            } else {
+                offerPerKey(events, ticket, deadlineNanos, mayRefuse);
             }
             queue.sealIfFull();
             toSend = takeSendable();
@@ -144,6 +177,75 @@ final class StreamDispatcher {
             lock.unlock();
         }
         send(toSend);
+    }
+
+    /**
+     * Whether the events would be taken now by {@link #offer} with refusal on: always on a stream
+     * that keeps no order; on a {@code per-key} one, unless one of their keys has its share waiting.
+     */
+    boolean keysHaveRoom(List<Event> events) {
+        if (lanes == null) {
+            return true;
+        }
+        List<PendingRecord> records = new ArrayList<>(events.size());
+        for (Event event : events) {
+            records.add(PendingRecord.single(
+                    event.framed(), keys.keyOf(event), event.id(), null, 0, Deadlines.NO_CLIENT_WAITS));
+        }
+        lock.lock();
+        try {
+            return lanes.fits(records);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The partition keys of the events, as this stream finds them. */
+    Set<String> keysOf(List<Event> events) {
+        Set<String> found = new HashSet<>();
+        for (Event event : events) {
+            found.add(keys.keyOf(event));
+        }
+        return found;
+    }
+
+    /** Under the lock: each event joins its key's lane, and goes now if its key has nothing unresolved. */
+    private void offerPerKey(List<Event> events, DeliveryTicket ticket, long deadlineNanos, boolean mayRefuse) {
+        List<PendingRecord> records = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            records.add(PendingRecord.single(event.framed(), keys.keyOf(event), event.id(), ticket, i, deadlineNanos));
+        }
+        if (mayRefuse && !lanes.fits(records)) {
+            throw new PartitionKeyBacklogException(stream, maxKeyWaitingEvents, retryAfter);
+        }
+        settlement.taken(events.size());
+        for (PendingRecord record : records) {
+            PendingRecord now = lanes.admit(record);
+            if (now != null) {
+                queue.add(now);
+            }
+        }
+    }
+
+    /**
+     * A record was delivered or given up on: on a {@code per-key} stream its key's next record may
+     * go. It joins the queue only; whoever resolved it frees a slot next, which sends it.
+     */
+    private void resolved(PendingRecord record) {
+        if (lanes == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            PendingRecord next = lanes.resolved(record);
+            if (next != null) {
+                queue.add(next);
+                queue.sealIfFull();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Records back from a failed call, after their backoff. */
@@ -271,7 +373,7 @@ final class StreamDispatcher {
         for (CallOutcome.Rejection rejection : outcome.rejected()) {
             rejected(rejection, tally);
         }
-        if (outcome.throttled()) {
+        if (outcome.callThrottled() || (outcome.throttled() && sink.recordThrottlingIsDestinationWide())) {
             concurrencyLimit.throttled();
         } else if (failure == null) {
             concurrencyLimit.unthrottled();
@@ -352,7 +454,17 @@ final class StreamDispatcher {
         List<PendingRecord> singles = BatchSplitter.unpack(record);
         settlement.waitAgain(singles, false);
         tally.resentToFindFault(singles.size());
-        returnFirst(singles);
+        if (lanes == null) {
+            returnFirst(singles);
+            return;
+        }
+        // Still one record of the key unresolved: the others wait first in its lane.
+        lock.lock();
+        try {
+            returnFirst(List.of(lanes.unpacked(singles)));
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void retryLater(List<PendingRecord> records, DeliveryFaultLog.Tally tally) {

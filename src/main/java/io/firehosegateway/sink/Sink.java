@@ -25,6 +25,17 @@ public interface Sink {
     }
 
     /**
+     * Whether a record throttled in an answered call means the whole destination is over its quota
+     * (Firehose: the delivery stream's), so the stream sends less at once; otherwise only that
+     * record's partition is (a Kinesis shard), so only the record, or on a {@code per-key} stream its
+     * key, backs off, and one hot key does not slow the stream's other keys. A throttled whole call
+     * always lowers the stream's calls in flight.
+     */
+    default boolean recordThrottlingIsDestinationWide() {
+        return false;
+    }
+
+    /**
      * Sends one batch of records to a stream, once, without retrying.
      *
      * <p>The future completes with one outcome per record, in request order, when the destination

@@ -26,6 +26,7 @@ final class ScriptedSink implements Sink {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final BiFunction<Integer, List<String>, CompletableFuture<BatchResult>> script;
     private final SinkLimits limits;
+    private final SinkKind kind;
 
     /** {@code script} gets the call's number (from 0) and its records as text; Firehose's limits. */
     ScriptedSink(BiFunction<Integer, List<String>, CompletableFuture<BatchResult>> script) {
@@ -33,13 +34,30 @@ final class ScriptedSink implements Sink {
     }
 
     ScriptedSink(SinkLimits limits, BiFunction<Integer, List<String>, CompletableFuture<BatchResult>> script) {
+        this(SinkKind.FIREHOSE, limits, script);
+    }
+
+    /**
+     * A sink of {@code kind}: a Firehose one treats a throttled record as the whole destination
+     * throttled, any other kind as only the record's partition (a Kinesis shard).
+     */
+    ScriptedSink(
+            SinkKind kind,
+            SinkLimits limits,
+            BiFunction<Integer, List<String>, CompletableFuture<BatchResult>> script) {
+        this.kind = kind;
         this.limits = limits;
         this.script = script;
     }
 
     @Override
     public SinkKind kind() {
-        return SinkKind.FIREHOSE;
+        return kind;
+    }
+
+    @Override
+    public boolean recordThrottlingIsDestinationWide() {
+        return kind == SinkKind.FIREHOSE;
     }
 
     @Override

@@ -34,6 +34,12 @@ final class FirehoseSink implements Sink {
         return SinkKind.FIREHOSE;
     }
 
+    /** A throttled entry means the delivery stream is over its quota: Firehose has no partitions. */
+    @Override
+    public boolean recordThrottlingIsDestinationWide() {
+        return true;
+    }
+
     @Override
     public SinkLimits limits() {
         return FirehoseLimits.LIMITS;
