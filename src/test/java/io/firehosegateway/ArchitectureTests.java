@@ -95,7 +95,7 @@ class ArchitectureTests {
         assertSourcesDoNotName("sink", "pipeline", "api", "generator", "journal");
         assertSourcesDoNotName("journal", "api", "pipeline", "sink", "generator");
         assertSourcesDoNotName("event", "api", "pipeline", "sink", "journal", "generator", "metrics");
-        assertSourcesDoNotName("pipeline", "sink.firehose", "sink.local");
+        assertSourcesDoNotName("pipeline", "sink.firehose", "sink.kinesis", "sink.local");
     }
 
     private static void assertSourcesDoNotName(String module, String... forbidden) throws IOException {
@@ -153,6 +153,13 @@ class ArchitectureTests {
                 .should()
                 .dependOnClassesThat()
                 .haveFullyQualifiedName("software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder")
+                .check(classes);
+        noClasses()
+                .that()
+                .doNotHaveSimpleName("KinesisClientConfiguration")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder")
                 .check(classes);
     }
 }
