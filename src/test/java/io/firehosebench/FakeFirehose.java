@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code PutRecordBatch} calls a second, which would measure moto, not the gateway.
  *
  * <p>It speaks just enough of the JSON 1.1 protocol for the AWS SDKs: {@code PutRecordBatch} (every
- * record accepted), {@code PutRecord} and {@code DescribeDeliveryStream}. It never decodes the
+ * record accepted), {@code PutRecord} and {@code DescribeDeliveryStream}; and of Kinesis Data
+ * Streams' (JSON, not CBOR: give the gateway {@code --gateway.kinesis.cbor=false})
+ * {@code PutRecords} (every record accepted, billed in 25 KiB PUT payload units) and
+ * {@code DescribeStreamSummary}. It never decodes the
  * records: it finds each {@code "Data"} string and counts its decoded size from its base64 length,
  * so its own cost per call stays small next to the gateway's. Per stream it counts calls, records,
  * bytes and billed 5 KiB units, served as JSON at {@code GET /stats}.
@@ -41,7 +44,14 @@ public final class FakeFirehose implements AutoCloseable {
     /** As long as Firehose's own record ids, so the client parses answers of the real size. */
     private static final String RECORD_ID = "49546986683135544286507457936321625675700192471156785154";
 
+    private static final int KINESIS_BILLING_UNIT = 25 * 1024;
+    private static final byte[] KINESIS_STREAM_KEY = "\"StreamName\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KINESIS_ARN_KEY = "\"StreamARN\"".getBytes(StandardCharsets.US_ASCII);
+    /** As long as Kinesis's own sequence numbers. */
+    private static final String SEQUENCE_NUMBER = "49590338271490256608559692538361571095921575989136588898";
+
     private static final String TARGET_PREFIX = "Firehose_20150804.";
+    private static final String KINESIS_TARGET_PREFIX = "Kinesis_20131202.";
     private static final String JSON_11 = "application/x-amz-json-1.1";
 
     private final HttpServer server;
@@ -50,6 +60,7 @@ public final class FakeFirehose implements AutoCloseable {
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
     private final byte[][] batchAnswers = new byte[501][];
+    private final byte[][] kinesisAnswers = new byte[501][];
     private final AtomicLong requestIds = new AtomicLong();
     private volatile long latencyMillis;
     private volatile boolean outage;
@@ -61,6 +72,7 @@ public final class FakeFirehose implements AutoCloseable {
         server.createContext("/", this::handle);
         for (int n = 0; n <= 500; n++) {
             batchAnswers[n] = batchAnswer(n);
+            kinesisAnswers[n] = kinesisAnswer(n);
         }
     }
 
@@ -155,7 +167,9 @@ public final class FakeFirehose implements AutoCloseable {
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         String action = target != null && target.startsWith(TARGET_PREFIX)
                 ? target.substring(TARGET_PREFIX.length())
-                : String.valueOf(target);
+                : target != null && target.startsWith(KINESIS_TARGET_PREFIX)
+                        ? target.substring(KINESIS_TARGET_PREFIX.length())
+                        : String.valueOf(target);
         long latency = latencyMillis;
         if (latency > 0) {
             Thread.sleep(latency);
@@ -176,6 +190,18 @@ public final class FakeFirehose implements AutoCloseable {
             case "PutRecordBatch" -> {
                 int records = count(body, stringAt(body, STREAM_KEY));
                 send(exchange, 200, JSON_11, batchAnswers[Math.min(records, 500)]);
+            }
+            case "PutRecords" -> {
+                int records = count(body, kinesisStream(body), KINESIS_BILLING_UNIT);
+                send(exchange, 200, JSON_11, kinesisAnswers[Math.min(records, 500)]);
+            }
+            case "DescribeStreamSummary" -> {
+                String stream = kinesisStream(body);
+                String answer = "{\"StreamDescriptionSummary\":{\"StreamName\":\"" + stream
+                        + "\",\"StreamARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/" + stream
+                        + "\",\"StreamStatus\":\"ACTIVE\",\"StreamModeDetails\":{\"StreamMode\":\"PROVISIONED\"},"
+                        + "\"RetentionPeriodHours\":24,\"OpenShardCount\":4,\"EnhancedMonitoring\":[]}}";
+                send(exchange, 200, JSON_11, answer.getBytes(StandardCharsets.UTF_8));
             }
             case "PutRecord" -> {
                 count(body, stringAt(body, STREAM_KEY));
@@ -204,8 +230,17 @@ public final class FakeFirehose implements AutoCloseable {
         }
     }
 
-    /** Counts the records of a call: each {@code "Data"} string, sized from its base64 length. */
+    private static String kinesisStream(byte[] body) {
+        String name = stringAt(body, KINESIS_STREAM_KEY);
+        return name.equals("?") ? stringAt(body, KINESIS_ARN_KEY) : name;
+    }
+
     private int count(byte[] body, String stream) {
+        return count(body, stream, BILLING_UNIT);
+    }
+
+    /** Counts the records of a call: each {@code "Data"} string, sized from its base64 length. */
+    private int count(byte[] body, String stream, int billingUnit) {
         StreamStats stats = streams.computeIfAbsent(stream, s -> new StreamStats());
         int records = 0;
         long bytes = 0;
@@ -224,7 +259,7 @@ public final class FakeFirehose implements AutoCloseable {
             long decoded = decodedLength(body, start, end);
             records++;
             bytes += decoded;
-            units += Math.max(1, (decoded + BILLING_UNIT - 1) / BILLING_UNIT);
+            units += Math.max(1, (decoded + billingUnit - 1) / billingUnit);
             from = end + 1;
         }
         stats.calls.increment();
@@ -293,6 +328,21 @@ public final class FakeFirehose implements AutoCloseable {
                 answer.append(',');
             }
             answer.append("{\"RecordId\":\"").append(RECORD_ID).append("\"}");
+        }
+        return answer.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] kinesisAnswer(int records) {
+        StringBuilder answer = new StringBuilder(64 + records * 100).append("{\"FailedRecordCount\":0,\"Records\":[");
+        for (int i = 0; i < records; i++) {
+            if (i > 0) {
+                answer.append(',');
+            }
+            answer.append("{\"SequenceNumber\":\"")
+                    .append(SEQUENCE_NUMBER)
+                    .append("\",\"ShardId\":\"shardId-00000000000")
+                    .append(i % 4)
+                    .append("\"}");
         }
         return answer.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
     }

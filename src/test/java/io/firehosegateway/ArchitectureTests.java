@@ -182,5 +182,12 @@ class ArchitectureTests {
                 .dependOnClassesThat()
                 .haveFullyQualifiedName("software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder")
                 .check(classes);
+        noClasses()
+                .that()
+                .doNotHaveSimpleName("KinesisClientConfiguration")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder")
+                .check(classes);
     }
 }

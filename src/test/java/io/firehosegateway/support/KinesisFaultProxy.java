@@ -138,6 +138,7 @@ public final class KinesisFaultProxy implements AutoCloseable {
     private final AtomicInteger failedEntries = new AtomicInteger();
     private final AtomicInteger forwardedRecords = new AtomicInteger();
     private final List<Call> seen = new CopyOnWriteArrayList<>();
+    private final Object motoPuts = new Object();
 
     private KinesisFaultProxy(URI upstream) throws IOException {
         this.upstream = upstream;
@@ -344,7 +345,13 @@ public final class KinesisFaultProxy implements AutoCloseable {
     }
 
     private Answer forwardRecords(Request request, int count) throws IOException {
-        Answer answer = forward(request);
+        Answer answer;
+        // moto's Kinesis is "not safe for concurrency" (its Shard.put_record): two PutRecords on one
+        // shard at once can take the same sequence number, and one record overwrites the other. The
+        // gateway keeps calls in flight at once, as it should; moto gets them one at a time.
+        synchronized (motoPuts) {
+            answer = forward(request);
+        }
         if (answer.status() == 200) {
             forwardedRecords.addAndGet(count);
         }

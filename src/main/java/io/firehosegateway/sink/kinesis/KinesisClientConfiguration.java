@@ -62,17 +62,13 @@ public class KinesisClientConfiguration {
     }
 
     @Bean(SINK_BEAN)
-    Sink kinesisSink(
-            KinesisAsyncClient client,
-            KinesisStreamDescriptions descriptions,
-            KinesisProperties kinesis,
-            AwsProperties aws) {
+    Sink kinesisSink(KinesisAsyncClient client, KinesisStreamDescriptions descriptions, KinesisProperties kinesis) {
         return new KinesisSink(
                 client,
                 new KinesisRetryClassifier(),
                 descriptions,
                 kinesis.maxBytesPerCall().toBytes(),
-                aws.apiCallAttemptTimeout().plusSeconds(1));
+                KinesisStreamDescriptions.DESCRIBE_TIMEOUT.plusSeconds(1));
     }
 
     @Bean

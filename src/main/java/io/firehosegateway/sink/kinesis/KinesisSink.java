@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  *
  * <p>Each stream's limits are learned once, when the pipeline asks for them at start, from
  * {@code DescribeStreamSummary}: its largest record ({@code MaxRecordSizeInKiB}) and its billing
- * mode. When the stream cannot be described (moto gives no largest record, a producer role may not
+ * mode (one call, allowed 20 s: it is the first of a cold JVM). When the stream cannot be described (moto gives no largest record, a producer role may not
  * be allowed to describe) the defaults hold: 1 MiB records, billed as a provisioned stream.
  */
 final class KinesisSink implements Sink {

@@ -1,5 +1,6 @@
 package io.firehosegateway.sink.kinesis;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,9 @@ import software.amazon.awssdk.services.kinesis.model.StreamMode;
  * stream's largest record and billing mode from it, the health indicator its status.
  */
 final class KinesisStreamDescriptions {
+
+    /** How long the one describe call of a stream may take. */
+    static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(20);
 
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
     private static final Pattern STREAM_ARN =
@@ -62,7 +66,10 @@ final class KinesisStreamDescriptions {
     }
 
     private CompletableFuture<Description> ask(String destination) {
-        DescribeStreamSummaryRequest.Builder request = DescribeStreamSummaryRequest.builder();
+        // The first call of a cold JVM loads and starts half the SDK: on a busy start it can outrun
+        // the attempt timeout meant for PutRecords, and this call is made once, at start.
+        DescribeStreamSummaryRequest.Builder request = DescribeStreamSummaryRequest.builder()
+                .overrideConfiguration(override -> override.apiCallAttemptTimeout(DESCRIBE_TIMEOUT));
         if (isArn(destination)) {
             request.streamARN(destination);
         } else {
