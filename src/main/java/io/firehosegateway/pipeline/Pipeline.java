@@ -124,7 +124,7 @@ public final class Pipeline implements SmartLifecycle {
                             sink,
                             limits,
                             keys(stream),
-                            properties.ordering(stream),
+                            ordering(stream, sink, route),
                             (int) packBytes,
                             StreamQuota.of(properties.stream(stream).quota(), properties.replicas(), limits),
                             properties.delivery(),
@@ -147,6 +147,14 @@ public final class Pipeline implements SmartLifecycle {
             }
         }
         return byKind;
+    }
+
+    /** The stream's own {@code ordering}, else per key where its destination orders per key by nature. */
+    private Ordering ordering(String stream, Sink sink, StreamRoutes.Route route) {
+        if (properties.stream(stream).ordering() != null) {
+            return properties.ordering(stream);
+        }
+        return sink.ordersPerKeyByDefault(route) ? Ordering.PER_KEY : Ordering.NONE;
     }
 
     private PartitionKeys keys(String stream) {
