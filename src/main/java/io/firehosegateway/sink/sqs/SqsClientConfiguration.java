@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
  * The one place that builds the SQS client, as the Firehose one is built: the SDK's retries off
  * because the pipeline owns them, only the attempt timed, the connection pool sized from the SQS
  * streams' concurrency limit; region from {@code gateway.aws.region} or {@code AWS_REGION}, the
- * endpoint from {@code AWS_ENDPOINT_URL_SQS}.
+ * endpoint from {@code AWS_ENDPOINT_URL_SQS} or {@code gateway.sqs.endpoint}.
  *
  * <p>An auto-configuration, so that it steps aside for a sink of this kind that the application
  * (a test) defines itself under the same bean name.
@@ -37,7 +37,7 @@ public class SqsClientConfiguration {
     static final Duration LOOKUP_RETRY = Duration.ofSeconds(5);
 
     @Bean(destroyMethod = "close")
-    SqsAsyncClient sqsAsyncClient(AwsProperties aws, StreamRoutes routes) {
+    SqsAsyncClient sqsAsyncClient(SqsProperties sqs, AwsProperties aws, StreamRoutes routes) {
         SqsAsyncClientBuilder builder = SqsAsyncClient.builder()
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(aws.ioThreads()))
@@ -47,6 +47,9 @@ public class SqsClientConfiguration {
                         .apiCallAttemptTimeout(aws.apiCallAttemptTimeout()));
         if (aws.region() != null && !aws.region().isBlank()) {
             builder.region(Region.of(aws.region()));
+        }
+        if (sqs.endpoint() != null) {
+            builder.endpointOverride(sqs.endpoint());
         }
         return builder.build();
     }
