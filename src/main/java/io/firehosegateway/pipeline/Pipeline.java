@@ -182,6 +182,12 @@ public final class Pipeline implements SmartLifecycle {
         return dispatchers.get(stream).limits().maxRecordBytes();
     }
 
+    /** How the stream orders the events of one key: its setting, else what its destination does by nature. */
+    Ordering ordering(String stream) {
+        checkStream(stream);
+        return dispatchers.get(stream).ordering();
+    }
+
     /** The mode requests are answered in. */
     public DeliveryMode mode() {
         return properties.delivery().mode();

@@ -114,6 +114,11 @@ final class StreamDispatcher {
         return concurrencyLimit.current();
     }
 
+    /** How the stream orders the events of one key. */
+    Ordering ordering() {
+        return ordering;
+    }
+
     SinkLimits limits() {
         return limits;
     }
