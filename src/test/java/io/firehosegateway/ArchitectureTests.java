@@ -95,7 +95,7 @@ class ArchitectureTests {
         assertSourcesDoNotName("sink", "pipeline", "api", "generator", "journal");
         assertSourcesDoNotName("journal", "api", "pipeline", "sink", "generator");
         assertSourcesDoNotName("event", "api", "pipeline", "sink", "journal", "generator", "metrics");
-        assertSourcesDoNotName("pipeline", "sink.firehose", "sink.local");
+        assertSourcesDoNotName("pipeline", "sink.firehose", "sink.local", "sink.sqs");
     }
 
     private static void assertSourcesDoNotName(String module, String... forbidden) throws IOException {
