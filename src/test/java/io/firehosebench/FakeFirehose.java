@@ -8,6 +8,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A Firehose that answers as fast as the machine lets it, for benchmarks: moto manages 40 to 50
@@ -28,6 +33,11 @@ import java.util.concurrent.atomic.LongAdder;
  * records: it finds each {@code "Data"} string and counts its decoded size from its base64 length,
  * so its own cost per call stays small next to the gateway's. Per stream it counts calls, records,
  * bytes and billed 5 KiB units, served as JSON at {@code GET /stats}.
+ *
+ * <p>It also answers SQS's {@code GetQueueUrl} and {@code SendMessageBatch} (JSON 1.0, every entry
+ * successful, with the MD5s the SDK checks), counting per queue the entries of each call and the
+ * requests SQS bills: one per 64 KiB chunk of a call's bodies and attributes. Those calls carry at
+ * most 10 entries, so they are parsed whole.
  *
  * <p>{@code POST /admin?latencyMs=5} delays every answer (as a remote Firehose would),
  * {@code POST /admin?outage=on} answers every call with 503 {@code ServiceUnavailableException},
@@ -53,6 +63,9 @@ public final class FakeFirehose implements AutoCloseable {
     private static final String TARGET_PREFIX = "Firehose_20150804.";
     private static final String KINESIS_TARGET_PREFIX = "Kinesis_20131202.";
     private static final String JSON_11 = "application/x-amz-json-1.1";
+    private static final String JSON_10 = "application/x-amz-json-1.0";
+    private static final int SQS_BILLING_CHUNK = 64 * 1024;
+    private static final JsonMapper json = JsonMapper.builder().build();
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -169,7 +182,7 @@ public final class FakeFirehose implements AutoCloseable {
                 ? target.substring(TARGET_PREFIX.length())
                 : target != null && target.startsWith(KINESIS_TARGET_PREFIX)
                         ? target.substring(KINESIS_TARGET_PREFIX.length())
-                        : String.valueOf(target);
+                        : target != null && target.startsWith("AmazonSQS.") ? target : String.valueOf(target);
         long latency = latencyMillis;
         if (latency > 0) {
             Thread.sleep(latency);
@@ -203,6 +216,16 @@ public final class FakeFirehose implements AutoCloseable {
                         + "\"RetentionPeriodHours\":24,\"OpenShardCount\":4,\"EnhancedMonitoring\":[]}}";
                 send(exchange, 200, JSON_11, answer.getBytes(StandardCharsets.UTF_8));
             }
+            case "AmazonSQS.GetQueueUrl" -> {
+                String queue = json.readTree(body).get("QueueName").asString();
+                send(
+                        exchange,
+                        200,
+                        JSON_10,
+                        ("{\"QueueUrl\":\"" + endpoint() + "/123456789012/" + queue + "\"}")
+                                .getBytes(StandardCharsets.UTF_8));
+            }
+            case "AmazonSQS.SendMessageBatch" -> send(exchange, 200, JSON_10, sendMessageBatch(body));
             case "PutRecord" -> {
                 count(body, stringAt(body, STREAM_KEY));
                 send(
@@ -235,6 +258,74 @@ public final class FakeFirehose implements AutoCloseable {
         return name.equals("?") ? stringAt(body, KINESIS_ARN_KEY) : name;
     }
 
+    /**
+     * Takes every entry of an SQS batch: counts them, their bodies' and attributes' bytes and the
+     * requests SQS bills for the call, and answers each entry by its {@code Id} with its MD5s.
+     */
+    private byte[] sendMessageBatch(byte[] body) {
+        JsonNode request = json.readTree(body);
+        String url = request.get("QueueUrl").asString();
+        StreamStats stats = streams.computeIfAbsent(url.substring(url.lastIndexOf('/') + 1), s -> new StreamStats());
+        StringBuilder answer = new StringBuilder("{\"Successful\":[");
+        int entries = 0;
+        long bytes = 0;
+        for (JsonNode entry : request.get("Entries")) {
+            String messageBody = entry.get("MessageBody").asString();
+            bytes += messageBody.getBytes(StandardCharsets.UTF_8).length;
+            MessageDigest attributesDigest = md5();
+            JsonNode attributes = entry.get("MessageAttributes");
+            boolean hasAttributes = attributes != null && !attributes.isEmpty();
+            if (hasAttributes) {
+                for (String name : new java.util.TreeSet<>(attributes.propertyNames())) {
+                    JsonNode attribute = attributes.get(name);
+                    String type = attribute.get("DataType").asString();
+                    String value = attribute.get("StringValue").asString();
+                    bytes += name.length() + type.length() + value.getBytes(StandardCharsets.UTF_8).length;
+                    lengthAndBytes(attributesDigest, name);
+                    lengthAndBytes(attributesDigest, type);
+                    attributesDigest.update((byte) 1);
+                    lengthAndBytes(attributesDigest, value);
+                }
+            }
+            answer.append(entries == 0 ? "" : ",")
+                    .append("{\"Id\":\"")
+                    .append(entry.get("Id").asString())
+                    .append("\",\"MessageId\":\"")
+                    .append(requestIds.incrementAndGet())
+                    .append("\",\"MD5OfMessageBody\":\"")
+                    .append(HexFormat.of().formatHex(md5().digest(messageBody.getBytes(StandardCharsets.UTF_8))))
+                    .append('"');
+            if (hasAttributes) {
+                answer.append(",\"MD5OfMessageAttributes\":\"")
+                        .append(HexFormat.of().formatHex(attributesDigest.digest()))
+                        .append('"');
+            }
+            answer.append('}');
+            entries++;
+        }
+        stats.calls.increment();
+        stats.records.add(entries);
+        stats.bytes.add(bytes);
+        stats.billedUnits.add(Math.max(1, (bytes + SQS_BILLING_CHUNK - 1) / SQS_BILLING_CHUNK));
+        stats.maxRecordsPerCall.accumulateAndGet(entries, Math::max);
+        return answer.append("],\"Failed\":[]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void lengthAndBytes(MessageDigest digest, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        digest.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+        digest.update(bytes);
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has MD5", e);
+        }
+    }
+
+    /** Counts the records of a call: each {@code "Data"} string, sized from its base64 length. */
     private int count(byte[] body, String stream) {
         return count(body, stream, BILLING_UNIT);
     }

@@ -235,7 +235,7 @@ public final class GatewayMetrics {
                     .register(registry);
             this.billedUnits = Counter.builder(SINK_BILLED_UNITS)
                     .description("Units the sink's service bills for the accepted records (Firehose: 5 KiB per"
-                            + " record, rounded up)")
+                            + " record, rounded up; SQS: one request per 64 KiB chunk of each answered call)")
                     .tag(TAG_STREAM, stream)
                     .tag(TAG_SINK, sink)
                     .register(registry);
@@ -325,6 +325,13 @@ public final class GatewayMetrics {
             bytes.increment(recordBytes);
             this.billedBytes.increment(billedBytes);
             this.billedUnits.increment(billedUnits);
+        }
+
+        /** Counts what the sink's service bills for a whole call, for a service that bills per call (SQS). */
+        public void billedPerCall(long units) {
+            if (units > 0) {
+                billedUnits.increment(units);
+            }
         }
 
         public void retried(int records) {

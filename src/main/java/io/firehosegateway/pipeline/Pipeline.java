@@ -127,7 +127,7 @@ public final class Pipeline implements SmartLifecycle {
                             sink,
                             limits,
                             keys(stream),
-                            properties.ordering(stream),
+                            ordering(stream, sink, route),
                             (int) packBytes,
                             StreamQuota.of(properties.stream(stream).quota(), properties.replicas(), limits),
                             properties.delivery(),
@@ -153,6 +153,14 @@ public final class Pipeline implements SmartLifecycle {
         return byKind;
     }
 
+    /** The stream's own {@code ordering}, else per key where its destination orders per key by nature. */
+    private Ordering ordering(String stream, Sink sink, StreamRoutes.Route route) {
+        if (properties.stream(stream).ordering() != null) {
+            return properties.ordering(stream);
+        }
+        return sink.ordersPerKeyByDefault(route) ? Ordering.PER_KEY : Ordering.NONE;
+    }
+
     private PartitionKeys keys(String stream) {
         String pointer = properties.stream(stream).partitionKey();
         return pointer != null ? PartitionKeys.at(pointer) : PartitionKeys.EVENT_ID;
@@ -176,6 +184,12 @@ public final class Pipeline implements SmartLifecycle {
     public int maxEventBytes(String stream) {
         checkStream(stream);
         return dispatchers.get(stream).limits().maxRecordBytes();
+    }
+
+    /** How the stream orders the events of one key: its setting, else what its destination does by nature. */
+    Ordering ordering(String stream) {
+        checkStream(stream);
+        return dispatchers.get(stream).ordering();
     }
 
     /** The mode requests are answered in. */

@@ -113,6 +113,10 @@ public record PipelineProperties(
                 problems.add(prefix + "ordering: per-key means nothing for the " + kind.value()
                         + " sink, which keeps no order per key; only kinesis and sqs streams do");
             }
+            if (stream.packBytes().toBytes() > 0 && kind == SinkKind.SQS) {
+                problems.add(prefix + "pack-bytes means nothing for the sqs sink: one message is one event, so"
+                        + " that consumers acknowledge and FIFO queues deduplicate each event on its own");
+            }
             if (stream.quota().isSet() && kind == SinkKind.LOCAL) {
                 problems.add(prefix + "quota means nothing for the local sink, which has no service quota");
             }

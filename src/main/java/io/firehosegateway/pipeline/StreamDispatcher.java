@@ -138,6 +138,11 @@ final class StreamDispatcher {
         return concurrencyLimit.current();
     }
 
+    /** How the stream orders the events of one key. */
+    Ordering ordering() {
+        return ordering;
+    }
+
     SinkLimits limits() {
         return limits;
     }
@@ -342,7 +347,13 @@ final class StreamDispatcher {
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        call.whenComplete((result, error) -> completed(batch, result, error, nanoClock.nanoTime() - start));
+        call.whenComplete((result, error) -> {
+            if (result != null) {
+                // A service that bills per call bills every answered call, whatever became of its entries.
+                meters.billedPerCall(sink.billedUnitsOfCall(route, data));
+            }
+            completed(batch, result, error, nanoClock.nanoTime() - start);
+        });
     }
 
     private void completed(List<PendingRecord> batch, BatchResult result, Throwable error, long nanos) {

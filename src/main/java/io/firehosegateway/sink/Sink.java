@@ -36,6 +36,24 @@ public interface Sink {
     }
 
     /**
+     * Whether a route's destination keeps order per key by nature, so that a stream sent to it that
+     * sets no {@code ordering} orders per key (an SQS FIFO queue); false by default.
+     */
+    default boolean ordersPerKeyByDefault(StreamRoutes.Route route) {
+        return false;
+    }
+
+    /**
+     * The units the service bills for one answered call of {@code records}, for a service that bills
+     * per call rather than per record (SQS: one request per 64 KiB chunk of the call's payload). A
+     * sink that bills per record says so with {@link SinkLimits#billingUnitBytes()} and returns 0 here,
+     * as by default; the pipeline counts both.
+     */
+    default long billedUnitsOfCall(StreamRoutes.Route route, List<SinkRecord> records) {
+        return 0;
+    }
+
+    /**
      * Sends one batch of records to a stream, once, without retrying.
      *
      * <p>The future completes with one outcome per record, in request order, when the destination

@@ -37,9 +37,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An HTTP/1.1 reverse proxy between the gateway's Firehose client and an emulator that does what
- * the emulator never does: fail. A test scripts a {@link Fault} for each {@code PutRecordBatch}
- * call; every other call (such as {@code DescribeDeliveryStream}) passes through untouched. An
+ * An HTTP/1.1 reverse proxy between the gateway's Firehose or SQS client and an emulator that does
+ * what the emulator never does: fail. A test scripts a {@link Fault} for each {@code PutRecordBatch}
+ * or {@code SendMessageBatch} call (SQS's JSON protocol: entries answered by {@code Id} in
+ * {@code Successful} and {@code Failed}); every other call (such as {@code DescribeDeliveryStream}
+ * or {@code GetQueueUrl}) passes through untouched. An
  * {@linkplain #startOutage() outage} refuses every connection until it ends.
  *
  * <p>Faults keep Firehose's true semantics, so what lands in the emulator is what would land in
@@ -53,7 +55,9 @@ import tools.jackson.databind.node.ObjectNode;
 public final class FaultProxy implements AutoCloseable {
 
     private static final String PUT_RECORD_BATCH = "Firehose_20150804.PutRecordBatch";
+    private static final String SEND_MESSAGE_BATCH = "AmazonSQS.SendMessageBatch";
     private static final String AWS_JSON = "application/x-amz-json-1.1";
+    private static final String SQS_JSON = "application/x-amz-json-1.0";
     /** Headers {@link HttpClient} sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
     /** Headers that describe one connection's framing, rewritten by the proxy. */
@@ -81,7 +85,41 @@ public final class FaultProxy implements AutoCloseable {
         /** Answers 503 without forwarding and starts an {@linkplain #startOutage() outage}. */
         OUTAGE,
         /** Answers 400 {@code InvalidArgumentException} without forwarding: Firehose refused the call's input. */
-        INVALID_ARGUMENT
+        INVALID_ARGUMENT,
+        /** Answers the fault's {@link ServiceError} without forwarding. */
+        ERROR
+    }
+
+    /**
+     * An error as a service answers it: for a whole call ({@link Kind#ERROR}), or for each failed
+     * entry of an SQS call ({@link Kind#FAIL_ENTRIES}).
+     *
+     * @param status the HTTP status of a whole-call error
+     * @param code the error's code, such as {@code RequestThrottled} or {@code KMS.DisabledException}
+     * @param message its message
+     * @param senderFault for an SQS entry: whether the sender is at fault
+     */
+    public record ServiceError(int status, String code, String message, boolean senderFault) {
+
+        /** SQS throttling a call, as a FIFO queue over its quota does. */
+        public static ServiceError sqsThrottled() {
+            return new ServiceError(400, "RequestThrottled", "Rate exceeded", true);
+        }
+
+        /** An SQS entry failed on SQS's side: sent again. */
+        public static ServiceError sqsInternalError() {
+            return new ServiceError(500, "InternalError", "We encountered an internal error.", false);
+        }
+
+        /** An SQS entry refused for good, the sender at fault. */
+        public static ServiceError sqsInvalidEntry() {
+            return new ServiceError(400, "InvalidParameterValue", "The entry is not valid.", true);
+        }
+
+        /** The queue's KMS key is disabled; SQS marks it as the sender's fault. */
+        public static ServiceError sqsKmsDisabled() {
+            return new ServiceError(400, "KMS.DisabledException", "The KMS key is disabled.", true);
+        }
     }
 
     /**
@@ -91,7 +129,21 @@ public final class FaultProxy implements AutoCloseable {
      * @param failEntry for {@link Kind#FAIL_ENTRIES}: which entries fail, by index in the call and decoded data
      * @param latency for {@link Kind#LATENCY}: how long the answer is held back
      */
-    public record Fault(Kind kind, BiPredicate<Integer, String> failEntry, Duration latency) {
+    public record Fault(Kind kind, BiPredicate<Integer, String> failEntry, Duration latency, ServiceError error) {
+
+        public Fault(Kind kind, BiPredicate<Integer, String> failEntry, Duration latency) {
+            this(kind, failEntry, latency, null);
+        }
+
+        /** Fails the entries {@code failEntry} picks, each answered with {@code error} (SQS only). */
+        public static Fault failEntries(BiPredicate<Integer, String> failEntry, ServiceError error) {
+            return new Fault(Kind.FAIL_ENTRIES, failEntry, null, error);
+        }
+
+        /** Answers the whole call with {@code error}. */
+        public static Fault error(ServiceError error) {
+            return new Fault(Kind.ERROR, null, null, error);
+        }
 
         public static Fault pass() {
             return new Fault(Kind.PASS, null, null);
@@ -139,8 +191,8 @@ public final class FaultProxy implements AutoCloseable {
      * One {@code PutRecordBatch} call as the proxy received it.
      *
      * @param number 1 for the first call since the proxy started or was {@link #reset()}
-     * @param stream the delivery stream named in the call
-     * @param records each record's data, decoded from base64, as UTF-8
+     * @param stream the delivery stream named in the call, or the SQS queue's URL
+     * @param records each record's data, decoded from base64, as UTF-8; or each SQS message's body
      */
     public record Call(int number, String stream, List<String> records) {}
 
@@ -322,6 +374,9 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private Answer handle(Request request) throws IOException {
+        if (SEND_MESSAGE_BATCH.equals(request.header("X-Amz-Target"))) {
+            return handleSqs(request);
+        }
         if (!PUT_RECORD_BATCH.equals(request.header("X-Amz-Target"))) {
             return forward(request);
         }
@@ -341,6 +396,11 @@ public final class FaultProxy implements AutoCloseable {
             case SERVICE_UNAVAILABLE -> error(503, "ServiceUnavailableException", "Slow down.");
             case INTERNAL_FAILURE -> error(500, "InternalFailure", "We encountered an internal error.");
             case INVALID_ARGUMENT -> error(400, "InvalidArgumentException", "A record of the call is not valid.");
+            case ERROR ->
+                error(
+                        fault.error().status(),
+                        fault.error().code(),
+                        fault.error().message());
             case RESET_BEFORE_FORWARDING -> Answer.RESET;
             case RESET_AFTER_FORWARDING -> {
                 forwardRecords(request, data.size());
@@ -360,6 +420,94 @@ public final class FaultProxy implements AutoCloseable {
                 yield answer;
             }
         };
+    }
+
+    /** A {@code SendMessageBatch} call: the same faults, in SQS's JSON protocol. */
+    private Answer handleSqs(Request request) throws IOException {
+        JsonNode body = json.readTree(request.body());
+        List<String> bodies = new ArrayList<>();
+        for (JsonNode entry : body.get("Entries")) {
+            bodies.add(entry.get("MessageBody").asString());
+        }
+        Call call = new Call(callNumbers.incrementAndGet(), body.get("QueueUrl").asString(), List.copyOf(bodies));
+        Fault fault = script.apply(call);
+        calls.incrementAndGet(fault.kind().ordinal());
+        records.addAndGet(fault.kind().ordinal(), bodies.size());
+        return switch (fault.kind()) {
+            case PASS -> forwardRecords(request, bodies.size());
+            case FAIL_ENTRIES -> failSqsEntries(request, body, call, fault);
+            case SERVICE_UNAVAILABLE -> sqsError(new ServiceError(503, "ServiceUnavailable", "Slow down.", false));
+            case INTERNAL_FAILURE -> sqsError(ServiceError.sqsInternalError());
+            case INVALID_ARGUMENT ->
+                sqsError(new ServiceError(400, "InvalidParameterValue", "An entry of the call is not valid.", true));
+            case ERROR -> sqsError(fault.error());
+            case RESET_BEFORE_FORWARDING -> Answer.RESET;
+            case RESET_AFTER_FORWARDING -> {
+                forwardRecords(request, bodies.size());
+                yield Answer.RESET;
+            }
+            case OUTAGE -> {
+                startOutage();
+                yield sqsError(new ServiceError(503, "ServiceUnavailable", "Slow down.", false));
+            }
+            case LATENCY -> {
+                Answer answer = forwardRecords(request, bodies.size());
+                try {
+                    Thread.sleep(fault.latency().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                yield answer;
+            }
+        };
+    }
+
+    /** Forwards only the surviving entries, then answers by {@code Id} as SQS does, failed ones in {@code Failed}. */
+    private Answer failSqsEntries(Request request, JsonNode body, Call call, Fault fault) throws IOException {
+        ServiceError entryError = fault.error() != null ? fault.error() : ServiceError.sqsInternalError();
+        JsonNode all = body.get("Entries");
+        ArrayNode survivors = json.createArrayNode();
+        ArrayNode failedEntries = json.createArrayNode();
+        for (int i = 0; i < all.size(); i++) {
+            if (fault.failEntry().test(i, call.records().get(i))) {
+                failedEntries
+                        .addObject()
+                        .put("Id", all.get(i).get("Id").asString())
+                        .put("SenderFault", entryError.senderFault())
+                        .put("Code", entryError.code())
+                        .put("Message", entryError.message());
+            } else {
+                survivors.add(all.get(i));
+            }
+        }
+        this.failedEntries.addAndGet(failedEntries.size());
+        ObjectNode answer = json.createObjectNode();
+        ArrayNode successful = answer.putArray("Successful");
+        if (!survivors.isEmpty()) {
+            ObjectNode subset = (ObjectNode) body.deepCopy();
+            subset.set("Entries", survivors);
+            Answer upstreamAnswer = forwardRecords(request.withBody(json.writeValueAsBytes(subset)), survivors.size());
+            if (upstreamAnswer.status() != 200) {
+                return upstreamAnswer;
+            }
+            JsonNode landed = json.readTree(upstreamAnswer.body()).get("Successful");
+            if (landed != null) {
+                landed.forEach(successful::add);
+            }
+        }
+        answer.set("Failed", failedEntries);
+        return Answer.json(200, null, json.writeValueAsBytes(answer), SQS_JSON);
+    }
+
+    /** An SQS error as its JSON protocol carries it: the JSON type and the query-protocol code beside it. */
+    private static Answer sqsError(ServiceError error) {
+        String type = "com.amazonaws.sqs#" + error.code();
+        ObjectNode body = json.createObjectNode().put("__type", type).put("message", error.message());
+        Answer answer = Answer.json(error.status(), type, json.writeValueAsBytes(body), SQS_JSON);
+        answer.headers()
+                .add(Map.entry(
+                        "x-amzn-query-error", error.code() + ";" + (error.senderFault() ? "Sender" : "Receiver")));
+        return answer;
     }
 
     /** Forwards only the surviving entries, then answers in request order as Firehose would. */
@@ -510,8 +658,13 @@ public final class FaultProxy implements AutoCloseable {
 
         /** An AWS JSON answer; {@code errorType} names the error for the SDK, or is null on success. */
         static Answer json(int status, String errorType, byte[] body) {
+            return json(status, errorType, body, AWS_JSON);
+        }
+
+        /** An AWS JSON answer of the given JSON protocol version's content type. */
+        static Answer json(int status, String errorType, byte[] body, String contentType) {
             List<Map.Entry<String, String>> headers = new ArrayList<>();
-            headers.add(Map.entry("Content-Type", AWS_JSON));
+            headers.add(Map.entry("Content-Type", contentType));
             headers.add(Map.entry("x-amzn-RequestId", UUID.randomUUID().toString()));
             if (errorType != null) {
                 headers.add(Map.entry("x-amzn-ErrorType", errorType));

@@ -1,0 +1,226 @@
+package io.firehosegateway.sink.sqs;
+
+import io.firehosegateway.sink.FailureKind;
+import io.firehosegateway.sink.SinkException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sqs.model.BatchEntryIdsNotDistinctException;
+import software.amazon.awssdk.services.sqs.model.BatchRequestTooLongException;
+import software.amazon.awssdk.services.sqs.model.EmptyBatchRequestException;
+import software.amazon.awssdk.services.sqs.model.InvalidAddressException;
+import software.amazon.awssdk.services.sqs.model.InvalidBatchEntryIdException;
+import software.amazon.awssdk.services.sqs.model.InvalidSecurityException;
+import software.amazon.awssdk.services.sqs.model.KmsAccessDeniedException;
+import software.amazon.awssdk.services.sqs.model.KmsDisabledException;
+import software.amazon.awssdk.services.sqs.model.KmsInvalidKeyUsageException;
+import software.amazon.awssdk.services.sqs.model.KmsInvalidStateException;
+import software.amazon.awssdk.services.sqs.model.KmsNotFoundException;
+import software.amazon.awssdk.services.sqs.model.KmsOptInRequiredException;
+import software.amazon.awssdk.services.sqs.model.KmsThrottledException;
+import software.amazon.awssdk.services.sqs.model.QueueDeletedRecentlyException;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.RequestThrottledException;
+import software.amazon.awssdk.services.sqs.model.TooManyEntriesInBatchRequestException;
+
+/**
+ * Decides what kind of failure an SQS error is; the pipeline decides what to do about it. SQS speaks
+ * JSON but keeps its query-protocol codes ({@code AWS.SimpleQueueService.NonExistentQueue},
+ * {@code KMS.DisabledException}) beside the JSON ones ({@code QueueDoesNotExist}); both are known.
+ *
+ * <p>Whole calls:
+ *
+ * <ul>
+ *   <li>Throttling ({@code RequestThrottled}, {@code ThrottlingException}, a FIFO queue over its
+ *       quota per action, KMS throttling, 429, 503): {@link FailureKind#THROTTLED}.
+ *   <li>No such queue, a queue deleted moments ago, access denied, bad credentials, a KMS key
+ *       disabled, missing or refused: {@link FailureKind#CONFIGURATION}.
+ *   <li>A batch SQS refused as a whole (too long, ids not distinct): {@link FailureKind#INVALID_REQUEST},
+ *       so the pipeline halves it until the record at fault stands alone; other 4xx too.
+ *   <li>Other 5xx answers, refused connections: {@link FailureKind#RETRYABLE}; timeouts and
+ *       connections lost mid-call: {@link FailureKind#UNKNOWN_OUTCOME}.
+ * </ul>
+ *
+ * <p>Entries of a 200 answer: an entry marked {@code SenderFault} is wrong for good
+ * ({@link FailureKind#INVALID_REQUEST}: dead-lettered in the 202 modes, failed in confirmed mode),
+ * except a KMS error, which is the queue's configuration even when SQS blames the sender: a
+ * disabled key must pause the stream, not dead-letter every event. Throttled entries are
+ * {@link FailureKind#THROTTLED}; any other entry SQS failed is {@link FailureKind#RETRYABLE}.
+ */
+final class SqsErrorClassifier {
+
+    private static final Set<String> CONFIGURATION_CODES = Set.of(
+            "queuedoesnotexist",
+            "nonexistentqueue",
+            "queuedeletedrecently",
+            "accessdenied",
+            "accessdeniedexception",
+            "invalidsecurity",
+            "invalidaddress",
+            "unrecognizedclientexception",
+            "invalidclienttokenid",
+            "signaturedoesnotmatch",
+            "invalidsignatureexception",
+            "incompletesignature",
+            "expiredtoken",
+            "expiredtokenexception",
+            "missingauthenticationtoken",
+            "unsupportedoperation");
+
+    private static final Set<String> THROTTLING_CODES = Set.of(
+            "requestthrottled",
+            "throttlingexception",
+            "throttling",
+            "toomanyrequestsexception",
+            "kms.throttlingexception",
+            "kmsthrottled",
+            "overlimit");
+
+    /** Classifies a whole-call failure. */
+    SinkException classify(Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof SinkException sinkException) {
+            return sinkException;
+        }
+        return new SinkException(kindOf(cause), codeOf(cause), cause.getMessage(), cause);
+    }
+
+    /** Classifies a failed entry of an answer by its code and {@code SenderFault}. */
+    FailureKind classifyEntry(String code, Boolean senderFault) {
+        String normal = normalize(code);
+        if (isThrottling(normal)) {
+            return FailureKind.THROTTLED;
+        }
+        if (isKms(normal) || CONFIGURATION_CODES.contains(normal)) {
+            return FailureKind.CONFIGURATION;
+        }
+        return Boolean.TRUE.equals(senderFault) ? FailureKind.INVALID_REQUEST : FailureKind.RETRYABLE;
+    }
+
+    private static FailureKind kindOf(Throwable cause) {
+        if (cause instanceof RequestThrottledException || cause instanceof KmsThrottledException) {
+            return FailureKind.THROTTLED;
+        }
+        if (cause instanceof QueueDoesNotExistException
+                || cause instanceof QueueDeletedRecentlyException
+                || cause instanceof InvalidSecurityException
+                || cause instanceof InvalidAddressException
+                || cause instanceof KmsAccessDeniedException
+                || cause instanceof KmsDisabledException
+                || cause instanceof KmsInvalidKeyUsageException
+                || cause instanceof KmsInvalidStateException
+                || cause instanceof KmsNotFoundException
+                || cause instanceof KmsOptInRequiredException) {
+            return FailureKind.CONFIGURATION;
+        }
+        if (cause instanceof BatchRequestTooLongException
+                || cause instanceof TooManyEntriesInBatchRequestException
+                || cause instanceof EmptyBatchRequestException
+                || cause instanceof BatchEntryIdsNotDistinctException
+                || cause instanceof InvalidBatchEntryIdException) {
+            return FailureKind.INVALID_REQUEST;
+        }
+        if (cause instanceof AwsServiceException service) {
+            String code = normalize(
+                    service.awsErrorDetails() != null
+                            ? service.awsErrorDetails().errorCode()
+                            : null);
+            int status = service.statusCode();
+            if (isThrottling(code) || status == 429 || status == 503) {
+                return FailureKind.THROTTLED;
+            }
+            if (CONFIGURATION_CODES.contains(code) || isKms(code) || status == 401 || status == 403) {
+                return FailureKind.CONFIGURATION;
+            }
+            if (status >= 500) {
+                return FailureKind.RETRYABLE;
+            }
+            return FailureKind.INVALID_REQUEST;
+        }
+        if (cause instanceof ApiCallTimeoutException || cause instanceof ApiCallAttemptTimeoutException) {
+            return FailureKind.UNKNOWN_OUTCOME;
+        }
+        if (hasCause(cause, ConnectException.class)) {
+            // Refused before a byte was sent: the call cannot have landed.
+            return FailureKind.RETRYABLE;
+        }
+        if (cause instanceof SdkClientException && isAcquireTimeout(cause)) {
+            return FailureKind.RETRYABLE;
+        }
+        // Reset, closed channel, unknown client errors: the request may have reached SQS.
+        return FailureKind.UNKNOWN_OUTCOME;
+    }
+
+    /**
+     * A code without its namespaces, in lower case: {@code AWS.SimpleQueueService.NonExistentQueue}
+     * and {@code com.amazonaws.sqs#QueueDoesNotExist} become {@code nonexistentqueue} and
+     * {@code queuedoesnotexist}; the {@code KMS.} prefix stays.
+     */
+    static String normalize(String code) {
+        if (code == null) {
+            return "";
+        }
+        String normal = code.trim();
+        int hash = normal.lastIndexOf('#');
+        if (hash >= 0) {
+            normal = normal.substring(hash + 1);
+        }
+        int semicolon = normal.indexOf(';');
+        if (semicolon >= 0) {
+            normal = normal.substring(0, semicolon);
+        }
+        if (normal.startsWith("AWS.SimpleQueueService.")) {
+            normal = normal.substring("AWS.SimpleQueueService.".length());
+        }
+        return normal.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isThrottling(String normal) {
+        return THROTTLING_CODES.contains(normal) || normal.contains("throttl");
+    }
+
+    private static boolean isKms(String normal) {
+        return normal.startsWith("kms");
+    }
+
+    private static String codeOf(Throwable cause) {
+        if (cause instanceof AwsServiceException service
+                && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null) {
+            return service.awsErrorDetails().errorCode();
+        }
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root && !(root instanceof IOException)) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName();
+    }
+
+    private static boolean isAcquireTimeout(Throwable cause) {
+        String message = cause.getMessage();
+        return message != null && message.contains("Acquire operation took longer");
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,199 @@
+package io.firehosegateway.sink.sqs;
+
+import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.sink.FailureKind;
+import io.firehosegateway.sink.RecordOutcome;
+import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkKind;
+import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+
+/**
+ * Sends each batch as one {@code SendMessageBatch} call, one message per event, and maps the answer
+ * back to the records by each entry's {@code Id}, since SQS answers by id, not by position.
+ *
+ * <p>A message's body is the event's compact JSON without its framing newline (see
+ * {@link SqsBodies}); its attributes {@value #EVENT_ID_ATTRIBUTE} and {@value #STREAM_ATTRIBUTE}
+ * let consumers deduplicate and route without parsing it. On a FIFO queue the message group is the
+ * record's key and the deduplication id its event id, both mapped by {@link SqsMessageIds}; on a
+ * standard queue a stream's partition key, when it sets one, is sent as the message group (fair
+ * queues use it).
+ */
+final class SqsSink implements Sink {
+
+    /** The attribute that carries the event's id. */
+    static final String EVENT_ID_ATTRIBUTE = "event-id";
+
+    /** The attribute that carries the gateway stream the event was sent to. */
+    static final String STREAM_ATTRIBUTE = "stream";
+
+    private static final String STRING = "String";
+
+    private final SqsAsyncClient client;
+    private final SqsQueues queues;
+    private final SqsErrorClassifier classifier;
+
+    SqsSink(SqsAsyncClient client, SqsQueues queues, SqsErrorClassifier classifier) {
+        this.client = client;
+        this.queues = queues;
+        this.classifier = classifier;
+    }
+
+    @Override
+    public SinkKind kind() {
+        return SinkKind.SQS;
+    }
+
+    @Override
+    public SinkLimits limits() {
+        return SqsLimits.LIMITS;
+    }
+
+    /** A FIFO queue keeps order per message group, and the group is the key: so per key by default. */
+    @Override
+    public boolean ordersPerKeyByDefault(StreamRoutes.Route route) {
+        return SqsQueues.isFifo(route.destination());
+    }
+
+    /** SQS bills a call as one request per 64 KiB chunk of its payload: bodies and attributes. */
+    @Override
+    public long billedUnitsOfCall(StreamRoutes.Route route, List<SinkRecord> records) {
+        long payload = 0;
+        for (SinkRecord record : records) {
+            payload += messageSize(route, record);
+        }
+        return SqsLimits.billedRequests(payload);
+    }
+
+    @Override
+    public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> records) {
+        return queues.url(route.destination())
+                .handle((url, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(classifier.classify(error));
+                    }
+                    return url;
+                })
+                .thenCompose(url -> send(route, url, records));
+    }
+
+    private CompletableFuture<BatchResult> send(StreamRoutes.Route route, String url, List<SinkRecord> records) {
+        boolean fifo = SqsQueues.isFifo(route.destination());
+        RecordOutcome[] outcomes = new RecordOutcome[records.size()];
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(records.size());
+        long callBytes = 0;
+        for (int i = 0; i < records.size(); i++) {
+            SinkRecord record = records.get(i);
+            String body = SqsBodies.body(record.data());
+            Map<String, MessageAttributeValue> attributes = attributes(route, record);
+            int size = SqsBodies.utf8Length(body) + attributesSize(attributes);
+            if (size > SqsLimits.MAX_MESSAGE_BYTES) {
+                // Only escapes can take a body past the limit the pipeline batched by: never send it.
+                outcomes[i] = new RecordOutcome(
+                        FailureKind.INVALID_REQUEST,
+                        "MessageTooLong",
+                        "the message is " + size + " bytes once escaped for SQS, over its "
+                                + SqsLimits.MAX_MESSAGE_BYTES);
+                continue;
+            }
+            if (callBytes + size > SqsLimits.MAX_MESSAGE_BYTES) {
+                // Escapes took the call past 1 MiB: the rest go in a later call.
+                outcomes[i] = new RecordOutcome(
+                        FailureKind.RETRYABLE,
+                        "CallTooLong",
+                        "left for a later call: escapes took this one past 1 MiB");
+                continue;
+            }
+            callBytes += size;
+            SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
+                    .id(SqsMessageIds.entryId(i))
+                    .messageBody(body)
+                    .messageAttributes(attributes);
+            if (fifo) {
+                entry.messageGroupId(SqsMessageIds.fifoId(record.key()))
+                        .messageDeduplicationId(SqsMessageIds.fifoId(record.id()));
+            } else if (record.key() != null && !record.key().equals(record.id())) {
+                entry.messageGroupId(SqsMessageIds.fifoId(record.key()));
+            }
+            entries.add(entry.build());
+        }
+        if (entries.isEmpty()) {
+            return CompletableFuture.completedFuture(new BatchResult(Arrays.asList(outcomes)));
+        }
+        return client.sendMessageBatch(request -> request.queueUrl(url).entries(entries))
+                .handle((response, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(classifier.classify(error));
+                    }
+                    return toResult(response, outcomes);
+                });
+    }
+
+    private BatchResult toResult(SendMessageBatchResponse response, RecordOutcome[] outcomes) {
+        RecordOutcome[] answered = outcomes.clone();
+        for (SendMessageBatchResultEntry entry : response.successful()) {
+            int index = SqsMessageIds.entryIndex(entry.id(), answered.length);
+            if (index >= 0 && answered[index] == null) {
+                answered[index] = RecordOutcome.ACCEPTED;
+            }
+        }
+        for (BatchResultErrorEntry entry : response.failed()) {
+            int index = SqsMessageIds.entryIndex(entry.id(), answered.length);
+            if (index >= 0 && answered[index] == null) {
+                answered[index] = new RecordOutcome(
+                        classifier.classifyEntry(entry.code(), entry.senderFault()), entry.code(), entry.message());
+            }
+        }
+        for (int i = 0; i < answered.length; i++) {
+            if (answered[i] == null) {
+                // Sent, and named in neither list: SQS may have kept it.
+                answered[i] = new RecordOutcome(
+                        FailureKind.UNKNOWN_OUTCOME, "MissingResult", "SQS answered nothing for this entry");
+            }
+        }
+        return new BatchResult(Arrays.asList(answered));
+    }
+
+    private static Map<String, MessageAttributeValue> attributes(StreamRoutes.Route route, SinkRecord record) {
+        return Map.of(
+                EVENT_ID_ATTRIBUTE,
+                MessageAttributeValue.builder()
+                        .dataType(STRING)
+                        .stringValue(SqsBodies.escape(record.id()))
+                        .build(),
+                STREAM_ATTRIBUTE,
+                MessageAttributeValue.builder()
+                        .dataType(STRING)
+                        .stringValue(route.stream())
+                        .build());
+    }
+
+    /** What a message's attributes add to its size, as SQS counts it: names, types and values. */
+    private static int attributesSize(Map<String, MessageAttributeValue> attributes) {
+        int size = 0;
+        for (Map.Entry<String, MessageAttributeValue> attribute : attributes.entrySet()) {
+            size += attribute.getKey().getBytes(StandardCharsets.UTF_8).length
+                    + attribute.getValue().dataType().length()
+                    + SqsBodies.utf8Length(attribute.getValue().stringValue());
+        }
+        return size;
+    }
+
+    private static int messageSize(StreamRoutes.Route route, SinkRecord record) {
+        return SqsBodies.bodySize(record.data()) + attributesSize(attributes(route, record));
+    }
+}
