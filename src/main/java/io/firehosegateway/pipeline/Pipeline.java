@@ -440,7 +440,7 @@ public final class Pipeline implements SmartLifecycle {
     /** The partition keys of the events, as their stream finds them; none on a stream without order. */
     Set<String> orderedKeysOf(String stream, List<Event> events) {
         StreamDispatcher dispatcher = dispatchers.get(stream);
-        return dispatcher == null || properties.ordering(stream) != Ordering.PER_KEY
+        return dispatcher == null || dispatcher.ordering() != Ordering.PER_KEY
                 ? Set.of()
                 : dispatcher.keysOf(events);
     }
