@@ -102,6 +102,7 @@ public final class Pipeline implements SmartLifecycle {
             throw new IllegalArgumentException(String.join("; ", meaningless));
         }
         Map<SinkKind, Sink> sinkByKind = byKind(sinks);
+        DestinationQuotas quotas = new DestinationQuotas(properties);
         for (String stream : properties.streamNames()) {
             SinkKind kind = properties.sink(stream);
             Sink sink = sinkByKind.get(kind);
@@ -129,7 +130,7 @@ public final class Pipeline implements SmartLifecycle {
                             keys(stream),
                             ordering(stream, sink, route),
                             (int) packBytes,
-                            StreamQuota.of(properties.stream(stream).quota(), properties.replicas(), limits),
+                            quotas.of(route, limits),
                             properties.delivery(),
                             properties.buffer(),
                             scheduler,
@@ -164,6 +165,12 @@ public final class Pipeline implements SmartLifecycle {
     private PartitionKeys keys(String stream) {
         String pointer = properties.stream(stream).partitionKey();
         return pointer != null ? PartitionKeys.at(pointer) : PartitionKeys.EVENT_ID;
+    }
+
+    /** The quota each stream's calls are paced by: its destination's, shared by the streams sent there. */
+    StreamQuota quotaOf(String stream) {
+        checkStream(stream);
+        return dispatchers.get(stream).quota();
     }
 
     /** The streams clients may send to, the default one first. */
@@ -440,9 +447,7 @@ public final class Pipeline implements SmartLifecycle {
     /** The partition keys of the events, as their stream finds them; none on a stream without order. */
     Set<String> orderedKeysOf(String stream, List<Event> events) {
         StreamDispatcher dispatcher = dispatchers.get(stream);
-        return dispatcher == null || dispatcher.ordering() != Ordering.PER_KEY
-                ? Set.of()
-                : dispatcher.keysOf(events);
+        return dispatcher == null || dispatcher.ordering() != Ordering.PER_KEY ? Set.of() : dispatcher.keysOf(events);
     }
 
     /** The most bytes the journal's feeder sets aside behind backed-up keys: the background share. */

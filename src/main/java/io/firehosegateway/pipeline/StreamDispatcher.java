@@ -68,6 +68,7 @@ final class StreamDispatcher {
     private final ConcurrencyLimit concurrencyLimit;
     private final CallSlots slots;
     private final QuotaGate quota;
+    private final StreamQuota streamQuota;
     private final Settlement settlement;
     private final DeliveryFaultLog faultLog;
     /** On a {@code per-key} stream, the keys' lanes; {@code null} when the stream keeps no order. */
@@ -112,6 +113,7 @@ final class StreamDispatcher {
         this.queue = new BatchQueue(limits, packBytes, delivery.linger().toNanos(), scheduler, this::lingerPassed);
         this.concurrencyLimit = new ConcurrencyLimit(stream, delivery.maxInFlight(), nanoClock);
         this.slots = new CallSlots(concurrencyLimit);
+        this.streamQuota = quota;
         this.quota = new QuotaGate(quota, wait -> schedule(this::quotaRefilled, wait));
         this.settlement = new Settlement(stream, limits, budget, meters, deadLetters, this::allSettled, this::resolved);
         this.faultLog = new DeliveryFaultLog(stream, sink.kind().value(), route.destination(), nanoClock);
@@ -145,6 +147,10 @@ final class StreamDispatcher {
 
     SinkLimits limits() {
         return limits;
+    }
+
+    StreamQuota quota() {
+        return streamQuota;
     }
 
     PartitionKeys keys() {

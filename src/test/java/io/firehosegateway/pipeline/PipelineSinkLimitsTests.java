@@ -103,6 +103,46 @@ class PipelineSinkLimitsTests {
                 .hasMessageContaining("gateway.streams.events.partition-key means nothing for the firehose sink");
     }
 
+    private static PipelineProperties.StreamProperties sentTo(String destination, PipelineProperties.Quota quota) {
+        return new PipelineProperties.StreamProperties(
+                null, destination, null, null, DataSize.ofBytes(0), quota, PipelineProperties.Metadata.OFF);
+    }
+
+    private static PipelineProperties withStreams(Map<String, PipelineProperties.StreamProperties> streams) {
+        PipelineProperties defaults = PipelineTestSupport.properties(DeliveryMode.CONFIRMED, Duration.ofSeconds(5), 0);
+        return new PipelineProperties(
+                SinkKind.FIREHOSE, "a", streams, defaults.buffer(), defaults.delivery(), defaults.replicas());
+    }
+
+    @Test
+    void streamsSentToOneDestinationShareItsQuotaWhicheverOfThemSetsIt() {
+        PipelineProperties.Quota quota = new PipelineProperties.Quota(0, 5, DataSize.ofBytes(0));
+        PipelineProperties properties = withStreams(new java.util.LinkedHashMap<>(Map.of(
+                "a", sentTo("shared", quota),
+                "b", sentTo("shared", PipelineProperties.Quota.NONE),
+                "c", sentTo("own", quota))));
+        Pipeline pipeline =
+                PipelineTestSupport.pipeline(properties, ScriptedSink.acceptingEverything(), new SimpleMeterRegistry());
+        try {
+            assertThat(pipeline.quotaOf("a")).isNotNull().isSameAs(pipeline.quotaOf("b"));
+            assertThat(pipeline.quotaOf("c")).isNotNull().isNotSameAs(pipeline.quotaOf("a"));
+        } finally {
+            pipeline.stop();
+        }
+    }
+
+    @Test
+    void streamsSettingDifferentQuotasForOneDestinationFailTheStart() {
+        PipelineProperties properties = withStreams(Map.of(
+                "a", sentTo("shared", new PipelineProperties.Quota(0, 5, DataSize.ofBytes(0))),
+                "b", sentTo("shared", new PipelineProperties.Quota(0, 9, DataSize.ofBytes(0)))));
+
+        assertThatThrownBy(() -> PipelineTestSupport.pipeline(
+                        properties, ScriptedSink.acceptingEverything(), new SimpleMeterRegistry()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("differ, but both streams are sent to firehose destination shared");
+    }
+
     @Test
     void aStreamWhoseKindOfSinkIsNotThereFailsTheStartNamingIt() {
         PipelineProperties defaults = PipelineTestSupport.properties(DeliveryMode.CONFIRMED, Duration.ofSeconds(5), 0);
