@@ -69,6 +69,22 @@ class LocalFileSinkTests {
     }
 
     @Test
+    void recordsReportedDeliveredAreInTheFileAlreadySoAKilledProcessKeepsThem() throws Exception {
+        sink = new LocalFileSink(new LocalSinkProperties(directory, Duration.ofHours(1)), CLOCK);
+
+        BatchResult result = sink.putRecords(route("events"), records("{\"id\":\"1\"}\n", "{\"id\":\"2\"}\n"))
+                .get();
+
+        // Still open under its hidden name, as when the process is killed: the bytes must be written
+        // to the file (the operating system's), not held in the process, once the call says delivered.
+        assertThat(result.outcomes()).allMatch(RecordOutcome::accepted);
+        assertThat(files(directory))
+                .singleElement()
+                .satisfies(part -> assertThat(part.getFileName().toString()).endsWith(".part"))
+                .satisfies(part -> assertThat(read(part)).isEqualTo("{\"id\":\"1\"}\n{\"id\":\"2\"}\n"));
+    }
+
+    @Test
     void fileAppearsWithinARollIntervalHoldingTheRecordsInOrder() {
         sink = new LocalFileSink(new LocalSinkProperties(directory, Duration.ofMillis(200)), CLOCK);
 
