@@ -1,5 +1,7 @@
 package io.firehosegateway.api;
 
+import io.firehosegateway.sink.SinkKind;
+
 import io.firehosegateway.event.Event;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.pipeline.Admission;
@@ -73,11 +75,18 @@ public class EventBodyParserBenchmark {
                         "_meta", List.of(PipelineProperties.MetadataFact.values()))
                 : PipelineProperties.Metadata.OFF;
         PipelineProperties streams = new PipelineProperties(
+                SinkKind.FIREHOSE,
                 "events",
                 Map.of(
                         "events",
                         new PipelineProperties.StreamProperties(
-                                null, DataSize.ofBytes(0), new PipelineProperties.Quota(0, 0, DataSize.ofBytes(0)), facts)),
+                                null,
+                                null,
+                                null,
+                                null,
+                                DataSize.ofBytes(0),
+                                new PipelineProperties.Quota(0, 0, DataSize.ofBytes(0)),
+                                facts)),
                 null,
                 null,
                 1);
@@ -90,6 +99,7 @@ public class EventBodyParserBenchmark {
         request.setUserPrincipal(() -> "producer");
         pipeline = new Pipeline(
                 new PipelineProperties(
+                        SinkKind.FIREHOSE,
                         "events",
                         Map.of(),
                         new PipelineProperties.Buffer(
@@ -106,7 +116,7 @@ public class EventBodyParserBenchmark {
                                 Duration.ofMillis(50),
                                 Duration.ofSeconds(1)),
                         1),
-                new AcceptingSink(),
+                List.of(new AcceptingSink()),
                 new GatewayMetrics(new SimpleMeterRegistry()),
                 Clock.systemUTC(),
                 null);

@@ -20,6 +20,8 @@ import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -109,6 +111,7 @@ public class SchemaValidationBenchmark {
     static Pipeline pipeline() {
         return new Pipeline(
             new PipelineProperties(
+                    SinkKind.FIREHOSE,
                     "events",
                     Map.of(),
                     new PipelineProperties.Buffer(
@@ -125,7 +128,7 @@ public class SchemaValidationBenchmark {
                             Duration.ofMillis(50),
                             Duration.ofSeconds(5)),
                     1),
-            new Sink() {
+            List.of(new Sink() {
                 @Override
                 public SinkKind kind() {
                     return SinkKind.FIREHOSE;
@@ -137,10 +140,12 @@ public class SchemaValidationBenchmark {
                 }
 
                 @Override
-                public CompletableFuture<BatchResult> putRecords(String stream, List<byte[]> records) {
+                public CompletableFuture<BatchResult> putRecords(
+                        StreamRoutes.Route route,
+                        List<SinkRecord> records) {
                     return CompletableFuture.completedFuture(BatchResult.allAccepted(records.size()));
                 }
-            },
+            }),
             new GatewayMetrics(new SimpleMeterRegistry()),
             Clock.systemUTC(),
             null);
