@@ -2,14 +2,9 @@ package io.firehosegateway.sink.kinesis;
 
 import io.firehosegateway.sink.FailureKind;
 import io.firehosegateway.sink.SinkException;
-import java.io.IOException;
-import java.net.ConnectException;
+import io.firehosegateway.sink.aws.AwsFailures;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Decides what kind of failure a Kinesis Data Streams error is; the pipeline decides what to do.
@@ -60,8 +55,8 @@ final class KinesisRetryClassifier {
 
     /** Classifies a whole-call failure. */
     SinkException classify(Throwable error) {
-        Throwable cause = unwrap(error);
-        return new SinkException(kindOf(cause), codeOf(cause), cause.getMessage(), cause);
+        Throwable cause = AwsFailures.unwrap(error);
+        return new SinkException(kindOf(cause), AwsFailures.codeOf(cause), cause.getMessage(), cause);
     }
 
     /**
@@ -103,52 +98,7 @@ final class KinesisRetryClassifier {
             }
             return FailureKind.INVALID_REQUEST;
         }
-        if (cause instanceof ApiCallTimeoutException || cause instanceof ApiCallAttemptTimeoutException) {
-            return FailureKind.UNKNOWN_OUTCOME;
-        }
-        if (hasCause(cause, ConnectException.class)) {
-            // Refused before a byte was sent: the call cannot have landed.
-            return FailureKind.RETRYABLE;
-        }
-        if (cause instanceof SdkClientException && isAcquireTimeout(cause)) {
-            return FailureKind.RETRYABLE;
-        }
-        // Reset, closed channel, unknown client errors: the request may have reached Kinesis.
-        return FailureKind.UNKNOWN_OUTCOME;
-    }
-
-    private static String codeOf(Throwable cause) {
-        if (cause instanceof AwsServiceException service
-                && service.awsErrorDetails() != null
-                && service.awsErrorDetails().errorCode() != null) {
-            return service.awsErrorDetails().errorCode();
-        }
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root && !(root instanceof IOException)) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName();
-    }
-
-    private static boolean isAcquireTimeout(Throwable cause) {
-        String message = cause.getMessage();
-        return message != null && message.contains("Acquire operation took longer");
-    }
-
-    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
+        // No answer from Kinesis: whether it may have landed is the transport's to say.
+        return AwsFailures.withoutAnswer(cause);
     }
 }

@@ -2,15 +2,10 @@ package io.firehosegateway.sink.sqs;
 
 import io.firehosegateway.sink.FailureKind;
 import io.firehosegateway.sink.SinkException;
-import java.io.IOException;
-import java.net.ConnectException;
+import io.firehosegateway.sink.aws.AwsFailures;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.model.BatchEntryIdsNotDistinctException;
 import software.amazon.awssdk.services.sqs.model.BatchRequestTooLongException;
 import software.amazon.awssdk.services.sqs.model.EmptyBatchRequestException;
@@ -84,11 +79,11 @@ final class SqsErrorClassifier {
 
     /** Classifies a whole-call failure. */
     SinkException classify(Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = AwsFailures.unwrap(error);
         if (cause instanceof SinkException sinkException) {
             return sinkException;
         }
-        return new SinkException(kindOf(cause), codeOf(cause), cause.getMessage(), cause);
+        return new SinkException(kindOf(cause), AwsFailures.codeOf(cause), cause.getMessage(), cause);
     }
 
     /** Classifies a failed entry of an answer by its code and {@code SenderFault}. */
@@ -143,18 +138,8 @@ final class SqsErrorClassifier {
             }
             return FailureKind.INVALID_REQUEST;
         }
-        if (cause instanceof ApiCallTimeoutException || cause instanceof ApiCallAttemptTimeoutException) {
-            return FailureKind.UNKNOWN_OUTCOME;
-        }
-        if (hasCause(cause, ConnectException.class)) {
-            // Refused before a byte was sent: the call cannot have landed.
-            return FailureKind.RETRYABLE;
-        }
-        if (cause instanceof SdkClientException && isAcquireTimeout(cause)) {
-            return FailureKind.RETRYABLE;
-        }
-        // Reset, closed channel, unknown client errors: the request may have reached SQS.
-        return FailureKind.UNKNOWN_OUTCOME;
+        // No answer from SQS: whether it may have landed is the transport's to say.
+        return AwsFailures.withoutAnswer(cause);
     }
 
     /**
@@ -187,40 +172,5 @@ final class SqsErrorClassifier {
 
     private static boolean isKms(String normal) {
         return normal.startsWith("kms");
-    }
-
-    private static String codeOf(Throwable cause) {
-        if (cause instanceof AwsServiceException service
-                && service.awsErrorDetails() != null
-                && service.awsErrorDetails().errorCode() != null) {
-            return service.awsErrorDetails().errorCode();
-        }
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root && !(root instanceof IOException)) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName();
-    }
-
-    private static boolean isAcquireTimeout(Throwable cause) {
-        String message = cause.getMessage();
-        return message != null && message.contains("Acquire operation took longer");
-    }
-
-    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }
