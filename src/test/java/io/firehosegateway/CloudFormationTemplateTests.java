@@ -100,12 +100,16 @@ class CloudFormationTemplateTests {
     @Test
     void theStreamParameterDefaultsToTheGatewaysDefaultStreamAndAcceptsTheSameNames() throws Exception {
         var components = PipelineProperties.class.getRecordComponents();
-        assertThat(components[0].getName()).isEqualTo("defaultStream");
+        int index = Stream.of(components)
+                .map(java.lang.reflect.RecordComponent::getName)
+                .toList()
+                .indexOf("defaultStream");
+        assertThat(index).as("PipelineProperties has a defaultStream").isNotNegative();
         // The binding annotations sit on the canonical constructor's parameters.
         var defaultStream = PipelineProperties.class.getDeclaredConstructor(Stream.of(components)
                         .map(java.lang.reflect.RecordComponent::getType)
                         .toArray(Class<?>[]::new))
-                .getParameters()[0];
+                .getParameters()[index];
 
         Map<String, Object> streamName = map(parameters.get("StreamName"));
         assertThat(streamName.get("Default"))
