@@ -173,7 +173,7 @@ class EventMetadata {
          *
          * @param schemaHashes the hash of the schema each event was checked against, in the events'
          *     order (null for an event that was not checked); null when the request's events were
-         *     not checked at all. This is where schema validation hands its hashes in.
+         *     not checked at all, as on a stream without a schema
          * @param maxEventBytes the largest event the stream takes, framed, metadata included
          * @throws ProblemException {@code 413 event-too-large} for the first event the member makes too large
          * @throws io.firehosegateway.pipeline.GatewayFullException when the buffer has no room for the

@@ -119,12 +119,14 @@ class EventsController {
             }
             try {
                 // Validation sees the events as the client sent them; the metadata is added after.
-                routed = schemas.enforce(stream, events);
+                SchemaEnforcement.Enforced enforced = schemas.enforce(stream, events);
+                routed = enforced.routed();
                 if (routed == null) {
-                    events = envelope.addTo(events, null, admission, maxEventBytes);
+                    events = envelope.addTo(events, enforced.schemaHashes(), admission, maxEventBytes);
                 } else {
                     routed = routed.withValid(
-                            stream, envelope.addTo(routed.valid(stream), null, admission, maxEventBytes));
+                            stream,
+                            envelope.addTo(routed.valid(stream), enforced.schemaHashes(), admission, maxEventBytes));
                 }
             } catch (ProblemException | GatewayFullException | ShareExceededException e) {
                 pipeline.rejected(stream, events.size());

@@ -5,6 +5,7 @@ import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.RequestPart;
 import io.firehosegateway.schema.EventSchemas;
 import io.firehosegateway.schema.InvalidEvent;
+import io.firehosegateway.schema.SchemaCheck;
 import io.firehosegateway.schema.StreamSchemas;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,17 @@ class SchemaEnforcement {
         this.schemas = schemas;
         this.pipeline = pipeline;
     }
+
+    /**
+     * What the schema made of a request.
+     *
+     * @param schemaHashes the hash of the schema each event that goes on to the request's stream was
+     *     checked against, in their order (the {@code schema-hash} metadata fact); {@code null} when
+     *     the stream has no schema
+     * @param routed how the request was split, when some of its events were invalid and routed;
+     *     {@code null} when every event goes on to the request's stream
+     */
+    record Enforced(List<String> schemaHashes, Routed routed) {}
 
     /**
      * A request some of whose events were routed.
@@ -58,17 +70,18 @@ class SchemaEnforcement {
     /**
      * Checks a request sent to {@code stream}.
      *
-     * @return {@code null} when every event is valid (or the stream has no schema), else how it is routed
+     * @return the schema hashes of the events that go on, and how the request is routed if it is
      * @throws ProblemException {@code schema-violation} when the stream rejects invalid events;
      *     {@code event-too-large} when a wrapper is larger than the target's largest record
      */
-    Routed enforce(String stream, List<Event> events) {
-        List<InvalidEvent> invalid = schemas.check(stream, events);
+    Enforced enforce(String stream, List<Event> events) {
+        SchemaCheck check = schemas.checkEach(stream, events);
+        List<InvalidEvent> invalid = check.invalid();
         if (invalid.isEmpty()) {
-            return null;
+            return new Enforced(check.hashes(), null);
         }
         schemas.count(stream, invalid);
-        StreamSchemas rules = schemas.of(stream);
+        StreamSchemas rules = check.rules();
         if (rules.routeTo() == null) {
             throw violation(invalid, events.size());
         }
@@ -76,6 +89,7 @@ class SchemaEnforcement {
         int maxBytes = pipeline.maxEventBytes(target);
         List<Event> valid = new ArrayList<>(events.size() - invalid.size());
         List<Integer> validIndexes = new ArrayList<>(events.size() - invalid.size());
+        List<String> validHashes = new ArrayList<>(events.size() - invalid.size());
         List<Event> wrapped = new ArrayList<>(invalid.size());
         List<Integer> wrappedIndexes = new ArrayList<>(invalid.size());
         List<Map<String, Object>> refs = new ArrayList<>(invalid.size());
@@ -100,6 +114,7 @@ class SchemaEnforcement {
             } else {
                 valid.add(events.get(i));
                 validIndexes.add(i);
+                validHashes.add(check.hashes().get(i));
             }
         }
         List<RequestPart> parts = new ArrayList<>(2);
@@ -107,7 +122,7 @@ class SchemaEnforcement {
             parts.add(new RequestPart(stream, valid, validIndexes));
         }
         parts.add(new RequestPart(target, wrapped, wrappedIndexes));
-        return new Routed(parts, target, refs);
+        return new Enforced(validHashes, new Routed(parts, target, refs));
     }
 
     /** The {@code schema-violation} problem of a request with invalid events. */

@@ -205,18 +205,29 @@ public final class EventSchemas implements DisposableBean {
      * @return the invalid events in request order, empty when all are valid or the stream has no schema
      */
     public List<InvalidEvent> check(String stream, List<Event> events) {
+        return checkEach(stream, events).invalid();
+    }
+
+    /**
+     * Checks every event of a request against the schemas in force now, and says which schema each
+     * was checked against; delivers and counts nothing.
+     */
+    public SchemaCheck checkEach(String stream, List<Event> events) {
+        // Read once: a reload while the request is checked must not mix two versions.
         StreamSchemas schemas = streams.get(stream);
         if (schemas == null) {
-            return List.of();
+            return SchemaCheck.NONE;
         }
         List<InvalidEvent> invalid = new ArrayList<>();
+        List<String> hashes = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
-            InvalidEvent failure = schemas.check(i, events.get(i));
-            if (failure != null) {
-                invalid.add(failure);
+            StreamSchemas.Outcome outcome = schemas.check(i, events.get(i));
+            hashes.add(outcome.schema() == null ? null : outcome.schema().hash());
+            if (outcome.invalid() != null) {
+                invalid.add(outcome.invalid());
             }
         }
-        return invalid;
+        return new SchemaCheck(schemas, invalid, hashes);
     }
 
     /** Counts invalid events of a request that was sent (not one that was only validated). */

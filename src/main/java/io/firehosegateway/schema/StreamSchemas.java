@@ -36,8 +36,16 @@ public record StreamSchemas(String stream, String schemaBy, Map<String, Compiled
         return routeTo == null ? "reject" : "route:" + routeTo;
     }
 
-    /** Checks one event as the client sent it; {@code null} when it is valid. */
-    InvalidEvent check(int index, Event event) {
+    /**
+     * What checking one event found.
+     *
+     * @param schema the schema it was checked against; {@code null} when {@code schema-by} found none
+     * @param invalid why it is invalid; {@code null} when it is valid
+     */
+    record Outcome(CompiledSchema schema, InvalidEvent invalid) {}
+
+    /** Checks one event as the client sent it. */
+    Outcome check(int index, Event event) {
         JsonNode node = json.readTree(event.framed());
         CompiledSchema schema;
         if (schemaBy == null) {
@@ -45,24 +53,25 @@ public record StreamSchemas(String stream, String schemaBy, Map<String, Compiled
         } else {
             JsonNode selector = node.at(JsonPointer.compile(schemaBy));
             if (selector.isMissingNode() || selector.isNull() || !selector.isValueNode()) {
-                return invalid(index, event, null, "no " + schemaBy + " to pick a schema by");
+                return new Outcome(null, invalid(index, event, null, "no " + schemaBy + " to pick a schema by"));
             }
             String value = selector.isString() ? selector.stringValue() : selector.toString();
             schema = schemas.get(value);
             if (schema == null) {
-                return invalid(index, event, null, schemaBy + " is " + selector + ", which has no schema");
+                return new Outcome(
+                        null, invalid(index, event, null, schemaBy + " is " + selector + ", which has no schema"));
             }
         }
         List<Error> errors = schema.schema().validate(node);
         if (errors.isEmpty()) {
-            return null;
+            return new Outcome(schema, null);
         }
         List<Violation> violations = new ArrayList<>(Math.min(errors.size(), MAX_VIOLATIONS));
         for (Error error : errors.subList(0, Math.min(errors.size(), MAX_VIOLATIONS))) {
             violations.add(new Violation(
                     pointer(error.getInstanceLocation().toString()), error.getKeyword(), error.getMessage()));
         }
-        return new InvalidEvent(index, event.id(), schema, violations, errors.size());
+        return new Outcome(schema, new InvalidEvent(index, event.id(), schema, violations, errors.size()));
     }
 
     private InvalidEvent invalid(int index, Event event, CompiledSchema schema, String message) {
