@@ -27,7 +27,7 @@ import tools.jackson.core.io.JsonStringEncoder;
  * The bytes it adds count against the stream's record limit and reserve their room in the buffer.
  */
 @Component
-class EventMetadata {
+public class EventMetadata {
 
     private static final DateTimeFormatter RFC_3339_MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -53,7 +53,7 @@ class EventMetadata {
      * What the stream's metadata is for this request, taken when it arrives: {@link Envelope#NONE}
      * when the stream adds none.
      */
-    Envelope forRequest(String stream, HttpServletRequest request) {
+    public Envelope forRequest(String stream, HttpServletRequest request) {
         Metadata metadata = streams.stream(stream).metadata();
         if (!metadata.isOn()) {
             return Envelope.NONE;
@@ -146,7 +146,7 @@ class EventMetadata {
     }
 
     /** One request's metadata member, ready to be added to each of its events. */
-    static final class Envelope {
+    public static final class Envelope {
 
         /** A stream without metadata: events pass unchanged and no member is reserved. */
         static final Envelope NONE = new Envelope(null, null, false, false);
@@ -166,6 +166,23 @@ class EventMetadata {
         /** The top-level member an event may not have, since the gateway adds it; null when none. */
         String reservedMember() {
             return member;
+        }
+
+        /**
+         * The events with the member added, for a caller that reserves their room itself from their
+         * sizes (the generator, which admits its events only once they are made); no event is
+         * checked against a schema, so a {@code schema-hash} fact is {@code null}.
+         */
+        public List<Event> addTo(List<Event> events) {
+            if (head == null) {
+                return events;
+            }
+            byte[] hash = schemaHash ? hashMember(null) : null;
+            List<Event> enveloped = new ArrayList<>(events.size());
+            for (Event event : events) {
+                enveloped.add(with(event, hash));
+            }
+            return enveloped;
         }
 
         /**

@@ -29,6 +29,8 @@ public enum ProblemType {
     TOO_MANY_JOBS("too-many-jobs", HttpStatus.TOO_MANY_REQUESTS, "Too many generation jobs for this key"),
     GENERATOR_BUSY("generator-busy", HttpStatus.SERVICE_UNAVAILABLE, "Too many generation jobs"),
     JOB_NOT_FOUND("job-not-found", HttpStatus.NOT_FOUND, "No such generation job"),
+    STREAM_HAS_SCHEMA(
+            "stream-has-schema", HttpStatus.CONFLICT, "The generator does not write to a stream with a schema"),
     METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
     NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
     NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -79,9 +80,10 @@ class GenerationJobs implements SmartLifecycle {
      * Starts a job of {@code count} events to {@code stream} for {@code owner}; the caller checked
      * the stream and the count.
      *
+     * @param envelope adds the stream's metadata to each chunk of events as it is made
      * @throws RetryableProblemException when the owner, or the gateway, runs as many jobs as it may
      */
-    GenerationJob start(String stream, long count, String owner) {
+    GenerationJob start(String stream, long count, String owner, UnaryOperator<List<Event>> envelope) {
         GenerationJob job = new GenerationJob(UUID.randomUUID().toString(), stream, count, owner, clock.instant());
         synchronized (jobs) {
             if (runningByOwner.getOrDefault(owner, 0) >= properties.maxRunningJobsPerKey()) {
@@ -112,7 +114,7 @@ class GenerationJobs implements SmartLifecycle {
             }
         });
         log.info("Generation job {} started: {} events to stream {}", job.id, count, stream);
-        steps.execute(() -> step(new Run(job)));
+        steps.execute(() -> step(new Run(job, envelope)));
         return job;
     }
 
@@ -240,6 +242,7 @@ class GenerationJobs implements SmartLifecycle {
 
         final GenerationJob job;
         final Consumer<DeliveryTicket> settle;
+        final UnaryOperator<List<Event>> envelope;
         long sequence;
         List<Event> chunk;
         long chunkBytes;
@@ -247,8 +250,9 @@ class GenerationJobs implements SmartLifecycle {
         long lastLog = System.nanoTime();
         boolean submitted;
 
-        Run(GenerationJob job) {
+        Run(GenerationJob job, UnaryOperator<List<Event>> envelope) {
             this.job = job;
+            this.envelope = envelope;
             this.settle = settled -> {
                 job.delivered.addAndGet(settled.deliveredCount());
                 job.failed.addAndGet(settled.failedCount());
@@ -260,7 +264,8 @@ class GenerationJobs implements SmartLifecycle {
         List<Event> chunk(TestEventGenerator generator) {
             if (chunk == null) {
                 int count = (int) Math.min(Math.min(CHUNK, pipeline.maxBackgroundChunk()), job.requested - sequence);
-                chunk = generator.events(job.id, sequence, count);
+                // Sized with the metadata, so the chunk's admission reserves the bytes it adds.
+                chunk = envelope.apply(generator.events(job.id, sequence, count));
                 chunkBytes = 0;
                 for (Event event : chunk) {
                     chunkBytes += event.size();

@@ -1,11 +1,14 @@
 package io.firehosegateway.generator;
 
+import io.firehosegateway.api.EventMetadata;
 import io.firehosegateway.api.ProblemException;
 import io.firehosegateway.api.ProblemType;
 import io.firehosegateway.api.QueryParameters;
 import io.firehosegateway.pipeline.Pipeline;
+import io.firehosegateway.schema.EventSchemas;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.security.Principal;
 import java.util.concurrent.ExecutionException;
@@ -30,17 +33,27 @@ class GeneratorController {
     private final GenerationJobs jobs;
     private final Pipeline pipeline;
     private final GeneratorProperties properties;
+    private final EventSchemas schemas;
+    private final EventMetadata metadata;
 
-    GeneratorController(GenerationJobs jobs, Pipeline pipeline, GeneratorProperties properties) {
+    GeneratorController(
+            GenerationJobs jobs,
+            Pipeline pipeline,
+            GeneratorProperties properties,
+            EventSchemas schemas,
+            EventMetadata metadata) {
         this.jobs = jobs;
         this.pipeline = pipeline;
         this.properties = properties;
+        this.schemas = schemas;
+        this.metadata = metadata;
     }
 
     @Operation(summary = "Start a load-generation job of count test events")
     @PostMapping("/events/generate")
     ResponseEntity<JobSummary> generate(
             Principal principal,
+            HttpServletRequest request,
             @RequestParam(name = "count", required = false) String count,
             @RequestParam(name = "stream", required = false) String stream,
             @RequestParam(name = "wait", required = false) String wait)
@@ -49,7 +62,17 @@ class GeneratorController {
         boolean waitForIt = Boolean.TRUE.equals(QueryParameters.bool("wait", wait));
         String target = stream != null ? stream : pipeline.defaultStream();
         pipeline.checkStream(target);
-        GenerationJob job = jobs.start(target, events, ownerOf(principal));
+        if (schemas.of(target) != null) {
+            // Its UUID test events were written for no schema: they would fail it, or pass it by chance.
+            throw new ProblemException(
+                            ProblemType.STREAM_HAS_SCHEMA,
+                            "Stream " + target + " checks its events against a schema, and the generator's"
+                                    + " test events are not written for it; generate into a stream without one")
+                    .with("stream", target);
+        }
+        // The facts of this request (its time, key, request id, client), as a posted event gets them.
+        EventMetadata.Envelope envelope = metadata.forRequest(target, request);
+        GenerationJob job = jobs.start(target, events, ownerOf(principal), envelope::addTo);
         URI location = URI.create("/events/generate/" + job.id);
         if (waitForIt) {
             return ResponseEntity.ok().location(location).body(job.finished.get());
