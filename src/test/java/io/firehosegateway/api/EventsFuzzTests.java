@@ -36,6 +36,14 @@ import org.springframework.test.web.servlet.MockMvc;
             "gateway.streams.audit.schemas[0].schema=classpath:io/firehosegateway/api/fuzz-schemas/audit-login.json",
             "gateway.streams.audit.schemas[1].value=logout",
             "gateway.streams.audit.schemas[1].schema=classpath:io/firehosegateway/api/fuzz-schemas/audit-logout.json",
+            // Metadata-bearing: every fact on the default stream, after its schema; the schema-by
+            // stream's hash and request id under another member; the generator's stream.
+            "gateway.streams.events.metadata.member=_meta",
+            "gateway.streams.events.metadata.facts=received-at,key,request-id,instance,client-address,schema-hash",
+            "gateway.streams.audit.metadata.member=gw",
+            "gateway.streams.audit.metadata.facts=request-id,schema-hash",
+            "gateway.streams.generated.metadata.member=_meta",
+            "gateway.streams.generated.metadata.facts=received-at,key,request-id,schema-hash",
             "gateway.limits.max-request-size=64KB",
             "gateway.limits.max-line-length=4KB",
             "gateway.limits.max-nesting-depth=8",

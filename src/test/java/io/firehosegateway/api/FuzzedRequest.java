@@ -10,11 +10,14 @@ import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 
 /**
  * A request made from fuzzer bytes. The first byte picks the content type (bits 0-2), the content
- * encoding (bits 3-4) and the path (bits 5-7); the second picks how the API key is sent (bits 0-3)
- * and query parameters added to the path (bits 4-7); the rest is the body. The seed corpus is
- * written in this layout, so it stays readable: two bytes, then JSON.
+ * encoding (bits 3-4) and the path (bits 5-7); the second picks how the API key is sent (bits 0-3,
+ * modulo the number of ways) and query parameters added to the path (bits 4-7); bits 0-3 divided by
+ * the number of ways to send the key pick the {@code X-Request-Id} (none below 5, so older inputs
+ * keep their meaning); the rest is the body. The seed corpus is written in this layout, so it stays
+ * readable: two bytes, then JSON.
  */
-record FuzzedRequest(String path, String contentType, String encoding, String[] keyHeader, byte[] body) {
+record FuzzedRequest(
+        String path, String contentType, String encoding, String[] keyHeader, String requestId, byte[] body) {
 
     static final String KEY = "fuzz-key-0123456789abcdef";
     static final String AUDIT_KEY = "audit-key-0123456789abcdef";
@@ -45,7 +48,13 @@ record FuzzedRequest(String path, String contentType, String encoding, String[] 
         "/events?ids=true",
         "/events?ids=maybe",
         "/streams/%2e%2e/events",
-        "/events/generate?count=2",
+        // Into a stream without a schema (the generator refuses one with a schema), with metadata.
+        "/events/generate?count=2&stream=generated",
+    };
+
+    /** None, one the gateway takes, and two it replaces: with a quote and backslash, and too long. */
+    private static final String[] REQUEST_IDS = {
+        null, "fuzz-req-0193a4a0", "has \"quotes\" \\ and \u00e9", "r".repeat(129)
     };
 
     /** Added to the path: spellings a lenient parser would take, and the strict ones. */
@@ -80,6 +89,7 @@ record FuzzedRequest(String path, String contentType, String encoding, String[] 
         int control = input.length > 0 ? input[0] & 0xFF : 0;
         int second = input.length > 1 ? input[1] & 0xFF : 0;
         int key = (second & 0x0F) % KEY_HEADERS.length;
+        String requestId = REQUEST_IDS[(second & 0x0F) / KEY_HEADERS.length];
         String query = QUERIES[second >> 4];
         byte[] body = input.length > 2 ? Arrays.copyOfRange(input, 2, input.length) : new byte[0];
         String encoding = ENCODINGS[(control >> 3) & 0b11];
@@ -91,7 +101,7 @@ record FuzzedRequest(String path, String contentType, String encoding, String[] 
         if (!query.isEmpty()) {
             path += (path.contains("?") ? "&" : "?") + query;
         }
-        return new FuzzedRequest(path, CONTENT_TYPES[control & 0b111], encoding, KEY_HEADERS[key], body);
+        return new FuzzedRequest(path, CONTENT_TYPES[control & 0b111], encoding, KEY_HEADERS[key], requestId, body);
     }
 
     MockHttpServletRequestBuilder toRequest() {
@@ -110,13 +120,16 @@ record FuzzedRequest(String path, String contentType, String encoding, String[] 
         if (keyHeader.length == 2) {
             request.header(keyHeader[0], keyHeader[1]);
         }
+        if (requestId != null) {
+            request.header("X-Request-Id", requestId);
+        }
         return request;
     }
 
     @Override
     public String toString() {
         return "POST " + path + " Content-Type: " + contentType + " Content-Encoding: " + encoding + " "
-                + String.join(": ", keyHeader) + " with " + body.length + " bytes";
+                + String.join(": ", keyHeader) + " X-Request-Id: " + requestId + " with " + body.length + " bytes";
     }
 
     private static byte[] gzip(byte[] bytes) {
