@@ -18,7 +18,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * HTTP layer (the security filter chain, the controller, the body parser, the problem handler) into
  * a sink that always succeeds, get a 2xx or a 4xx: never a 5xx, never an exception out of the stack.
  *
- * <p>{@code mvn verify} replays the corpus in {@code EventsFuzzTestsInputs}, in failsafe's JVM, since
+ * <p>{@code mvn verify} replays the corpus (schema- and metadata-bearing inputs among it) in {@code EventsFuzzTestsInputs}, in failsafe's JVM, since
  * Jazzer's agent would disturb the other tests' classes; with {@code JAZZER_FUZZ=1} Jazzer fuzzes, for
  * {@code JAZZER_MAX_DURATION} or the annotation's duration. The limits are small so that the fuzzer
  * reaches them with small inputs.
