@@ -164,6 +164,19 @@ def prometheus(url):
     return metrics
 
 
+def metric(metrics, name, **labels):
+    """The sum of a metric's series whose labels include these (other labels, such as sink, are summed over)."""
+    total = 0.0
+    for key, value in metrics.items():
+        series, _, rest = key.partition("{")
+        if series != name:
+            continue
+        have = dict(re.findall(r'(\w+)="([^"]*)"', rest))
+        if all(have.get(k) == v for k, v in labels.items()):
+            total += value
+    return total
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -404,8 +417,8 @@ class Bench:
                         run = self.wrk(app, 64, events, self.args.duration, path=path)
                         self.settle(app)
                         fake = Fake.delta(before, self.fake.stats(), stream)
-                        key = f'gateway_events_delivered_total{{stream="{stream}"}}'
-                        delivered = prometheus(self.url(app, ""))[key] - metrics_before.get(key, 0)
+                        delivered = (metric(prometheus(self.url(app, "")), "gateway_events_delivered_total", stream=stream)
+                                     - metric(metrics_before, "gateway_events_delivered_total", stream=stream))
                         run.update(round=r, packed=packed, stream=stream, fake=fake, delivered_events=delivered)
                         if delivered:
                             run["calls_per_1000"] = 1000 * fake["calls"] / delivered
