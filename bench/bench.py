@@ -5,6 +5,11 @@ Started by bench/run, which installs the tools and builds first. Every Java proc
 Firehose, the no-op ceiling, one gateway per delivery mode) runs on the same JVM with the same
 flags and the same classpath. Measurements of different applications are interleaved round by
 round, so a ratio comes from runs made minutes apart at most; the figures are medians over rounds.
+
+Two suites (--suite): core (the no-op ceiling, the three delivery modes, the lesson's sender) and
+backbones (confirmed gateways to Firehose, Kinesis and SQS, and Firehose gateways with a JSON Schema
+and with metadata against one without, on a realistic event). Each writes its own section of
+docs/benchmarks.md, between its own markers; --suite all (the default) runs both, one after the other.
 """
 import argparse
 import datetime
@@ -30,6 +35,14 @@ MODES = ["confirmed", "journaled", "buffered"]
 APPS = ["noop"] + MODES
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+BB_BEGIN, BB_END = "<!-- bench-backbones:begin -->", "<!-- bench-backbones:end -->"
+# The backbones suite (issues 12, 13, 14): every gateway in confirmed mode.
+BACKBONES = ["firehose", "kinesis", "sqs"]
+EDGE = ["plain", "schema", "metadata"]
+BB_APPS = BACKBONES + EDGE
+REALISTIC_EVENT = os.path.join(BENCH, "order-event.json")
+REALISTIC_SCHEMA = os.path.join(BENCH, "order-schema.json")
+METADATA_FACTS = "received-at,key,request-id,instance,client-address,schema-hash"
 
 
 def log(message):
@@ -151,6 +164,19 @@ def prometheus(url):
     return metrics
 
 
+def metric(metrics, name, **labels):
+    """The sum of a metric's series whose labels include these (other labels, such as sink, are summed over)."""
+    total = 0.0
+    for key, value in metrics.items():
+        series, _, rest = key.partition("{")
+        if series != name:
+            continue
+        have = dict(re.findall(r'(\w+)="([^"]*)"', rest))
+        if all(have.get(k) == v for k, v in labels.items()):
+            total += value
+    return total
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -171,17 +197,60 @@ class Bench:
     def java_args(self, main, *program_args, extra_flags=()):
         return [self.java, *self.jvm_flags, *extra_flags, "@" + self.argfile, main, *program_args]
 
-    def start_all(self):
+    def start_fake(self):
         port = free_port()
         fake = Process("fake-firehose", self.java_args("io.firehosebench.FakeFirehose", str(port)), ready_line="listening on")
         self.processes["fake"] = fake
         fake.await_ready(60)
         self.fake = Fake(port)
-        for app in APPS:
-            self.start_app(app)
-        for app in APPS:
+
+    def start_all(self, apps=APPS, start=None):
+        """Starts every app of a suite at once (the fake first, once), then waits for each."""
+        if "fake" not in self.processes:
+            self.start_fake()
+        for app in apps:
+            (start or self.start_app)(app)
+        for app in apps:
             self.processes[app].await_ready()
             log(f"{app} is ready on port {self.ports[app]}")
+
+    def stop_apps(self, apps):
+        for app in reversed(apps):
+            process = self.processes.pop(app, None)
+            if process:
+                process.stop()
+
+    def start_backbone_app(self, app):
+        """A confirmed gateway of the backbones suite; its default stream is bb-APP (the fake counts by it)."""
+        port = free_port()
+        self.ports[app] = port
+        stream = f"bb-{app}"
+        sink = app if app in BACKBONES else "firehose"
+        settings = [
+            f"--server.port={port}", "--spring.threads.virtual.enabled=true",
+            f"--gateway.sink={sink}",
+            "--gateway.aws.region=us-east-1",
+            "--gateway.delivery.mode=confirmed",
+            f"--gateway.default-stream={stream}",
+            f"--gateway.journal.directory={os.path.join(WORK, 'journal-bb-' + app)}",
+            f"--gateway.delivery.dead-letter-directory={os.path.join(WORK, 'dead-letter-bb-' + app)}",
+        ]
+        if sink == "firehose":
+            settings.append(f"--gateway.firehose.endpoint={self.fake.url}")
+        elif sink == "kinesis":
+            settings += [f"--gateway.kinesis.endpoint={self.fake.url}", "--gateway.kinesis.cbor=false"]
+        elif sink == "sqs":
+            settings.append(f"--gateway.sqs.endpoint={self.fake.url}")  # a standard queue: no .fifo
+        if app == "schema":
+            settings += [f"--gateway.streams.{stream}.schema={REALISTIC_SCHEMA}",
+                         f"--gateway.streams.{stream}.on-invalid=reject"]
+        elif app == "metadata":
+            settings.append(f"--gateway.streams.{stream}.metadata.facts={METADATA_FACTS}")
+        shutil.rmtree(os.path.join(WORK, "journal-bb-" + app), ignore_errors=True)
+        env = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1"}
+        self.processes[app] = Process(
+            app, self.java_args("io.firehosegateway.GatewayApplication", *settings), env=env,
+            ready_url=f"http://127.0.0.1:{port}/actuator/health/readiness")
 
     def start_app(self, app, extra_flags=()):
         port = free_port()
@@ -219,15 +288,17 @@ class Bench:
 
     # ---------------------------------------------------------------- load
 
-    def wrk(self, app, connections, events, seconds, path="/events"):
-        """One wrk run against an app: throughput, latency, statuses, CPU of each process."""
+    def wrk(self, app, connections, events, seconds, path="/events", event_file=None):
+        """One wrk run against an app: throughput, latency, statuses, CPU of each process.
+        event_file: a file with the one JSON event to send, instead of post.lua's own."""
         threads = max(1, min(2, connections))
         command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "15s",
                    "-s", os.path.join(BENCH, "post.lua"), self.url(app, path)]
         cpu_before = {name: p.cpu_seconds() for name, p in self.processes.items() if p.popen.poll() is None}
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.time()
-        out = subprocess.run(command, env={**os.environ, "EVENTS": str(events)}, capture_output=True, text=True)
+        out = subprocess.run(command, env={**os.environ, "EVENTS": str(events), "EVENT_FILE": event_file or ""},
+                             capture_output=True, text=True)
         elapsed = time.time() - started
         children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         match = re.search(r"WRK_JSON (\{.*\})", out.stdout)
@@ -346,8 +417,8 @@ class Bench:
                         run = self.wrk(app, 64, events, self.args.duration, path=path)
                         self.settle(app)
                         fake = Fake.delta(before, self.fake.stats(), stream)
-                        key = f'gateway_events_delivered_total{{stream="{stream}"}}'
-                        delivered = prometheus(self.url(app, ""))[key] - metrics_before.get(key, 0)
+                        delivered = (metric(prometheus(self.url(app, "")), "gateway_events_delivered_total", stream=stream)
+                                     - metric(metrics_before, "gateway_events_delivered_total", stream=stream))
                         run.update(round=r, packed=packed, stream=stream, fake=fake, delivered_events=delivered)
                         if delivered:
                             run["calls_per_1000"] = 1000 * fake["calls"] / delivered
@@ -442,6 +513,53 @@ class Bench:
         # processes are stopped next anyway.
         self.results["overload"] = out
 
+    # ---------------------------------------------------------------- backbones and the edge
+
+    def bb_load(self, app, events, seconds):
+        """One wrk run of the backbones suite: the realistic event for the edge apps, post.lua's for the backbones."""
+        return self.wrk(app, 64, events, seconds, event_file=REALISTIC_EVENT if app in EDGE else None)
+
+    def warm_up_backbones(self):
+        """As warm_up, with a lower cap so the suite fits its budget: at least --bb-warmup s of each load,
+        then 30 s steps of both until the app's JIT threads used under 0.05 of a core, at most --bb-warmup-max."""
+        least, most = self.args.bb_warmup, self.args.bb_warmup_max
+        log(f"backbones: warming up every app, at least {least} s of each load, at most {most} s")
+        warmed = {}
+        for app in BB_APPS:
+            def load(s, app=app):
+                self.bb_load(app, 1, max(1, s // 2))
+                self.bb_load(app, 100, max(1, s // 2))
+
+            took, compiler = warm_until_jit_quiet(self.processes[app].pid, load, 2 * least, most)
+            warmed[app] = {"seconds": round(took), "compiler_cores_last_30s": compiler}
+            log(f"{app} warmed for {took:.0f} s; its JIT used {fmt(compiler, 2)} of a core in the last 30 s")
+        self.results["backbones"] = {"warmup": warmed, "runs": []}
+
+    def measure_backbones(self):
+        """Round after round: each app under 1-event then 100-event requests at 64 connections, with what
+        the fake received for its stream (calls, entries, bytes, billed units) in the same run."""
+        runs = self.results["backbones"]["runs"]
+        for r in range(self.args.runs):
+            for events in (1, 100):
+                for app in BB_APPS:
+                    before = self.fake.stats()
+                    run = self.bb_load(app, events, self.args.duration)
+                    run["fake"] = Fake.delta(before, self.fake.stats(), f"bb-{app}")
+                    run["round"] = r
+                    # Packing is off, so each record (SQS: entry) the fake took is one event. Counted at the
+                    # fake rather than from wrk's answers: wrk leaves 64 requests unanswered at its end,
+                    # which the gateway still delivers, and at a few hundred requests that skews by 20 %.
+                    delivered = run["fake"]["records"]
+                    run["delivered_events"] = delivered
+                    if delivered and run["fake"]["calls"]:
+                        run["records_per_call"] = delivered / run["fake"]["calls"]
+                        run["billed_units_per_1000"] = 1000 * run["fake"]["billedUnits"] / delivered
+                    runs.append(run)
+                    log(f"backbones round {r + 1} {app:<8} {events:>3}-event: {run['events_per_s']:9.0f} events/s "
+                        f"p50 {run['p50_ms']:6.1f} ms p99 {run['p99_ms']:7.1f} ms "
+                        f"{run.get('records_per_call', 0):6.1f} per call {run.get('billed_units_per_1000', 0):7.1f} "
+                        f"units/1000 {run['statuses']}")
+
     # ---------------------------------------------------------------- report
 
     def machine(self):
@@ -469,16 +587,27 @@ class Bench:
         self.results["machine"] = self.machine()
         self.results["command"] = " ".join(["bench/run", *self.args.argv])
         self.results["settings"] = {k: getattr(self.args, k) for k in
-                                    ("runs", "duration", "warmup", "warmup_max", "overload", "lesson_events", "concurrency")}
+                                    ("runs", "duration", "warmup", "warmup_max", "overload", "lesson_events", "concurrency",
+                                     "bb_warmup", "bb_warmup_max")}
+        self.results["suite"] = self.args.suite
         started = time.time()
         try:
-            self.start_all()
-            self.warm_up()
-            self.sweep()
-            self.packing()
-            self.slow_firehose()
-            self.lesson()
-            self.overload()
+            if self.args.suite in ("core", "all"):
+                self.start_all()
+                self.warm_up()
+                self.sweep()
+                self.packing()
+                self.slow_firehose()
+                self.lesson()
+                self.overload()
+                self.stop_apps(APPS)
+            if self.args.suite in ("backbones", "all"):
+                began = time.time()
+                self.start_all(BB_APPS, self.start_backbone_app)
+                self.warm_up_backbones()
+                self.measure_backbones()
+                self.stop_apps(BB_APPS)
+                self.results["backbones"]["seconds"] = time.time() - began
         finally:
             self.stop_all()
         self.results["machine"]["load_after"] = os.getloadavg()
@@ -654,6 +783,33 @@ unset multiplot
 
 
 def report(results, args):
+    """Rewrites the sections of docs/benchmarks.md whose suite is in the results, and only those."""
+    if "sweep" in results:
+        report_core(results, args)
+    if "backbones" in results:
+        report_backbones(results)
+
+
+def write_section(begin, end, generated):
+    """Replaces what is between one pair of markers in docs/benchmarks.md, or appends the pair."""
+    doc = os.path.join(ROOT, "docs", "benchmarks.md")
+    if os.path.exists(doc):
+        with open(doc) as f:
+            text = f.read()
+    else:
+        text = "# Benchmarks\n"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{begin}\n{generated}\n{end}{tail}"
+    else:
+        text += f"\n{begin}\n{generated}\n{end}\n"
+    with open(doc, "w") as f:
+        f.write(text)
+    log(f"wrote the section {begin} of {doc}")
+
+
+def report_core(results, args):
     args = argparse.Namespace(**results["settings"])
     machine = results["machine"]
     xmx = xmx_of(machine["jvm_flags"])
@@ -800,22 +956,138 @@ def report(results, args):
               f"{fmt(o['peak_rss_mb'] - xmx if xmx else None)} | "
               f"{', '.join(f'{k}: {v}' for k, v in sorted(o['statuses'].items()))} | {fmt(o['buffer_records'])} |")
         w("")
-    generated = "\n".join(lines)
-    doc = os.path.join(ROOT, "docs", "benchmarks.md")
-    if os.path.exists(doc):
-        with open(doc) as f:
-            text = f.read()
-    else:
-        text = f"# Benchmarks\n\n{BEGIN}\n{END}\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        text = f"{head}{BEGIN}\n{generated}\n{END}{tail}"
-    else:
-        text += f"\n{BEGIN}\n{generated}\n{END}\n"
-    with open(doc, "w") as f:
-        f.write(text)
-    log(f"wrote {doc} and {png}")
+    write_section(BEGIN, END, "\n".join(lines))
+    log(f"wrote {png}")
+
+
+def summarize_backbones(results):
+    """Medians per (app, events per request) and the per-round ratios of the backbones suite."""
+    by = {}
+    for run in results["backbones"]["runs"]:
+        by.setdefault((run["app"], run["events"]), []).append(run)
+    table = {}
+    for key, runs in by.items():
+        table[key] = {
+            "events_per_s": median([r["events_per_s"] for r in runs]),
+            "p50": median([r["p50_ms"] for r in runs]),
+            "p99": median([r["p99_ms"] for r in runs]),
+            # From the fake's counts: packing is off, so a record (SQS: an entry) is one event.
+            "records_per_call": median([r["fake"]["records"] / r["fake"]["calls"] for r in runs if r["fake"]["calls"]]),
+            "billed_units_per_1000": median([1000 * r["fake"]["billedUnits"] / r["fake"]["records"]
+                                             for r in runs if r["fake"]["records"]]),
+            "bytes_per_record": median([r["fake"]["bytes"] / r["fake"]["records"] for r in runs if r["fake"]["records"]]),
+            "cpu": {k: median([r["cpu_cores"].get(k) for r in runs]) for k in runs[0]["cpu_cores"]},
+            "errors": sum(r["requests"] - r["ok"] for r in runs),
+        }
+
+    def per_round(a, b, events):
+        ratios = []
+        for x in by.get((a, events), []):
+            for y in by.get((b, events), []):
+                if x["round"] == y["round"] and y["events_per_s"]:
+                    ratios.append(x["events_per_s"] / y["events_per_s"])
+        return median(ratios)
+
+    ratios = {(a, b, n): per_round(a, b, n)
+              for a, b in (("schema", "plain"), ("metadata", "plain"), ("kinesis", "firehose"), ("sqs", "firehose"))
+              for n in (1, 100)}
+    return table, ratios
+
+
+def report_backbones(results):
+    settings = argparse.Namespace(**results["settings"])
+    machine = results["machine"]
+    bb = results["backbones"]
+    table, ratios = summarize_backbones(results)
+    lines = []
+    w = lines.append
+    w(f"Generated by `{results['command']}` on {results['started'][:19]}Z; this suite took "
+      f"{bb.get('seconds', results['seconds']) / 60:.1f} minutes; raw figures in `bench/results/`.")
+    w("")
+    w(f"- Machine: {machine['cpu']}, {machine['cores']} cores; load average {machine['load_before'][0]:.1f} before, "
+      f"{machine['load_after'][0]:.1f} after the whole run (the machine is shared); {machine['java']}, "
+      f"`{machine['jvm_flags']}` for every Java process; {machine['wrk']}, 64 connections, `-t2`.")
+    warmed = bb.get("warmup", {})
+    w(f"- Warm-up: each app at least {settings.bb_warmup} s of each load, then 30 s steps of both until its JIT "
+      f"threads used under 0.05 of a core in the last step, at most {settings.bb_warmup_max} s (a lower cap than the "
+      "core suite's, to fit the suite in 25 minutes): "
+      + ", ".join(f"{app} {x['seconds']} s ({fmt(x['compiler_cores_last_30s'], 2)} of a core compiling at the end)"
+                  for app, x in warmed.items()) + ". An app whose JIT was still above 0.05 at the cap was measured "
+      "while still compiling; that shows in this line.")
+    w(f"- {settings.runs} round{'s' if settings.runs > 1 else ''} of {settings.duration} s per measurement; within a round every app takes each load in "
+      "turn; figures are medians over rounds, ratios medians of per-round ratios. Every gateway is in confirmed mode, "
+      "so a 2xx answer means delivered; packing is off, so billed units per 1000 events are per 1000 records "
+      "(SQS: entries) the fake took.")
+    w("- Events: `firehose`, `kinesis`, `sqs` send the core suite's event (156 bytes of JSON); `plain`, `schema`, "
+      f"`metadata` send a realistic order (`bench/order-event.json`, {os.path.getsize(REALISTIC_EVENT)} bytes, "
+      "15 properties, nested objects), valid under `bench/order-schema.json` (draft 2020-12, `format` date-time, "
+      "email, uuid and ipv4 asserted, `enum`, `pattern`).")
+    w("")
+    w("#### Goals")
+    w("")
+    w("| goal | measured | target | met |")
+    w("| --- | --- | --- | --- |")
+
+    def goal(name, value, target, ok, digits=2):
+        w(f"| {name} | {fmt(value, digits)} | {target} | {'yes' if ok else 'no' if ok is not None else 'n/a'} |")
+
+    for a in ("schema", "metadata"):
+        for n in (1, 100):
+            r = ratios[(a, "plain", n)]
+            what = "a JSON Schema, `on-invalid: reject`" if a == "schema" else "every metadata fact on"
+            goal(f"{a} / plain events/s, {n}-event requests ({what})", r, "≥ 0.7", r >= 0.7 if r is not None else None)
+    sqs = table.get(("sqs", 100), {})
+    rpc = sqs.get("records_per_call")
+    goal("SQS entries per `SendMessageBatch` at saturation (100-event requests)", rpc, "≥ 9.5 of 10",
+         rpc >= 9.5 if rpc is not None else None, 1)
+    units = sqs.get("billed_units_per_1000")
+    goal("SQS billed requests per 1000 events (100-event requests), against 1,000 for one `SendMessage` each", units,
+         "≤ 105 (1000 / 9.5)", units <= 105 if units is not None else None, 1)
+    krpc = table.get(("kinesis", 100), {}).get("records_per_call")
+    goal("Kinesis records per `PutRecords` at saturation (100-event requests)", krpc, "≥ 490 of 500 (as Firehose's)",
+         krpc >= 490 if krpc is not None else None, 1)
+    for n in (1, 100):
+        goal(f"Kinesis / Firehose events/s, {n}-event requests (informative)", ratios[("kinesis", "firehose", n)],
+             "none", None)
+    w("")
+    w("#### Backbones: Firehose, Kinesis Data Streams, SQS (confirmed, 64 connections)")
+    w("")
+    units_of = {"firehose": "5 KiB per record", "kinesis": "25 KiB PUT payload units per record (the fake's billing)",
+                "sqs": "64 KiB chunks per call"}
+    w("| app | request | events/s | p50 ms | p99 ms | records (entries) per call | bytes per record | "
+      "billed units / 1000 events | unit | / firehose | CPU cores: app, fake, wrk | non-2xx |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for n in (1, 100):
+        for app in BACKBONES:
+            row = table.get((app, n))
+            if not row:
+                continue
+            ratio = 1.0 if app == "firehose" else ratios[(app, "firehose", n)]
+            cpu = row["cpu"]
+            w(f"| {app} | {n} event{'s' if n > 1 else ''} | {fmt(row['events_per_s'])} | {fmt(row['p50'], 1)} | "
+              f"{fmt(row['p99'], 1)} | {fmt(row['records_per_call'], 1)} | {fmt(row['bytes_per_record'])} | "
+              f"{fmt(row['billed_units_per_1000'], 1)} | {units_of[app]} | {fmt(ratio, 2)} | "
+              f"{fmt(cpu.get(app), 2)}, {fmt(cpu.get('fake'), 2)}, {fmt(cpu.get('wrk'), 2)} | {row['errors']} |")
+    w("| SQS, one `SendMessage` per event (not run: what it would bill) | any | | | | 1 | | 1,000.0 | "
+      "64 KiB chunks per call | | | |")
+    w("")
+    w("#### The edge: a schema and metadata (confirmed Firehose, realistic events, 64 connections)")
+    w("")
+    w("| app | request | events/s | p50 ms | p99 ms | / plain | records per call | bytes per record | "
+      "CPU cores: app, fake, wrk | non-2xx |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for n in (1, 100):
+        for app in EDGE:
+            row = table.get((app, n))
+            if not row:
+                continue
+            ratio = 1.0 if app == "plain" else ratios[(app, "plain", n)]
+            cpu = row["cpu"]
+            w(f"| {app} | {n} event{'s' if n > 1 else ''} | {fmt(row['events_per_s'])} | {fmt(row['p50'], 1)} | "
+              f"{fmt(row['p99'], 1)} | {fmt(ratio, 2)} | {fmt(row['records_per_call'], 1)} | "
+              f"{fmt(row['bytes_per_record'])} | {fmt(cpu.get(app), 2)}, {fmt(cpu.get('fake'), 2)}, "
+              f"{fmt(cpu.get('wrk'), 2)} | {row['errors']} |")
+    write_section(BB_BEGIN, BB_END, "\n".join(lines))
 
 
 def main():
@@ -832,6 +1104,11 @@ def main():
     parser.add_argument("--java", default=os.environ.get("BENCH_JAVA", "java"))
     parser.add_argument("--results", default=os.path.join(BENCH, "results"))
     parser.add_argument("--report-only", help="rewrite docs/benchmarks.md from a raw results file")
+    parser.add_argument("--suite", choices=("all", "core", "backbones"), default="all",
+                        help="core: the modes, no-op and lesson; backbones: Firehose, Kinesis, SQS, schema, metadata; "
+                             "all: both (default). Each rewrites only its own section of docs/benchmarks.md")
+    parser.add_argument("--bb-warmup", type=int, help="backbones: least seconds of warm-up per app and request size (30)")
+    parser.add_argument("--bb-warmup-max", type=int, help="backbones: most seconds of warm-up per app (120; 0 in --quick)")
     args = parser.parse_args()
     args.argv = sys.argv[1:]
     quick = args.quick
@@ -840,6 +1117,8 @@ def main():
     args.warmup = args.warmup if args.warmup is not None else (3 if quick else 45)
     args.warmup_max = args.warmup_max if args.warmup_max is not None else (0 if quick else 300)
     args.overload = args.overload or (8 if quick else 30)
+    args.bb_warmup = args.bb_warmup if args.bb_warmup is not None else (3 if quick else 30)
+    args.bb_warmup_max = args.bb_warmup_max if args.bb_warmup_max is not None else (0 if quick else 120)
     args.lesson_events = args.lesson_events or (300 if quick else 2000)
     args.concurrency = [int(c) for c in (args.concurrency or ("1,16,64" if quick else "1,4,16,64,128")).split(",")]
     if 64 not in args.concurrency:

@@ -3,6 +3,13 @@
 -- The event is about 200 bytes once the gateway adds its id and newline, as in docs/benchmarks.md.
 local event = '{"type":"page_view","user":"u-000123","session":"s-9f8e7d6c",'
   .. '"ts":"2026-11-25T18:00:00.000Z","path":"/products/1/reviews","ref":"https://example.com/?q=sh"}'
+-- EVENT_FILE (environment), when set, names a file whose one JSON object is sent instead.
+local eventFile = os.getenv("EVENT_FILE")
+if eventFile and eventFile ~= "" then
+  local f = assert(io.open(eventFile, "r"))
+  event = f:read("*a"):gsub("%s+$", "")
+  f:close()
+end
 local count = tonumber(os.getenv("EVENTS") or "1")
 
 wrk.method = "POST"

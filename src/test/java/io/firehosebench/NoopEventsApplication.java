@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  * <p>Spring Security is on the classpath (the gateway needs it) but is left out here: the gateway's
  * own key checks and rate limit are part of what it costs, so the ceiling has none.
  *
- * <p>It lives outside {@code io.firehosegateway} so the gateway's component scan never finds it.
+ * <p>It lives outside {@code io.firehosegateway} so the gateway's component scan never finds it, and
+ * leaves out the gateway's sink auto-configurations.
  * Run: {@code java -cp <test classpath> io.firehosebench.NoopEventsApplication --server.port=N}.
  */
 @SpringBootApplication(
@@ -26,7 +27,13 @@ import tools.jackson.databind.JsonNode;
             "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
             "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
             "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
-            "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration"
+            "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+            // The gateway's sinks are auto-configurations (META-INF/spring/...AutoConfiguration.imports),
+            // so they would be loaded here too, and fail without the gateway's properties.
+            "io.firehosegateway.sink.firehose.FirehoseClientConfiguration",
+            "io.firehosegateway.sink.kinesis.KinesisClientConfiguration",
+            "io.firehosegateway.sink.local.LocalSinkConfiguration",
+            "io.firehosegateway.sink.sqs.SqsClientConfiguration"
         })
 public class NoopEventsApplication {
 
