@@ -106,6 +106,14 @@ public final class FaultProxy implements AutoCloseable {
             return new ServiceError(400, "RequestThrottled", "Rate exceeded", true);
         }
 
+        /**
+         * A FIFO queue over its throughput quota, as SQS's FIFO troubleshooting guide names it:
+         * {@code ThrottlingException}.
+         */
+        public static ServiceError sqsFifoThrottled() {
+            return new ServiceError(400, "ThrottlingException", "Rate exceeded", true);
+        }
+
         /** An SQS entry failed on SQS's side: sent again. */
         public static ServiceError sqsInternalError() {
             return new ServiceError(500, "InternalError", "We encountered an internal error.", false);

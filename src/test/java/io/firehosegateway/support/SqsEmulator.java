@@ -52,6 +52,19 @@ public final class SqsEmulator implements AutoCloseable {
                 .queueUrl();
     }
 
+    /**
+     * Creates a FIFO queue in high-throughput mode: its throughput quota per message group
+     * ({@code FifoThroughputLimit=perMessageGroupId}, {@code DeduplicationScope=messageGroup}).
+     */
+    public String createHighThroughputFifoQueue(String name) {
+        return sqs.createQueue(request -> request.queueName(name)
+                        .attributes(Map.of(
+                                QueueAttributeName.FIFO_QUEUE, "true",
+                                QueueAttributeName.FIFO_THROUGHPUT_LIMIT, "perMessageGroupId",
+                                QueueAttributeName.DEDUPLICATION_SCOPE, "messageGroup")))
+                .queueUrl();
+    }
+
     /** Receives and deletes every message the queue holds now, in the order received. */
     public List<Message> drain(String url) {
         List<Message> messages = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The URL of each queue a stream is sent to. A destination that is a URL is used as it is; a name is
@@ -19,6 +20,10 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * pipeline pauses the stream and keeps its events), and the lookup is tried again by the next call
  * or health check, at most once per {@link #retryAfter} while the queue's configuration is wrong,
  * so a missing queue does not cost a lookup per call.
+ *
+ * <p>Of a FIFO queue it also knows, once SQS has throttled a call to it, whether its throughput
+ * quota is per message group ({@code FifoThroughputLimit=perMessageGroupId}, high-throughput mode)
+ * or per queue, read with {@code GetQueueAttributes} and kept.
  */
 final class SqsQueues {
 
@@ -39,6 +44,8 @@ final class SqsQueues {
     private final LongSupplier nanoTime;
     private final Map<String, Lookup> lookups = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<String>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> quotaPerGroup = new ConcurrentHashMap<>();
+    private final Map<String, Long> quotaUnknownSince = new ConcurrentHashMap<>();
 
     SqsQueues(SqsAsyncClient client, SqsErrorClassifier classifier, Duration retryAfter, LongSupplier nanoTime) {
         this.client = client;
@@ -90,6 +97,44 @@ final class SqsQueues {
         }
         lookUp(destination, mine);
         return mine;
+    }
+
+    /**
+     * Whether the FIFO queue at {@code url} has its throughput quota per message group. Read once;
+     * when it cannot be read (no {@code sqs:GetQueueAttributes}, an error) the answer is false, the
+     * quota taken as the queue's, and it is read again no sooner than {@link #retryAfter}.
+     */
+    CompletableFuture<Boolean> quotaPerGroup(String url) {
+        Boolean known = quotaPerGroup.get(url);
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
+        Long unknownSince = quotaUnknownSince.get(url);
+        if (unknownSince != null && nanoTime.getAsLong() - unknownSince < retryAfter.toNanos()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> read;
+        try {
+            read = client.getQueueAttributes(
+                            request -> request.queueUrl(url).attributeNames(QueueAttributeName.FIFO_THROUGHPUT_LIMIT))
+                    .thenApply(response -> "perMessageGroupId"
+                            .equals(response.attributes().get(QueueAttributeName.FIFO_THROUGHPUT_LIMIT)));
+        } catch (RuntimeException e) {
+            read = CompletableFuture.failedFuture(e);
+        }
+        return read.handle((perGroup, error) -> {
+            if (error != null) {
+                quotaUnknownSince.put(url, nanoTime.getAsLong());
+                log.warn(
+                        "Could not read FifoThroughputLimit of SQS queue {}, taken as per queue: {}",
+                        url,
+                        classifier.classify(error).getMessage());
+                return false;
+            }
+            quotaPerGroup.put(url, perGroup);
+            quotaUnknownSince.remove(url);
+            return perGroup;
+        });
     }
 
     /** What is known of each destination looked up so far. */

@@ -4,6 +4,7 @@ import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.FailureKind;
 import io.firehosegateway.sink.RecordOutcome;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkException;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.SinkRecord;
@@ -136,11 +137,55 @@ final class SqsSink implements Sink {
         }
         return client.sendMessageBatch(request -> request.queueUrl(url).entries(entries))
                 .handle((response, error) -> {
-                    if (error != null) {
-                        throw new CompletionException(classifier.classify(error));
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(toResult(response, outcomes));
                     }
-                    return toResult(response, outcomes);
-                });
+                    SinkException failure = classifier.classify(error);
+                    if (!fifo || !groupQuotaThrottling(failure) || !oneGroup(entries)) {
+                        return CompletableFuture.<BatchResult>failedFuture(failure);
+                    }
+                    return queues.quotaPerGroup(url).thenApply(perGroup -> {
+                        if (!perGroup) {
+                            throw new CompletionException(failure);
+                        }
+                        return groupThrottled(outcomes, failure);
+                    });
+                })
+                .thenCompose(result -> result);
+    }
+
+    /**
+     * Whether a whole-call failure may be a FIFO queue's throughput quota: throttling, but not KMS's
+     * (a key's quota is the account's, whatever the group).
+     */
+    private static boolean groupQuotaThrottling(SinkException failure) {
+        return failure.kind() == FailureKind.THROTTLED
+                && !SqsErrorClassifier.normalize(failure.code()).startsWith("kms");
+    }
+
+    private static boolean oneGroup(List<SendMessageBatchRequestEntry> entries) {
+        String group = entries.get(0).messageGroupId();
+        for (SendMessageBatchRequestEntry entry : entries) {
+            if (!entry.messageGroupId().equals(group)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A call of one message group throttled by a queue whose quota is per group: that group is over
+     * its quota, not the queue, so each entry sent is answered throttled and only the group backs
+     * off (on a {@code per-key} stream, its key's lane); the stream's calls in flight stay.
+     */
+    private static BatchResult groupThrottled(RecordOutcome[] outcomes, SinkException failure) {
+        RecordOutcome[] answered = outcomes.clone();
+        for (int i = 0; i < answered.length; i++) {
+            if (answered[i] == null) {
+                answered[i] = new RecordOutcome(FailureKind.THROTTLED, failure.code(), failure.getMessage());
+            }
+        }
+        return new BatchResult(Arrays.asList(answered));
     }
 
     private BatchResult toResult(SendMessageBatchResponse response, RecordOutcome[] outcomes) {

@@ -62,6 +62,21 @@ class SqsFaultIntegrationTests {
         return new StreamRoutes.Route("faults", queue, SinkKind.SQS);
     }
 
+    /** Sends to a new FIFO queue in high-throughput mode: its quota per message group. */
+    private void useHighThroughputQueue() {
+        queue = "faults-ht-" + UUID.randomUUID().toString().substring(0, 8) + ".fifo";
+        url = emulator.createHighThroughputFifoQueue(queue);
+    }
+
+    /** Records of one message group. */
+    private static List<SinkRecord> oneGroup(int count) {
+        List<SinkRecord> records = new ArrayList<>();
+        for (SinkRecord record : records(count)) {
+            records.add(new SinkRecord(record.data(), "the-group", record.id()));
+        }
+        return records;
+    }
+
     private static List<SinkRecord> records(int count) {
         List<SinkRecord> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -73,9 +88,13 @@ class SqsFaultIntegrationTests {
     }
 
     private SinkException wholeCallFailure(Fault fault) throws Exception {
+        return wholeCallFailure(fault, records(3));
+    }
+
+    private SinkException wholeCallFailure(Fault fault, List<SinkRecord> records) throws Exception {
         proxy.script(call -> fault);
         Throwable thrown =
-                catchThrowable(() -> sink.putRecords(route(), records(3)).get());
+                catchThrowable(() -> sink.putRecords(route(), records).get());
         assertThat(thrown).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SinkException.class);
         return (SinkException) thrown.getCause();
     }
@@ -86,6 +105,40 @@ class SqsFaultIntegrationTests {
 
         assertThat(failure.kind()).isEqualTo(FailureKind.THROTTLED);
         assertThat(emulator.drain(url)).isEmpty();
+    }
+
+    @Test
+    void aFifoQueueOverItsQuotaPerQueueThrottlesTheWholeCallEvenForOneGroup() throws Exception {
+        SinkException failure = wholeCallFailure(Fault.error(ServiceError.sqsFifoThrottled()), oneGroup(3));
+
+        assertThat(failure.kind()).isEqualTo(FailureKind.THROTTLED);
+        assertThat(failure.code()).isEqualTo("ThrottlingException");
+    }
+
+    @Test
+    void aThrottledCallOfOneGroupToAQueueWithAQuotaPerGroupThrottlesThatGroupsEntriesOnly() throws Exception {
+        useHighThroughputQueue();
+        proxy.script(call -> Fault.error(ServiceError.sqsFifoThrottled()));
+
+        BatchResult result = sink.putRecords(route(), oneGroup(3)).get();
+
+        assertThat(result.outcomes()).hasSize(3).allSatisfy(outcome -> {
+            assertThat(outcome.kind()).isEqualTo(FailureKind.THROTTLED);
+            assertThat(outcome.errorCode()).isEqualTo("ThrottlingException");
+        });
+        assertThat(emulator.drain(url)).isEmpty();
+    }
+
+    @Test
+    void onAQueueWithAQuotaPerGroupAThrottledCallOfSeveralGroupsOrOfKmsIsStillTheWholeCalls() throws Exception {
+        useHighThroughputQueue();
+
+        SinkException severalGroups = wholeCallFailure(Fault.error(ServiceError.sqsFifoThrottled()), records(3));
+        SinkException kms = wholeCallFailure(
+                Fault.error(new ServiceError(400, "KMS.ThrottlingException", "Rate exceeded", true)), oneGroup(3));
+
+        assertThat(severalGroups.kind()).isEqualTo(FailureKind.THROTTLED);
+        assertThat(kms.kind()).isEqualTo(FailureKind.THROTTLED);
     }
 
     @Test

@@ -24,9 +24,14 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  */
 class SqsSinkContractTests extends SinkContractTests {
 
+    /** The SQS implementation behind the fault proxy: moto here, ElasticMQ in {@link ElasticMqSinkContractTests}. */
+    protected URI emulatorEndpoint() {
+        return MotoServer.endpoint();
+    }
+
     @Override
     protected SinkUnderTest start() throws Exception {
-        URI moto = MotoServer.endpoint();
+        URI moto = emulatorEndpoint();
         SqsEmulator emulator = new SqsEmulator(moto);
         String run = UUID.randomUUID().toString().substring(0, 8);
         String queue = "contract-" + run;
