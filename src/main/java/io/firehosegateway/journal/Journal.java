@@ -70,6 +70,7 @@ public final class Journal implements AutoCloseable {
     private final Clock clock;
     private final FileChannel lockChannel;
     private final FileLock fileLock;
+    private final JournalFiles files;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
@@ -108,9 +109,23 @@ public final class Journal implements AutoCloseable {
 
     private volatile boolean open = true;
 
+    /** How long {@link #close()} waits for the writer to finish what was queued. */
+    volatile long closeWaitMillis = TimeUnit.SECONDS.toMillis(10);
+    /** Run by an append after it found the journal open, before it queues its entry; for tests. */
+    volatile Runnable beforeQueue = () -> {};
+    /** Run by the writer after it wrote a batch, before it syncs it; for tests. */
+    volatile Runnable beforeSync = () -> {};
+
     private Journal(
-            Path directory, long maxBytes, long segmentBytes, Clock clock, FileChannel lockChannel, FileLock fileLock) {
+            Path directory,
+            long maxBytes,
+            long segmentBytes,
+            Clock clock,
+            FileChannel lockChannel,
+            FileLock fileLock,
+            JournalFiles files) {
         this.directory = directory;
+        this.files = files;
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
         this.clock = clock;
@@ -128,6 +143,11 @@ public final class Journal implements AutoCloseable {
      * @throws IllegalStateException when the directory holds a file that is not one of its segments
      */
     public static Journal open(JournalProperties properties, Clock clock) throws IOException {
+        return open(properties, clock, JournalFiles.SYSTEM);
+    }
+
+    /** Opens the journal with its segments' files opened by {@code files}. */
+    static Journal open(JournalProperties properties, Clock clock, JournalFiles files) throws IOException {
         Path directory = properties.directory().toAbsolutePath().normalize();
         long maxBytes = properties.maxSize().toBytes();
         long segmentBytes = segmentBytes(maxBytes, properties.segmentSize().toBytes());
@@ -146,7 +166,7 @@ public final class Journal implements AutoCloseable {
             lockChannel.close();
             throw new JournalDirectoryInUseException(directory, lockFile, holder);
         }
-        Journal journal = new Journal(directory, maxBytes, segmentBytes, clock, lockChannel, fileLock);
+        Journal journal = new Journal(directory, maxBytes, segmentBytes, clock, lockChannel, fileLock, files);
         try {
             writeHolder(lockChannel);
             journal.recover();
@@ -291,7 +311,7 @@ public final class Journal implements AutoCloseable {
     /** Sets up one scanned segment; {@code null} when it was deleted or set aside at once. */
     private Segment recover(Scan scan, Scan next) throws IOException {
         String name = scan.path.getFileName().toString();
-        Segment segment = new Segment(scan.base, scan.path);
+        Segment segment = new Segment(scan.base, scan.path, files);
         boolean last = next == null;
         long firstFault = scan.faults.isEmpty() ? -1 : scan.faults.get(0)[0];
         long lastEntryAt = scan.entries.isEmpty() ? -1 : scan.entries.get(scan.entries.size() - 1)[2];
@@ -573,6 +593,7 @@ public final class Journal implements AutoCloseable {
             }
         }
         Append append = new Append(body, attachment, size);
+        beforeQueue.run();
         queue.add(append);
         return append.durable;
     }
@@ -642,6 +663,7 @@ public final class Journal implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            beforeSync.run();
             for (Segment segment : touched) {
                 // A segment sealed by a roll in this batch was synced by it.
                 if (!segment.sealed) {
@@ -770,7 +792,7 @@ public final class Journal implements AutoCloseable {
 
     /** Under the lock: creates the segment the next entry goes to. */
     private void startSegment() throws IOException {
-        Segment segment = Segment.create(directory, nextSequence, lastBase);
+        Segment segment = Segment.create(directory, nextSequence, lastBase, files);
         lastBase = segment.baseSequence;
         bytes.addAndGet(segment.size);
         segments.put(segment.baseSequence, segment);
@@ -1072,7 +1094,7 @@ public final class Journal implements AutoCloseable {
             lock.unlock();
         }
         try {
-            writer.join(TimeUnit.SECONDS.toMillis(10));
+            writer.join(closeWaitMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -27,6 +27,7 @@ final class Segment {
     final long baseSequence;
     final Path path;
     final Path ackPath;
+    private final JournalFiles files;
     private FileChannel channel;
     private FileChannel acks;
     /** Bytes of the side file while it is open. */
@@ -55,9 +56,10 @@ final class Segment {
     int entries;
     int acknowledged;
 
-    Segment(long baseSequence, Path path) {
+    Segment(long baseSequence, Path path, JournalFiles files) {
         this.baseSequence = baseSequence;
         this.path = path;
+        this.files = files;
         this.ackPath = path.resolveSibling(fileName(baseSequence, ACK_SUFFIX));
     }
 
@@ -71,12 +73,12 @@ final class Segment {
     }
 
     /** Creates the file of a new segment and writes its header; a stale side file is removed first. */
-    static Segment create(Path directory, long baseSequence, long previousBase) throws IOException {
-        Segment segment = new Segment(baseSequence, directory.resolve(fileName(baseSequence, SUFFIX)));
+    static Segment create(Path directory, long baseSequence, long previousBase, JournalFiles files) throws IOException {
+        Segment segment = new Segment(baseSequence, directory.resolve(fileName(baseSequence, SUFFIX)), files);
         // A side file left by a crash between deleting an earlier segment's two files must not
         // count this segment's entries as delivered.
         Files.deleteIfExists(segment.ackPath);
-        segment.channel = FileChannel.open(
+        segment.channel = files.open(
                 segment.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             ByteBuffer header = JournalCodec.encodeHeader(baseSequence, previousBase);
@@ -90,7 +92,7 @@ final class Segment {
         }
         segment.dataStart = segment.size;
         segment.committed = segment.size;
-        syncDirectory(directory);
+        syncDirectory(directory, files);
         return segment;
     }
 
@@ -98,8 +100,8 @@ final class Segment {
      * Makes a new file's name durable: syncing the file's data does not sync its directory entry, and
      * after a power loss the entries of a segment whose name was lost would be gone unseen.
      */
-    static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel entries = FileChannel.open(directory, StandardOpenOption.READ)) {
+    static void syncDirectory(Path directory, JournalFiles files) throws IOException {
+        try (FileChannel entries = files.open(directory, StandardOpenOption.READ)) {
             entries.force(true);
         }
     }
@@ -107,7 +109,7 @@ final class Segment {
     /** The segment's file, opened if it is not. */
     FileChannel channel() throws IOException {
         if (channel == null) {
-            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = files.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
         return channel;
     }
