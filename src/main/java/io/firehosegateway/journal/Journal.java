@@ -693,25 +693,36 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * A write or sync failed (disk full, I/O error, no file handle left): the active segment is cut
-     * back to what was synced, so no half-written entry is followed by good ones. Requests whose
-     * entries were synced (into a segment a roll sealed before the failure) are answered as
-     * written, since they will be delivered; the others are refused, and they will not be.
+     * A write or sync failed (disk full, I/O error, no file handle left): the
+     * active segment is cut back to what was synced, so no half-written entry is followed by good
+     * ones. Requests whose entries were synced (into a segment a roll sealed before the failure) are
+     * answered as written, since they will be delivered; the others are refused, and they will not
+     * be. A refused entry gives its sequence back only when its bytes were cut off: when they could
+     * not be, they may be on disk, so the segment takes no more entries and their sequences are
+     * never given out again.
      */
     private void failed(List<Append> batch, IOException error) {
         List<Append> refused = new ArrayList<>(batch.size());
         lock.lock();
         try {
+            boolean cutBack = true;
             if (active != null && active.size > active.committed) {
                 try {
                     active.channel().truncate(active.committed);
                 } catch (IOException e) {
-                    log.error("Journal {}: could not cut back segment {}", directory, active.path, e);
+                    cutBack = false;
+                    log.error(
+                            "Journal {}: could not cut back segment {}; it takes no more entries",
+                            directory,
+                            active.path,
+                            e);
                 }
-                // The bytes cut off are those of the refused entries below, which give back what they reserved.
+                // The bytes written past the sync are those of the refused entries below, which give
+                // back what they reserved.
                 active.size = active.committed;
             }
             long firstRefused = Long.MAX_VALUE;
+            List<Long> leftOnDisk = new ArrayList<>();
             for (Append append : batch) {
                 if (append.segment != null && append.end > 0 && append.end <= append.segment.committed) {
                     continue;
@@ -722,12 +733,17 @@ public final class Journal implements AutoCloseable {
                     pending.remove(append.sequence);
                     attachments.remove(append.sequence);
                     firstRefused = Math.min(firstRefused, append.sequence);
+                    leftOnDisk.add(append.sequence);
                 }
                 bytes.addAndGet(-append.size);
             }
             if (firstRefused != Long.MAX_VALUE) {
-                // Refused entries leave no gap: the sequences of a segment follow on.
-                nextSequence = firstRefused;
+                if (cutBack) {
+                    // Refused entries leave no gap: the sequences of a segment follow on.
+                    nextSequence = firstRefused;
+                } else {
+                    retire(active, leftOnDisk);
+                }
             }
             if (writeFailing) {
                 // Every refusal is logged; the cause's stack once, when the failures start.
@@ -760,6 +776,28 @@ public final class Journal implements AutoCloseable {
                 append.durable.complete(append.sequence);
             }
         }
+    }
+
+    /**
+     * Under the lock: the active segment could not be cut back after its write failed, so refused
+     * entries may follow its synced ones on disk. It takes no more entries (the next write starts a
+     * segment after the refused sequences, which are not given out again), and each refused entry is
+     * recorded as delivered, so a restart that finds it whole does not deliver what was refused. It
+     * is read only up to what was synced and deleted once that is delivered.
+     */
+    private void retire(Segment broken, List<Long> refusedSequences) {
+        for (long sequence : refusedSequences) {
+            recordDelivery(broken, sequence);
+        }
+        broken.entriesEnd = broken.committed;
+        broken.endSequence = nextSequence;
+        broken.sealed = true;
+        active = null;
+        if (broken != reading) {
+            broken.release();
+        }
+        appended.signalAll();
+        finishIfDelivered(broken);
     }
 
     /**
