@@ -108,6 +108,8 @@ public final class Journal implements AutoCloseable {
     private volatile long lastWriteFailureMillis;
 
     private volatile boolean open = true;
+    /** The segments' files were closed and the lock given up: no file of the journal is touched again. */
+    private boolean filesClosed;
 
     /** How long {@link #close()} waits for the writer to finish what was queued. */
     volatile long closeWaitMillis = TimeUnit.SECONDS.toMillis(10);
@@ -579,7 +581,7 @@ public final class Journal implements AutoCloseable {
      */
     public CompletableFuture<Long> appendParts(List<JournalEntry.Part> parts, Object attachment) {
         if (!open) {
-            return CompletableFuture.failedFuture(new IOException("The journal is closed"));
+            return CompletableFuture.failedFuture(new JournalClosedException(directory));
         }
         byte[] body = JournalCodec.encodeBody(parts);
         long size = JournalCodec.PREFIX + JournalCodec.STAMP + body.length;
@@ -595,6 +597,12 @@ public final class Journal implements AutoCloseable {
         Append append = new Append(body, attachment, size);
         beforeQueue.run();
         queue.add(append);
+        if (!open && queue.remove(append)) {
+            // The journal closed after this append found it open: its writer may have stopped
+            // already, and the entry would wait in the queue, never answered.
+            bytes.addAndGet(-size);
+            append.durable.completeExceptionally(new JournalClosedException(directory));
+        }
         return append.durable;
     }
 
@@ -631,6 +639,10 @@ public final class Journal implements AutoCloseable {
         try {
             lock.lock();
             try {
+                if (filesClosed) {
+                    // The writer outlived close()'s wait: the lock is given up, nothing more is written.
+                    throw new JournalClosedException(directory);
+                }
                 for (Append append : batch) {
                     if (active != null && active.entries > 0 && active.size >= segmentBytes) {
                         roll();
@@ -693,7 +705,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * A write or sync failed (disk full, I/O error, no file handle left): the
+     * A write or sync failed (disk full, I/O error, no file handle left, the journal closing): the
      * active segment is cut back to what was synced, so no half-written entry is followed by good
      * ones. Requests whose entries were synced (into a segment a roll sealed before the failure) are
      * answered as written, since they will be delivered; the others are refused, and they will not
@@ -701,12 +713,14 @@ public final class Journal implements AutoCloseable {
      * not be, they may be on disk, so the segment takes no more entries and their sequences are
      * never given out again.
      */
-    private void failed(List<Append> batch, IOException error) {
+    private void failed(List<Append> batch, IOException cause) {
+        IOException error = open ? cause : new JournalClosedException(directory, cause);
         List<Append> refused = new ArrayList<>(batch.size());
         lock.lock();
         try {
-            boolean cutBack = true;
-            if (active != null && active.size > active.committed) {
+            // Once closed, the journal's files are not touched: what was not synced stays as it is.
+            boolean cutBack = !filesClosed;
+            if (active != null && active.size > active.committed && cutBack) {
                 try {
                     active.channel().truncate(active.committed);
                 } catch (IOException e) {
@@ -970,6 +984,10 @@ public final class Journal implements AutoCloseable {
     }
 
     private void recordDelivery(Segment segment, long sequence) {
+        if (filesClosed) {
+            // The lock is given up: the entry is delivered again after a restart, at least once.
+            return;
+        }
         if (acking != segment) {
             if (acking != null) {
                 acking.releaseAcks();
@@ -1043,6 +1061,11 @@ public final class Journal implements AutoCloseable {
     }
 
     private void finish(Segment segment) {
+        if (filesClosed) {
+            // The lock is given up, and the directory may be another gateway's now: the files stay,
+            // and a restart finds their entries delivered, or delivers them again.
+            return;
+        }
         try {
             if (segment.damaged) {
                 Path kept = segment.setAside(directory.resolve(DAMAGED_DIRECTORY));
@@ -1136,12 +1159,27 @@ public final class Journal implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (writer.isAlive()) {
+            log.warn(
+                    "Journal {}: the writer did not finish within {} ms of closing; entries it has not synced yet"
+                            + " are refused",
+                    directory,
+                    closeWaitMillis);
+        }
         closeFiles();
+        // Appends queued behind a writer that stopped, or that did not finish in time, are answered
+        // now: none is left waiting for an answer that never comes.
+        for (Append append = queue.poll(); append != null; append = queue.poll()) {
+            bytes.addAndGet(-append.size);
+            append.durable.completeExceptionally(new JournalClosedException(directory));
+        }
     }
 
+    /** Closes every file of the journal for good; a writer still running fails rather than open them again. */
     private void closeFiles() throws IOException {
         lock.lock();
         try {
+            filesClosed = true;
             for (Segment segment : segments.values()) {
                 segment.close();
             }

@@ -2,6 +2,7 @@ package io.firehosegateway.journal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,9 @@ final class Segment {
     final Path ackPath;
     private final JournalFiles files;
     private FileChannel channel;
+    /** Closed for good: its files are not opened again (the journal was closed, or the segment deleted). */
+    private volatile boolean closed;
+
     private FileChannel acks;
     /** Bytes of the side file while it is open. */
     private long acksSize;
@@ -106,8 +110,16 @@ final class Segment {
         }
     }
 
-    /** The segment's file, opened if it is not. */
+    /**
+     * The segment's file, opened if it is not.
+     *
+     * @throws ClosedChannelException once the segment was closed for good: a write or sync after
+     *     the journal closed (its lock given up) must fail, not go to a file opened again
+     */
     FileChannel channel() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
         if (channel == null) {
             channel = files.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
@@ -132,6 +144,9 @@ final class Segment {
      */
     void writeAck(long sequence) throws IOException {
         unwrittenAcks.add(sequence);
+        if (closed) {
+            throw new ClosedChannelException();
+        }
         if (acks == null) {
             acks = FileChannel.open(
                     ackPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -214,7 +229,9 @@ final class Segment {
         return target;
     }
 
+    /** Gives the file handles back for good: the segment's files are not opened again. */
     void close() {
+        closed = true;
         release();
         releaseAcks();
     }
