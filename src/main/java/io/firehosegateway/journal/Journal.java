@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -108,6 +109,8 @@ public final class Journal implements AutoCloseable {
     private volatile long lastWriteFailureMillis;
 
     private volatile boolean open = true;
+    /** Set by the first {@link #close()}, so a second one (the context's, at shutdown) does nothing. */
+    private final AtomicBoolean closing = new AtomicBoolean();
     /** The segments' files were closed and the lock given up: no file of the journal is touched again. */
     private boolean filesClosed;
 
@@ -1145,8 +1148,12 @@ public final class Journal implements AutoCloseable {
         return directory;
     }
 
+    /** Closes the journal; closing it again does nothing. */
     @Override
     public void close() throws IOException {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         open = false;
         lock.lock();
         try {

@@ -1,6 +1,7 @@
 package io.firehosegateway.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.firehosegateway.event.Event;
@@ -110,5 +111,15 @@ class JournalClosingTests {
         assertThatThrownBy(() -> closed.append("events", events("e-0"), null).get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(JournalClosedException.class);
+    }
+
+    @Test
+    void closingTwiceLeavesTheJournalClosedWithoutAnError() throws Exception {
+        Journal closed = open();
+        closed.close();
+        journal = null;
+
+        // The application context closes the journal at shutdown even when something closed it before.
+        assertThatCode(closed::close).doesNotThrowAnyException();
     }
 }
