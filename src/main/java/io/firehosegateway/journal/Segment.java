@@ -89,14 +89,16 @@ final class Segment {
             while (header.hasRemaining()) {
                 segment.size += segment.channel.write(header, segment.size);
             }
+            syncDirectory(directory, files);
         } catch (IOException e) {
+            // A file left behind, never used, would make every later try to create this segment
+            // fail (CREATE_NEW): the journal would refuse all writes until a restart.
             segment.channel.close();
             Files.deleteIfExists(segment.path);
             throw e;
         }
         segment.dataStart = segment.size;
         segment.committed = segment.size;
-        syncDirectory(directory, files);
         return segment;
     }
 

@@ -7,20 +7,26 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 
 /**
- * Segment files whose syncs and truncates fail while a test says so, as a failing disk's would;
- * everything else goes to the real file.
+ * Segment files whose syncs and truncates fail while a test says so, as a failing disk's would, and
+ * a directory that cannot be opened to sync a new segment's name; everything else goes to the real
+ * file.
  */
 final class FaultyFiles implements JournalFiles {
 
     volatile boolean failSync;
     volatile boolean failTruncate;
+    volatile boolean failDirectorySync;
 
     @Override
     public FileChannel open(Path path, OpenOption... options) throws IOException {
+        if (failDirectorySync && Files.isDirectory(path)) {
+            throw new IOException("Too many open files (opening the directory to sync it, failed by the test)");
+        }
         FileChannel channel = FileChannel.open(path, options);
         return path.getFileName().toString().endsWith(Segment.SUFFIX) ? new Channel(channel) : channel;
     }

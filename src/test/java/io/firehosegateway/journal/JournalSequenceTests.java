@@ -107,4 +107,31 @@ class JournalSequenceTests {
         assertThat(ids(drain())).containsExactly("a", "c");
         assertThat(journal.damagedSegments()).isZero();
     }
+
+    @Test
+    void aNewSegmentWhoseNameCouldNotBeSyncedIsRemovedSoTheNextWriteCanCreateIt() throws Exception {
+        FaultyFiles disk = new FaultyFiles();
+        journal = Journal.open(
+                new JournalProperties(directory, DataSize.ofMegabytes(64), DataSize.ofKilobytes(1)),
+                Clock.systemUTC(),
+                disk);
+        // Two entries fill the first segment; the third needs the next one.
+        journal.append("events", padded("a"), null).get(10, TimeUnit.SECONDS);
+        journal.append("events", padded("b"), null).get(10, TimeUnit.SECONDS);
+        disk.failDirectorySync = true;
+        CompletableFuture<Long> refused = journal.append("events", padded("c"), null);
+        assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        disk.failDirectorySync = false;
+
+        assertThat(journal.append("events", padded("d"), null).get(10, TimeUnit.SECONDS))
+                .as("the journal writes again once the directory can be synced, in a segment after the others")
+                .isEqualTo(2);
+        assertThat(ids(drain())).containsExactly("a", "b", "d");
+    }
+
+    private static List<Event> padded(String id) {
+        return List.of(new Event(
+                id,
+                ("{\"id\":\"" + id + "\",\"pad\":\"" + "x".repeat(600) + "\"}\n").getBytes(StandardCharsets.UTF_8)));
+    }
 }
