@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -70,6 +71,7 @@ public final class Journal implements AutoCloseable {
     private final Clock clock;
     private final FileChannel lockChannel;
     private final FileLock fileLock;
+    private final JournalFiles files;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
@@ -107,10 +109,28 @@ public final class Journal implements AutoCloseable {
     private volatile long lastWriteFailureMillis;
 
     private volatile boolean open = true;
+    /** Set by the first {@link #close()}, so a second one (the context's, at shutdown) does nothing. */
+    private final AtomicBoolean closing = new AtomicBoolean();
+    /** The segments' files were closed and the lock given up: no file of the journal is touched again. */
+    private boolean filesClosed;
+
+    /** How long {@link #close()} waits for the writer to finish what was queued. */
+    volatile long closeWaitMillis = TimeUnit.SECONDS.toMillis(10);
+    /** Run by an append after it found the journal open, before it queues its entry; for tests. */
+    volatile Runnable beforeQueue = () -> {};
+    /** Run by the writer after it wrote a batch, before it syncs it; for tests. */
+    volatile Runnable beforeSync = () -> {};
 
     private Journal(
-            Path directory, long maxBytes, long segmentBytes, Clock clock, FileChannel lockChannel, FileLock fileLock) {
+            Path directory,
+            long maxBytes,
+            long segmentBytes,
+            Clock clock,
+            FileChannel lockChannel,
+            FileLock fileLock,
+            JournalFiles files) {
         this.directory = directory;
+        this.files = files;
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
         this.clock = clock;
@@ -128,6 +148,11 @@ public final class Journal implements AutoCloseable {
      * @throws IllegalStateException when the directory holds a file that is not one of its segments
      */
     public static Journal open(JournalProperties properties, Clock clock) throws IOException {
+        return open(properties, clock, JournalFiles.SYSTEM);
+    }
+
+    /** Opens the journal with its segments' files opened by {@code files}. */
+    static Journal open(JournalProperties properties, Clock clock, JournalFiles files) throws IOException {
         Path directory = properties.directory().toAbsolutePath().normalize();
         long maxBytes = properties.maxSize().toBytes();
         long segmentBytes = segmentBytes(maxBytes, properties.segmentSize().toBytes());
@@ -146,7 +171,7 @@ public final class Journal implements AutoCloseable {
             lockChannel.close();
             throw new JournalDirectoryInUseException(directory, lockFile, holder);
         }
-        Journal journal = new Journal(directory, maxBytes, segmentBytes, clock, lockChannel, fileLock);
+        Journal journal = new Journal(directory, maxBytes, segmentBytes, clock, lockChannel, fileLock, files);
         try {
             writeHolder(lockChannel);
             journal.recover();
@@ -291,7 +316,7 @@ public final class Journal implements AutoCloseable {
     /** Sets up one scanned segment; {@code null} when it was deleted or set aside at once. */
     private Segment recover(Scan scan, Scan next) throws IOException {
         String name = scan.path.getFileName().toString();
-        Segment segment = new Segment(scan.base, scan.path);
+        Segment segment = new Segment(scan.base, scan.path, files);
         boolean last = next == null;
         long firstFault = scan.faults.isEmpty() ? -1 : scan.faults.get(0)[0];
         long lastEntryAt = scan.entries.isEmpty() ? -1 : scan.entries.get(scan.entries.size() - 1)[2];
@@ -559,7 +584,7 @@ public final class Journal implements AutoCloseable {
      */
     public CompletableFuture<Long> appendParts(List<JournalEntry.Part> parts, Object attachment) {
         if (!open) {
-            return CompletableFuture.failedFuture(new IOException("The journal is closed"));
+            return CompletableFuture.failedFuture(new JournalClosedException(directory));
         }
         byte[] body = JournalCodec.encodeBody(parts);
         long size = JournalCodec.PREFIX + JournalCodec.STAMP + body.length;
@@ -573,7 +598,14 @@ public final class Journal implements AutoCloseable {
             }
         }
         Append append = new Append(body, attachment, size);
+        beforeQueue.run();
         queue.add(append);
+        if (!open && queue.remove(append)) {
+            // The journal closed after this append found it open: its writer may have stopped
+            // already, and the entry would wait in the queue, never answered.
+            bytes.addAndGet(-size);
+            append.durable.completeExceptionally(new JournalClosedException(directory));
+        }
         return append.durable;
     }
 
@@ -610,6 +642,10 @@ public final class Journal implements AutoCloseable {
         try {
             lock.lock();
             try {
+                if (filesClosed) {
+                    // The writer outlived close()'s wait: the lock is given up, nothing more is written.
+                    throw new JournalClosedException(directory);
+                }
                 for (Append append : batch) {
                     if (active != null && active.entries > 0 && active.size >= segmentBytes) {
                         roll();
@@ -642,6 +678,7 @@ public final class Journal implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            beforeSync.run();
             for (Segment segment : touched) {
                 // A segment sealed by a roll in this batch was synced by it.
                 if (!segment.sealed) {
@@ -671,25 +708,38 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * A write or sync failed (disk full, I/O error, no file handle left): the active segment is cut
-     * back to what was synced, so no half-written entry is followed by good ones. Requests whose
-     * entries were synced (into a segment a roll sealed before the failure) are answered as
-     * written, since they will be delivered; the others are refused, and they will not be.
+     * A write or sync failed (disk full, I/O error, no file handle left, the journal closing): the
+     * active segment is cut back to what was synced, so no half-written entry is followed by good
+     * ones. Requests whose entries were synced (into a segment a roll sealed before the failure) are
+     * answered as written, since they will be delivered; the others are refused, and they will not
+     * be. A refused entry gives its sequence back only when its bytes were cut off: when they could
+     * not be, they may be on disk, so the segment takes no more entries and their sequences are
+     * never given out again.
      */
-    private void failed(List<Append> batch, IOException error) {
+    private void failed(List<Append> batch, IOException cause) {
+        IOException error = open ? cause : new JournalClosedException(directory, cause);
         List<Append> refused = new ArrayList<>(batch.size());
         lock.lock();
         try {
-            if (active != null && active.size > active.committed) {
+            // Once closed, the journal's files are not touched: what was not synced stays as it is.
+            boolean cutBack = !filesClosed;
+            if (active != null && active.size > active.committed && cutBack) {
                 try {
                     active.channel().truncate(active.committed);
                 } catch (IOException e) {
-                    log.error("Journal {}: could not cut back segment {}", directory, active.path, e);
+                    cutBack = false;
+                    log.error(
+                            "Journal {}: could not cut back segment {}; it takes no more entries",
+                            directory,
+                            active.path,
+                            e);
                 }
-                // The bytes cut off are those of the refused entries below, which give back what they reserved.
+                // The bytes written past the sync are those of the refused entries below, which give
+                // back what they reserved.
                 active.size = active.committed;
             }
             long firstRefused = Long.MAX_VALUE;
+            List<Long> leftOnDisk = new ArrayList<>();
             for (Append append : batch) {
                 if (append.segment != null && append.end > 0 && append.end <= append.segment.committed) {
                     continue;
@@ -700,12 +750,17 @@ public final class Journal implements AutoCloseable {
                     pending.remove(append.sequence);
                     attachments.remove(append.sequence);
                     firstRefused = Math.min(firstRefused, append.sequence);
+                    leftOnDisk.add(append.sequence);
                 }
                 bytes.addAndGet(-append.size);
             }
             if (firstRefused != Long.MAX_VALUE) {
-                // Refused entries leave no gap: the sequences of a segment follow on.
-                nextSequence = firstRefused;
+                if (cutBack) {
+                    // Refused entries leave no gap: the sequences of a segment follow on.
+                    nextSequence = firstRefused;
+                } else {
+                    retire(active, leftOnDisk);
+                }
             }
             if (writeFailing) {
                 // Every refusal is logged; the cause's stack once, when the failures start.
@@ -741,6 +796,28 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * Under the lock: the active segment could not be cut back after its write failed, so refused
+     * entries may follow its synced ones on disk. It takes no more entries (the next write starts a
+     * segment after the refused sequences, which are not given out again), and each refused entry is
+     * recorded as delivered, so a restart that finds it whole does not deliver what was refused. It
+     * is read only up to what was synced and deleted once that is delivered.
+     */
+    private void retire(Segment broken, List<Long> refusedSequences) {
+        for (long sequence : refusedSequences) {
+            recordDelivery(broken, sequence);
+        }
+        broken.entriesEnd = broken.committed;
+        broken.endSequence = nextSequence;
+        broken.sealed = true;
+        active = null;
+        if (broken != reading) {
+            broken.release();
+        }
+        appended.signalAll();
+        finishIfDelivered(broken);
+    }
+
+    /**
      * Under the lock: seals the active segment (its seal says where the next one starts, so a cut
      * at an entry boundary is found) and syncs it. The next segment is created by the next write,
      * so a failure to create it refuses only the entries that were not written.
@@ -770,7 +847,7 @@ public final class Journal implements AutoCloseable {
 
     /** Under the lock: creates the segment the next entry goes to. */
     private void startSegment() throws IOException {
-        Segment segment = Segment.create(directory, nextSequence, lastBase);
+        Segment segment = Segment.create(directory, nextSequence, lastBase, files);
         lastBase = segment.baseSequence;
         bytes.addAndGet(segment.size);
         segments.put(segment.baseSequence, segment);
@@ -910,6 +987,10 @@ public final class Journal implements AutoCloseable {
     }
 
     private void recordDelivery(Segment segment, long sequence) {
+        if (filesClosed) {
+            // The lock is given up: the entry is delivered again after a restart, at least once.
+            return;
+        }
         if (acking != segment) {
             if (acking != null) {
                 acking.releaseAcks();
@@ -983,6 +1064,11 @@ public final class Journal implements AutoCloseable {
     }
 
     private void finish(Segment segment) {
+        if (filesClosed) {
+            // The lock is given up, and the directory may be another gateway's now: the files stay,
+            // and a restart finds their entries delivered, or delivers them again.
+            return;
+        }
         try {
             if (segment.damaged) {
                 Path kept = segment.setAside(directory.resolve(DAMAGED_DIRECTORY));
@@ -1062,8 +1148,12 @@ public final class Journal implements AutoCloseable {
         return directory;
     }
 
+    /** Closes the journal; closing it again does nothing. */
     @Override
     public void close() throws IOException {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         open = false;
         lock.lock();
         try {
@@ -1072,16 +1162,31 @@ public final class Journal implements AutoCloseable {
             lock.unlock();
         }
         try {
-            writer.join(TimeUnit.SECONDS.toMillis(10));
+            writer.join(closeWaitMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (writer.isAlive()) {
+            log.warn(
+                    "Journal {}: the writer did not finish within {} ms of closing; entries it has not synced yet"
+                            + " are refused",
+                    directory,
+                    closeWaitMillis);
+        }
         closeFiles();
+        // Appends queued behind a writer that stopped, or that did not finish in time, are answered
+        // now: none is left waiting for an answer that never comes.
+        for (Append append = queue.poll(); append != null; append = queue.poll()) {
+            bytes.addAndGet(-append.size);
+            append.durable.completeExceptionally(new JournalClosedException(directory));
+        }
     }
 
+    /** Closes every file of the journal for good; a writer still running fails rather than open them again. */
     private void closeFiles() throws IOException {
         lock.lock();
         try {
+            filesClosed = true;
             for (Segment segment : segments.values()) {
                 segment.close();
             }

@@ -2,6 +2,7 @@ package io.firehosegateway.journal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,11 @@ final class Segment {
     final long baseSequence;
     final Path path;
     final Path ackPath;
+    private final JournalFiles files;
     private FileChannel channel;
+    /** Closed for good: its files are not opened again (the journal was closed, or the segment deleted). */
+    private volatile boolean closed;
+
     private FileChannel acks;
     /** Bytes of the side file while it is open. */
     private long acksSize;
@@ -55,9 +60,10 @@ final class Segment {
     int entries;
     int acknowledged;
 
-    Segment(long baseSequence, Path path) {
+    Segment(long baseSequence, Path path, JournalFiles files) {
         this.baseSequence = baseSequence;
         this.path = path;
+        this.files = files;
         this.ackPath = path.resolveSibling(fileName(baseSequence, ACK_SUFFIX));
     }
 
@@ -71,26 +77,28 @@ final class Segment {
     }
 
     /** Creates the file of a new segment and writes its header; a stale side file is removed first. */
-    static Segment create(Path directory, long baseSequence, long previousBase) throws IOException {
-        Segment segment = new Segment(baseSequence, directory.resolve(fileName(baseSequence, SUFFIX)));
+    static Segment create(Path directory, long baseSequence, long previousBase, JournalFiles files) throws IOException {
+        Segment segment = new Segment(baseSequence, directory.resolve(fileName(baseSequence, SUFFIX)), files);
         // A side file left by a crash between deleting an earlier segment's two files must not
         // count this segment's entries as delivered.
         Files.deleteIfExists(segment.ackPath);
-        segment.channel = FileChannel.open(
+        segment.channel = files.open(
                 segment.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             ByteBuffer header = JournalCodec.encodeHeader(baseSequence, previousBase);
             while (header.hasRemaining()) {
                 segment.size += segment.channel.write(header, segment.size);
             }
+            syncDirectory(directory, files);
         } catch (IOException e) {
+            // A file left behind, never used, would make every later try to create this segment
+            // fail (CREATE_NEW): the journal would refuse all writes until a restart.
             segment.channel.close();
             Files.deleteIfExists(segment.path);
             throw e;
         }
         segment.dataStart = segment.size;
         segment.committed = segment.size;
-        syncDirectory(directory);
         return segment;
     }
 
@@ -98,16 +106,24 @@ final class Segment {
      * Makes a new file's name durable: syncing the file's data does not sync its directory entry, and
      * after a power loss the entries of a segment whose name was lost would be gone unseen.
      */
-    static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel entries = FileChannel.open(directory, StandardOpenOption.READ)) {
+    static void syncDirectory(Path directory, JournalFiles files) throws IOException {
+        try (FileChannel entries = files.open(directory, StandardOpenOption.READ)) {
             entries.force(true);
         }
     }
 
-    /** The segment's file, opened if it is not. */
+    /**
+     * The segment's file, opened if it is not.
+     *
+     * @throws ClosedChannelException once the segment was closed for good: a write or sync after
+     *     the journal closed (its lock given up) must fail, not go to a file opened again
+     */
     FileChannel channel() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
         if (channel == null) {
-            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = files.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
         return channel;
     }
@@ -130,6 +146,9 @@ final class Segment {
      */
     void writeAck(long sequence) throws IOException {
         unwrittenAcks.add(sequence);
+        if (closed) {
+            throw new ClosedChannelException();
+        }
         if (acks == null) {
             acks = FileChannel.open(
                     ackPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -212,7 +231,9 @@ final class Segment {
         return target;
     }
 
+    /** Gives the file handles back for good: the segment's files are not opened again. */
     void close() {
+        closed = true;
         release();
         releaseAcks();
     }

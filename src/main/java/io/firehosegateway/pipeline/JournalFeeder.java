@@ -167,27 +167,32 @@ final class JournalFeeder implements SmartLifecycle {
             }
         }
         long bytes = bytesOf(entry);
-        Admission admission = pipeline.admitBackground(entry.events().size(), bytes);
-        if (!admission.reserveWhenFree(entry.events().size(), bytes, () -> running)) {
-            return;
+        // Closed on every path: once the events are handed on they own the room and closing gives
+        // nothing back; if handing them on throws, the room is given back rather than leaked, which
+        // would shrink the buffer for good and, after a few such entries, stall the journal's stream.
+        try (Admission admission = pipeline.admitBackground(entry.events().size(), bytes)) {
+            if (!admission.reserveWhenFree(entry.events().size(), bytes, () -> running)) {
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            Consumer<DeliveryTicket> onDelivered =
+                    entry.attachment() instanceof Consumer<?> consumer ? (Consumer<DeliveryTicket>) consumer : null;
+            if (entry.parts().size() == 1) {
+                DeliveryTicket ticket =
+                        pipeline.deliver(entry.stream(), entry.events(), admission, DeliveryMode.JOURNALED);
+                ticket.done().thenAccept(settled -> {
+                    journal.acknowledge(entry.sequence());
+                    if (onDelivered != null) {
+                        onDelivered.accept(settled);
+                    }
+                });
+                return;
+            }
+            // A routed request: acknowledged once every part was delivered or dead-lettered.
+            List<DeliveryTicket> tickets = pipeline.deliver(entry.parts(), admission);
+            CompletableFuture.allOf(tickets.stream().map(DeliveryTicket::done).toArray(CompletableFuture[]::new))
+                    .thenRun(() -> journal.acknowledge(entry.sequence()));
         }
-        @SuppressWarnings("unchecked")
-        Consumer<DeliveryTicket> onDelivered =
-                entry.attachment() instanceof Consumer<?> consumer ? (Consumer<DeliveryTicket>) consumer : null;
-        if (entry.parts().size() == 1) {
-            DeliveryTicket ticket = pipeline.deliver(entry.stream(), entry.events(), admission, DeliveryMode.JOURNALED);
-            ticket.done().thenAccept(settled -> {
-                journal.acknowledge(entry.sequence());
-                if (onDelivered != null) {
-                    onDelivered.accept(settled);
-                }
-            });
-            return;
-        }
-        // A routed request: acknowledged once every part was delivered or dead-lettered.
-        List<DeliveryTicket> tickets = pipeline.deliver(entry.parts(), admission);
-        CompletableFuture.allOf(tickets.stream().map(DeliveryTicket::done).toArray(CompletableFuture[]::new))
-                .thenRun(() -> journal.acknowledge(entry.sequence()));
     }
 
     @Override
