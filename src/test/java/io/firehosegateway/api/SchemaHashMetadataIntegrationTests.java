@@ -4,34 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.firehosegateway.schema.SchemaTestFiles;
-import io.firehosegateway.sink.BatchResult;
-import io.firehosegateway.sink.Sink;
-import io.firehosegateway.sink.SinkKind;
-import io.firehosegateway.sink.SinkLimits;
-import io.firehosegateway.sink.SinkRecord;
-import io.firehosegateway.sink.StreamRoutes;
-import io.firehosegateway.sink.firehose.FirehoseClientConfiguration;
+import io.firehosegateway.support.StreamRecordingSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -58,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
             "gateway.streams.plain.metadata.member=_meta",
             "gateway.streams.plain.metadata.facts=schema-hash",
         })
-@Import(SchemaHashMetadataIntegrationTests.Recording.class)
+@Import(StreamRecordingSink.Configuration.class)
 class SchemaHashMetadataIntegrationTests {
 
     private static final JsonMapper json = JsonMapper.builder().build();
@@ -99,7 +88,7 @@ class SchemaHashMetadataIntegrationTests {
 
     @BeforeEach
     void clear() {
-        sink.records.clear();
+        sink.clear();
     }
 
     @Test
@@ -146,8 +135,8 @@ class SchemaHashMetadataIntegrationTests {
         HttpResponse<String> response = post("/streams/plain/events", "{\"id\":\"n\"}");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(sink.records)
-                .extracting(r -> r[1])
+        assertThat(sink.records())
+                .extracting(StreamRecordingSink.Delivered::data)
                 .containsExactly("{\"id\":\"n\",\"_meta\":{\"schemaHash\":null}}\n");
     }
 
@@ -203,48 +192,5 @@ class SchemaHashMetadataIntegrationTests {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    /** Accepts everything and keeps each record with its stream. */
-    static final class StreamRecordingSink implements Sink {
-
-        final List<String[]> records = new CopyOnWriteArrayList<>();
-
-        @Override
-        public SinkKind kind() {
-            return SinkKind.FIREHOSE;
-        }
-
-        @Override
-        public SinkLimits limits() {
-            return new SinkLimits(500, 4 * 1024 * 1024, SinkLimits.Encoding.RAW, 0, 0, 4000, 500, 0);
-        }
-
-        @Override
-        public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> batch) {
-            for (SinkRecord record : batch) {
-                records.add(new String[] {route.destination(), new String(record.data(), StandardCharsets.UTF_8)});
-            }
-            return CompletableFuture.completedFuture(BatchResult.allAccepted(batch.size()));
-        }
-
-        List<JsonNode> of(String stream) {
-            List<JsonNode> of = new ArrayList<>();
-            for (String[] record : records) {
-                if (record[0].equals(stream)) {
-                    of.add(json.readTree(record[1]));
-                }
-            }
-            return of;
-        }
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Recording {
-
-        @Bean(FirehoseClientConfiguration.SINK_BEAN)
-        StreamRecordingSink streamRecordingSink() {
-            return new StreamRecordingSink();
-        }
     }
 }

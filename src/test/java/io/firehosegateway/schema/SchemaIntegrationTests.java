@@ -3,34 +3,23 @@ package io.firehosegateway.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.firehosegateway.sink.BatchResult;
-import io.firehosegateway.sink.Sink;
-import io.firehosegateway.sink.SinkKind;
-import io.firehosegateway.sink.SinkLimits;
-import io.firehosegateway.sink.SinkRecord;
-import io.firehosegateway.sink.StreamRoutes;
-import io.firehosegateway.sink.firehose.FirehoseClientConfiguration;
+import io.firehosegateway.support.StreamRecordingSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -46,54 +35,6 @@ class SchemaIntegrationTests {
 
     private static final JsonMapper json = JsonMapper.builder().build();
     private static final HttpClient http = HttpClient.newHttpClient();
-
-    /** Remembers each record with the stream it was sent to. */
-    static final class StreamRecordingSink implements Sink {
-
-        /** Small enough that a wrapper of a large event is over it. */
-        static final SinkLimits LIMITS =
-                new SinkLimits(500, 4 * 1024 * 1024, SinkLimits.Encoding.RAW, 0, 0, 4000, 500, 0);
-
-        final List<String[]> records = new CopyOnWriteArrayList<>();
-
-        @Override
-        public SinkKind kind() {
-            return SinkKind.FIREHOSE;
-        }
-
-        @Override
-        public SinkLimits limits() {
-            return LIMITS;
-        }
-
-        @Override
-        public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> sinkRecords) {
-            String stream = route.destination();
-            List<byte[]> batch = sinkRecords.stream().map(SinkRecord::data).toList();
-            for (byte[] record : batch) {
-                records.add(new String[] {stream, new String(record, StandardCharsets.UTF_8)});
-            }
-            return CompletableFuture.completedFuture(BatchResult.allAccepted(batch.size()));
-        }
-
-        List<JsonNode> of(String stream) {
-            List<JsonNode> of = new ArrayList<>();
-            for (String[] record : records) {
-                if (record[0].equals(stream)) {
-                    of.add(json.readTree(record[1]));
-                }
-            }
-            return of;
-        }
-
-        @TestConfiguration(proxyBeanMethods = false)
-        static class Configuration {
-            @Bean(FirehoseClientConfiguration.SINK_BEAN)
-            StreamRecordingSink streamRecordingSink() {
-                return new StreamRecordingSink();
-            }
-        }
-    }
 
     static void gateway(DynamicPropertyRegistry registry, String mode) throws IOException {
         Path work = Files.createTempDirectory("schemas-" + mode);
