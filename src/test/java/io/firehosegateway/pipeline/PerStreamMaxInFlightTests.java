@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.firehosegateway.event.Event;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.sink.FailureKind;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkException;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.SinkRecord;
@@ -153,5 +155,36 @@ class PerStreamMaxInFlightTests {
         assertThat(firehose.peak.get()).as("calls in flight at once on events").isEqualTo(4);
         assertThat(concurrencyLimit("jobs")).as("the cap in force").isEqualTo(2);
         assertThat(concurrencyLimit("events")).isEqualTo(4);
+    }
+
+    @Test
+    void throttlingStillHalvesAStreamsOwnCap() throws Exception {
+        ScriptedSink throttledOnce = new ScriptedSink(
+                SinkKind.SQS,
+                ONE_PER_CALL,
+                (call, records) -> call == 0
+                        ? CompletableFuture.failedFuture(
+                                new SinkException(FailureKind.THROTTLED, "Throttled", "slow", null))
+                        : CompletableFuture.completedFuture(BatchResult.allAccepted(records.size())));
+        PipelineProperties defaults = PipelineTestSupport.properties(DeliveryMode.CONFIRMED, TIMEOUT, 0);
+        PipelineProperties properties = new PipelineProperties(
+                SinkKind.SQS,
+                "jobs",
+                Map.of("jobs", stream(SinkKind.SQS, 8)),
+                defaults.buffer(),
+                defaults.delivery(),
+                defaults.replicas());
+        pipeline =
+                new Pipeline(properties, List.of(throttledOnce), new GatewayMetrics(registry), Clock.systemUTC(), null);
+        pipeline.start();
+        assertThat(concurrencyLimit("jobs")).isEqualTo(8);
+
+        assertThat(submit("jobs", PipelineTestSupport.events("t", 1))
+                        .await(TIMEOUT.toNanos())
+                        .delivered())
+                .hasSize(1);
+
+        // One throttled call, then one clean one: from its own 8 to 4, not from the global 4 to 2.
+        assertThat(concurrencyLimit("jobs")).isEqualTo(4);
     }
 }
