@@ -131,6 +131,7 @@ public final class Pipeline implements SmartLifecycle {
                             ordering(stream, sink, route),
                             (int) packBytes,
                             quotas.of(route, limits),
+                            properties.maxInFlight(stream),
                             properties.delivery(),
                             properties.buffer(),
                             scheduler,

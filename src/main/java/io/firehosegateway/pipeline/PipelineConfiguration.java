@@ -40,10 +40,14 @@ class PipelineConfiguration {
     StreamRoutes streamRoutes(PipelineProperties settings, Environment environment) {
         PipelineProperties properties = everyNamedStream(settings, environment);
         List<StreamRoutes.Route> routes = new ArrayList<>();
+        Map<String, Integer> ownCaps = new java.util.HashMap<>();
         for (String stream : properties.streamNames()) {
             routes.add(new StreamRoutes.Route(stream, properties.destination(stream), properties.sink(stream)));
+            if (properties.stream(stream).maxInFlight() != null) {
+                ownCaps.put(stream, properties.maxInFlight(stream));
+            }
         }
-        return new StreamRoutes(routes, properties.delivery().maxInFlight());
+        return new StreamRoutes(routes, properties.delivery().maxInFlight(), ownCaps);
     }
 
     @Bean

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
@@ -83,6 +84,12 @@ public record PipelineProperties(
         return own != null ? own : Ordering.NONE;
     }
 
+    /** Calls the stream keeps in flight at most: its own {@code max-in-flight}, else the global one. */
+    public int maxInFlight(String stream) {
+        Integer own = stream(stream).maxInFlight();
+        return own != null ? own : delivery.maxInFlight();
+    }
+
     /** Settings of one stream, or the defaults for a stream not listed. */
     public StreamProperties stream(String name) {
         StreamProperties settings = streams.get(name);
@@ -141,6 +148,10 @@ public record PipelineProperties(
      * @param quota the stream's throughput quota to stay under; off unless set
      * @param metadata the facts the gateway adds to each event of the stream, under a member of their
      *     own; none unless set
+     * @param maxInFlight calls the stream keeps in flight at most, the ceiling of its adaptive limit
+     *     (throttling still halves it); {@code gateway.delivery.max-in-flight} when not set. An SQS
+     *     stream, whose calls carry 10 messages, is bounded by it: raise it there without raising
+     *     it for every stream
      */
     public record StreamProperties(
             SinkKind sink,
@@ -152,10 +163,30 @@ public record PipelineProperties(
             Ordering ordering,
             @DefaultValue("0B") @NotNull DataSize packBytes,
             @DefaultValue Quota quota,
-            @DefaultValue @Valid Metadata metadata) {
+            @DefaultValue @Valid Metadata metadata,
+
+            @Min(value = 1, message = "max-in-flight must be between 1 and 1024")
+            @Max(value = 1024, message = "max-in-flight must be between 1 and 1024")
+            Integer maxInFlight) {
 
         static final StreamProperties DEFAULTS =
                 new StreamProperties(null, null, null, null, DataSize.ofBytes(0), Quota.NONE, Metadata.OFF);
+
+        /** The binding constructor: every setting. */
+        @ConstructorBinding
+        public StreamProperties {}
+
+        /** A stream with {@code gateway.delivery.max-in-flight} as its ceiling. */
+        public StreamProperties(
+                SinkKind sink,
+                String destination,
+                String partitionKey,
+                Ordering ordering,
+                DataSize packBytes,
+                Quota quota,
+                Metadata metadata) {
+            this(sink, destination, partitionKey, ordering, packBytes, quota, metadata, null);
+        }
 
         @AssertTrue(message = "destination must not be blank; leave it out to send to the stream's own name")
         boolean isDestinationNotBlank() {
@@ -281,7 +312,8 @@ public record PipelineProperties(
      * @param sendWhenIdle send a batch at once when no call is in flight instead of waiting out the
      *     linger (requests arriving during a call still share the next one); false always lingers,
      *     for fewer, fuller calls at the cost of latency
-     * @param maxInFlight calls in flight at once per stream; the HTTP connection pool is sized from it
+     * @param maxInFlight calls in flight at once per stream, for the streams that set no {@code
+     *     max-in-flight} of their own; each sink's connection pool is sized from its streams' caps
      * @param initialBackoff the first retry waits up to this long (full jitter), doubling per attempt
      * @param maxBackoff retries never wait longer than this
      */

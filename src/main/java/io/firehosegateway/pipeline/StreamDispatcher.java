@@ -89,6 +89,7 @@ final class StreamDispatcher {
             Ordering ordering,
             int packBytes,
             StreamQuota quota,
+            int maxInFlight,
             PipelineProperties.Delivery delivery,
             PipelineProperties.Buffer buffer,
             ScheduledExecutorService scheduler,
@@ -111,7 +112,7 @@ final class StreamDispatcher {
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.queue = new BatchQueue(limits, packBytes, delivery.linger().toNanos(), scheduler, this::lingerPassed);
-        this.concurrencyLimit = new ConcurrencyLimit(stream, delivery.maxInFlight(), nanoClock);
+        this.concurrencyLimit = new ConcurrencyLimit(stream, maxInFlight, nanoClock);
         this.slots = new CallSlots(concurrencyLimit);
         this.streamQuota = quota;
         this.quota = new QuotaGate(quota, wait -> schedule(this::quotaRefilled, wait));

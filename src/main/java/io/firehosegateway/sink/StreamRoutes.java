@@ -1,6 +1,7 @@
 package io.firehosegateway.sink;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where the pipeline sends each stream, as the sinks need to know it: to size their clients and to
@@ -8,12 +9,19 @@ import java.util.List;
  * from the pipeline to the sinks and never back.
  *
  * @param routes one per stream, the default stream first
- * @param maxInFlightPerStream calls each stream keeps in flight at most
+ * @param maxInFlightPerStream calls each stream keeps in flight at most, unless it has its own cap
+ * @param maxInFlightOfStream the streams that have their own cap, by name
  */
-public record StreamRoutes(List<Route> routes, int maxInFlightPerStream) {
+public record StreamRoutes(List<Route> routes, int maxInFlightPerStream, Map<String, Integer> maxInFlightOfStream) {
 
     public StreamRoutes {
         routes = List.copyOf(routes);
+        maxInFlightOfStream = Map.copyOf(maxInFlightOfStream);
+    }
+
+    /** Routes whose streams all keep {@code maxInFlightPerStream} calls in flight at most. */
+    public StreamRoutes(List<Route> routes, int maxInFlightPerStream) {
+        this(routes, maxInFlightPerStream, Map.of());
     }
 
     /**
@@ -35,8 +43,16 @@ public record StreamRoutes(List<Route> routes, int maxInFlightPerStream) {
         return routes(sink).stream().map(Route::destination).distinct().toList();
     }
 
-    /** Calls in flight at most to one kind of sink: what its client's connection pool needs. */
+    /** Calls the route's stream keeps in flight at most: its own cap, else the one of every stream. */
+    public int maxInFlight(Route route) {
+        return maxInFlightOfStream.getOrDefault(route.stream(), maxInFlightPerStream);
+    }
+
+    /**
+     * Calls in flight at most to one kind of sink, the sum of its routes' caps: what its client's
+     * connection pool needs.
+     */
     public int maxInFlight(SinkKind sink) {
-        return Math.max(1, maxInFlightPerStream * routes(sink).size());
+        return Math.max(1, routes(sink).stream().mapToInt(this::maxInFlight).sum());
     }
 }
