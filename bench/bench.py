@@ -37,7 +37,9 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 BB_BEGIN, BB_END = "<!-- bench-backbones:begin -->", "<!-- bench-backbones:end -->"
 # The backbones suite (issues 12, 13, 14): every gateway in confirmed mode.
-BACKBONES = ["firehose", "kinesis", "sqs"]
+BACKBONES = ["firehose", "kinesis", "sqs", "sqs-64"]
+# sqs-64: the same SQS stream with its own max-in-flight raised from 16 to 64 (SQS carries 10 entries a call).
+SQS_64_MAX_IN_FLIGHT = 64
 EDGE = ["plain", "schema", "metadata"]
 BB_APPS = BACKBONES + EDGE
 REALISTIC_EVENT = os.path.join(BENCH, "order-event.json")
@@ -225,7 +227,7 @@ class Bench:
         port = free_port()
         self.ports[app] = port
         stream = f"bb-{app}"
-        sink = app if app in BACKBONES else "firehose"
+        sink = "sqs" if app == "sqs-64" else app if app in BACKBONES else "firehose"
         settings = [
             f"--server.port={port}", "--spring.threads.virtual.enabled=true",
             f"--gateway.sink={sink}",
@@ -241,6 +243,8 @@ class Bench:
             settings += [f"--gateway.kinesis.endpoint={self.fake.url}", "--gateway.kinesis.cbor=false"]
         elif sink == "sqs":
             settings.append(f"--gateway.sqs.endpoint={self.fake.url}")  # a standard queue: no .fifo
+            if app == "sqs-64":
+                settings.append(f"--gateway.streams.{stream}.max-in-flight={SQS_64_MAX_IN_FLIGHT}")
         if app == "schema":
             settings += [f"--gateway.streams.{stream}.schema={REALISTIC_SCHEMA}",
                          f"--gateway.streams.{stream}.on-invalid=reject"]
@@ -989,7 +993,8 @@ def summarize_backbones(results):
         return median(ratios)
 
     ratios = {(a, b, n): per_round(a, b, n)
-              for a, b in (("schema", "plain"), ("metadata", "plain"), ("kinesis", "firehose"), ("sqs", "firehose"))
+              for a, b in (("schema", "plain"), ("metadata", "plain"), ("kinesis", "firehose"), ("sqs", "firehose"),
+                           ("sqs-64", "firehose"), ("sqs-64", "sqs"))
               for n in (1, 100)}
     return table, ratios
 
@@ -1018,7 +1023,7 @@ def report_backbones(results):
       "turn; figures are medians over rounds, ratios medians of per-round ratios. Every gateway is in confirmed mode, "
       "so a 2xx answer means delivered; packing is off, so billed units per 1000 events are per 1000 records "
       "(SQS: entries) the fake took.")
-    w("- Events: `firehose`, `kinesis`, `sqs` send the core suite's event (156 bytes of JSON); `plain`, `schema`, "
+    w("- Events: `firehose`, `kinesis`, `sqs`, `sqs-64` (`sqs` with its stream's `max-in-flight` at 64 instead of 16) send the core suite's event (156 bytes of JSON); `plain`, `schema`, "
       f"`metadata` send a realistic order (`bench/order-event.json`, {os.path.getsize(REALISTIC_EVENT)} bytes, "
       "15 properties, nested objects), valid under `bench/order-schema.json` (draft 2020-12, `format` date-time, "
       "email, uuid and ipv4 asserted, `enum`, `pattern`).")
@@ -1049,11 +1054,13 @@ def report_backbones(results):
     for n in (1, 100):
         goal(f"Kinesis / Firehose events/s, {n}-event requests (informative)", ratios[("kinesis", "firehose", n)],
              "none", None)
+    goal(f"SQS with `max-in-flight: {SQS_64_MAX_IN_FLIGHT}` / SQS at 16, events/s, 100-event requests (informative)",
+         ratios[("sqs-64", "sqs", 100)], "none", None)
     w("")
     w("#### Backbones: Firehose, Kinesis Data Streams, SQS (confirmed, 64 connections)")
     w("")
     units_of = {"firehose": "5 KiB per record", "kinesis": "25 KiB PUT payload units per record (the fake's billing)",
-                "sqs": "64 KiB chunks per call"}
+                "sqs": "64 KiB chunks per call", "sqs-64": "64 KiB chunks per call"}
     w("| app | request | events/s | p50 ms | p99 ms | records (entries) per call | bytes per record | "
       "billed units / 1000 events | unit | / firehose | CPU cores: app, fake, wrk | non-2xx |")
     w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
