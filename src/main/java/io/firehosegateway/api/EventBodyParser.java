@@ -12,6 +12,7 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Reads a request body into events, checking all of it before anything is queued.
@@ -67,23 +68,52 @@ final class EventBodyParser {
      */
     List<Event> parse(
             InputStream body, EventFormat format, Admission admission, int maxEventBytes, String reservedMember) {
-        return format == EventFormat.NDJSON
-                ? parseNdjson(body, admission, maxEventBytes, reservedMember)
-                : parseJson(body, admission, maxEventBytes, reservedMember);
+        return parse(body, format, admission, maxEventBytes, reservedMember, null);
     }
 
-    private List<Event> parseJson(InputStream body, Admission admission, int maxEventBytes, String reservedMember) {
+    /**
+     * Reads every event of the body and hands each, with its tree, to {@code check} as soon as it is
+     * read: the one pass over the body serves the stream's schema too.
+     *
+     * @param check what every event is checked by as the client sent it; {@code null} for none,
+     *     when no tree is built
+     */
+    List<Event> parse(
+            InputStream body,
+            EventFormat format,
+            Admission admission,
+            int maxEventBytes,
+            String reservedMember,
+            EventCheck check) {
+        Reading reading = new Reading(admission, check);
+        return format == EventFormat.NDJSON
+                ? parseNdjson(body, reading, maxEventBytes, reservedMember)
+                : parseJson(body, reading, maxEventBytes, reservedMember);
+    }
+
+    /** Checks each event of a request as it is read, given its tree. */
+    @FunctionalInterface
+    interface EventCheck {
+
+        /** @param asSent the event as its framed form reads: what the client sent, and an id the gateway added */
+        void check(Event event, JsonNode asSent);
+    }
+
+    /** Where each event read goes: its room reserved, its check, and the request's list. */
+    private record Reading(Admission admission, EventCheck check) {}
+
+    private List<Event> parseJson(InputStream body, Reading reading, int maxEventBytes, String reservedMember) {
         List<Event> events = new ArrayList<>();
         EventPosition position = new EventPosition();
         try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), new Utf8ValidatingInputStream(body));
-                EventWriter writer = newWriter()) {
+                EventWriter writer = newWriter(reading)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new ProblemException(ProblemType.EMPTY_REQUEST, "The request body is empty");
             }
             if (first == JsonToken.START_OBJECT) {
                 position.at(0, null);
-                add(events, writer.write(parser, position, maxEventBytes, reservedMember), admission);
+                add(events, writer.write(parser, position, maxEventBytes, reservedMember), writer, reading);
             } else if (first == JsonToken.START_ARRAY) {
                 int index = 0;
                 for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
@@ -91,7 +121,7 @@ final class EventBodyParser {
                     if (token != JsonToken.START_OBJECT) {
                         throw EventParseProblems.notAnObject(position, token);
                     }
-                    add(events, writer.write(parser, position, maxEventBytes, reservedMember), admission);
+                    add(events, writer.write(parser, position, maxEventBytes, reservedMember), writer, reading);
                     index++;
                 }
                 if (index == 0) {
@@ -115,11 +145,11 @@ final class EventBodyParser {
         return events;
     }
 
-    private List<Event> parseNdjson(InputStream body, Admission admission, int maxEventBytes, String reservedMember) {
+    private List<Event> parseNdjson(InputStream body, Reading reading, int maxEventBytes, String reservedMember) {
         List<Event> events = new ArrayList<>();
         NdjsonLineReader lines = new NdjsonLineReader(body, maxLineLength);
         EventPosition position = new EventPosition();
-        try (EventWriter writer = newWriter()) {
+        try (EventWriter writer = newWriter(reading)) {
             for (byte[] line = lines.next(); line != null; line = lines.next()) {
                 int length = lines.length();
                 if (NdjsonLineReader.isBlank(line, length)) {
@@ -146,7 +176,7 @@ final class EventBodyParser {
                         throw position.apply(new ProblemException(
                                 ProblemType.MALFORMED_JSON, "More than one JSON value on line " + position.line()));
                     }
-                    add(events, event, admission);
+                    add(events, event, writer, reading);
                 } catch (JacksonException e) {
                     throw EventParseProblems.fromJackson(e, position);
                 }
@@ -158,12 +188,15 @@ final class EventBodyParser {
         return events;
     }
 
-    private EventWriter newWriter() {
-        return new EventWriter(factory, maxNestingDepth);
+    private EventWriter newWriter(Reading reading) {
+        return new EventWriter(factory, maxNestingDepth, reading.check() != null);
     }
 
-    private static void add(List<Event> events, Event event, Admission admission) {
-        admission.reserve(event);
+    private static void add(List<Event> events, Event event, EventWriter writer, Reading reading) {
+        reading.admission().reserve(event);
         events.add(event);
+        if (reading.check() != null) {
+            reading.check().check(event, writer.tree());
+        }
     }
 }

@@ -9,12 +9,14 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Writes the events of one request again, compactly, each framed with {@code \n}: members in their
  * order, strings and numbers unchanged. A top-level string {@code id} is kept as the event's id; an
  * event without one gets a version 7 UUID as its first member. One generator and scratch buffer
  * serve every event of the request, so the framed bytes are an event's one allocation besides its id.
+ * When the request's stream has a schema, the same pass also builds each event's tree for it.
  */
 final class EventWriter implements AutoCloseable {
 
@@ -36,10 +38,21 @@ final class EventWriter implements AutoCloseable {
     private final GrowableBytes out = new GrowableBytes(256);
     private final JsonGenerator generator;
     private final int maxNestingDepth;
+    /** Builds each event's tree; {@code null} when no one needs it. */
+    private final EventTreeBuilder tree;
 
-    EventWriter(JsonFactory factory, int maxNestingDepth) {
+    private JsonNode lastTree;
+
+    /** @param trees whether to build each event's tree as well, for {@link #tree()} */
+    EventWriter(JsonFactory factory, int maxNestingDepth, boolean trees) {
         this.generator = factory.createGenerator(ObjectWriteContext.empty(), out);
         this.maxNestingDepth = maxNestingDepth;
+        this.tree = trees ? new EventTreeBuilder() : null;
+    }
+
+    /** The tree of the event {@link #write} wrote last, as its framed form reads; built only when asked for. */
+    JsonNode tree() {
+        return lastTree;
     }
 
     /**
@@ -52,6 +65,10 @@ final class EventWriter implements AutoCloseable {
      */
     Event write(JsonParser parser, EventPosition position, int maxEventBytes, String reservedMember) {
         out.reset();
+        lastTree = null;
+        if (tree != null) {
+            tree.reset();
+        }
         String id = null;
         boolean expectId = false;
         int depth = 0;
@@ -70,18 +87,30 @@ final class EventWriter implements AutoCloseable {
                 case START_OBJECT -> {
                     generator.writeStartObject();
                     depth = deeper(depth, position);
+                    if (tree != null) {
+                        tree.startObject();
+                    }
                 }
                 case END_OBJECT -> {
                     generator.writeEndObject();
                     depth--;
+                    if (tree != null) {
+                        tree.end();
+                    }
                 }
                 case START_ARRAY -> {
                     generator.writeStartArray();
                     depth = deeper(depth, position);
+                    if (tree != null) {
+                        tree.startArray();
+                    }
                 }
                 case END_ARRAY -> {
                     generator.writeEndArray();
                     depth--;
+                    if (tree != null) {
+                        tree.end();
+                    }
                 }
                 case PROPERTY_NAME -> {
                     String name = parser.currentName();
@@ -93,6 +122,9 @@ final class EventWriter implements AutoCloseable {
                         throw EventParseProblems.reservedMember(position, name);
                     }
                     generator.writeName(name);
+                    if (tree != null) {
+                        tree.name(name);
+                    }
                 }
                 case VALUE_STRING -> {
                     char[] text = parser.getTextCharacters();
@@ -102,12 +134,29 @@ final class EventWriter implements AutoCloseable {
                         throw EventParseProblems.loneSurrogate(position, "A string");
                     }
                     generator.writeString(text, offset, length);
+                    if (tree != null) {
+                        tree.string(text, offset, length);
+                    }
                 }
-                // Numbers are copied as written: re-encoding 1.10 or 1e400 would change them.
-                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText());
-                case VALUE_TRUE -> generator.writeBoolean(true);
-                case VALUE_FALSE -> generator.writeBoolean(false);
-                case VALUE_NULL -> generator.writeNull();
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                    // Numbers are copied as written: re-encoding 1.10 or 1e400 would change them.
+                    generator.writeNumber(parser.getText());
+                    if (tree != null) {
+                        tree.number(parser);
+                    }
+                }
+                case VALUE_TRUE, VALUE_FALSE -> {
+                    generator.writeBoolean(token == JsonToken.VALUE_TRUE);
+                    if (tree != null) {
+                        tree.bool(token == JsonToken.VALUE_TRUE);
+                    }
+                }
+                case VALUE_NULL -> {
+                    generator.writeNull();
+                    if (tree != null) {
+                        tree.nul();
+                    }
+                }
                 default -> throw EventParseProblems.unexpected(position, token);
             }
             if (depth == 0) {
@@ -123,14 +172,18 @@ final class EventWriter implements AutoCloseable {
         }
         generator.flush();
         byte[] framed;
+        String addedId = null;
         if (id == null) {
             framed = withNewId(out);
-            id = new String(framed, ID_OFFSET, UUID_LENGTH, StandardCharsets.US_ASCII);
+            id = addedId = new String(framed, ID_OFFSET, UUID_LENGTH, StandardCharsets.US_ASCII);
         } else {
             framed = out.toFramed();
         }
         if (framed.length > maxEventBytes) {
             throw EventParseProblems.tooLarge(position, id, maxEventBytes);
+        }
+        if (tree != null) {
+            lastTree = tree.take(addedId);
         }
         return new Event(id, framed);
     }

@@ -12,6 +12,7 @@ import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.Promise;
 import io.firehosegateway.pipeline.ShareExceededException;
 import io.firehosegateway.pipeline.TooManyEventsException;
+import io.firehosegateway.schema.SchemaChecker;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -111,15 +112,23 @@ class EventsController {
         try (Admission admission = pipeline.admitRequest(keyOf(request));
                 InputStream body = RequestBodies.open(request, limits)) {
             int maxEventBytes = pipeline.maxEventBytes(stream);
+            // Each event is checked as it is read, from the tree built in the pass that frames it.
+            SchemaChecker checker = schemas.checker(stream);
             try {
-                events = parser.parse(body, format, admission, maxEventBytes, envelope.reservedMember());
+                events = parser.parse(
+                        body,
+                        format,
+                        admission,
+                        maxEventBytes,
+                        envelope.reservedMember(),
+                        checker == null ? null : checker::check);
             } catch (ProblemException | GatewayFullException | ShareExceededException | TooManyEventsException e) {
                 pipeline.rejected(stream, admission.records() + 1);
                 throw e;
             }
             try {
                 // Validation sees the events as the client sent them; the metadata is added after.
-                SchemaEnforcement.Enforced enforced = schemas.enforce(stream, events);
+                SchemaEnforcement.Enforced enforced = schemas.enforce(stream, events, checker);
                 routed = enforced.routed();
                 if (routed == null) {
                     events = envelope.addTo(events, enforced.schemaHashes(), admission, maxEventBytes);

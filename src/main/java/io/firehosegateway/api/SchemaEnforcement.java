@@ -6,6 +6,7 @@ import io.firehosegateway.pipeline.RequestPart;
 import io.firehosegateway.schema.EventSchemas;
 import io.firehosegateway.schema.InvalidEvent;
 import io.firehosegateway.schema.SchemaCheck;
+import io.firehosegateway.schema.SchemaChecker;
 import io.firehosegateway.schema.StreamSchemas;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,14 +69,27 @@ class SchemaEnforcement {
     }
 
     /**
-     * Checks a request sent to {@code stream}.
+     * The checker of one request to {@code stream}, against the schemas in force now, to be given
+     * each event as it is read; {@code null} when the stream has no schema.
+     */
+    SchemaChecker checker(String stream) {
+        return schemas.checker(stream);
+    }
+
+    /**
+     * Enforces a stream's schema on a request sent to it.
      *
+     * @param checker what {@link #checker} gave, after it was given every event of the request;
+     *     {@code null} when the stream has no schema
      * @return the schema hashes of the events that go on, and how the request is routed if it is
      * @throws ProblemException {@code schema-violation} when the stream rejects invalid events;
      *     {@code event-too-large} when a wrapper is larger than the target's largest record
      */
-    Enforced enforce(String stream, List<Event> events) {
-        SchemaCheck check = schemas.checkEach(stream, events);
+    Enforced enforce(String stream, List<Event> events, SchemaChecker checker) {
+        return checker == null ? new Enforced(null, null) : enforce(stream, events, checker.result());
+    }
+
+    private Enforced enforce(String stream, List<Event> events, SchemaCheck check) {
         List<InvalidEvent> invalid = check.invalid();
         if (invalid.isEmpty()) {
             return new Enforced(check.hashes(), null);

@@ -7,6 +7,7 @@ import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.schema.CompiledSchema;
 import io.firehosegateway.schema.EventSchemas;
 import io.firehosegateway.schema.InvalidEvent;
+import io.firehosegateway.schema.SchemaChecker;
 import io.firehosegateway.schema.StreamSchemas;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -54,12 +55,20 @@ class StreamSchemaController {
         pipeline.checkStream(stream);
         EventFormat format = EventFormat.of(RequestBodies.contentType(request));
         List<Event> events;
+        SchemaChecker checker = schemas.checker(stream);
         // Read within the buffer's bounds like any body; never submitted, so closing gives the room back.
         try (Admission admission = pipeline.admitRequest(keyOf(request));
                 InputStream body = RequestBodies.open(request, limits)) {
-            events = parser.parse(body, format, admission, pipeline.maxEventBytes(stream));
+            events = parser.parse(
+                    body,
+                    format,
+                    admission,
+                    pipeline.maxEventBytes(stream),
+                    null,
+                    checker == null ? null : checker::check);
         }
-        List<InvalidEvent> invalid = schemas.check(stream, events);
+        List<InvalidEvent> invalid =
+                checker == null ? List.of() : checker.result().invalid();
         StreamSchemas rules = schemas.of(stream);
         String outcome = invalid.isEmpty() ? "accepted" : rules.routeTo() == null ? "rejected" : "routed";
         return new Validation(

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,21 +212,25 @@ public final class EventSchemas implements DisposableBean {
      * was checked against; delivers and counts nothing.
      */
     public SchemaCheck checkEach(String stream, List<Event> events) {
-        // Read once: a reload while the request is checked must not mix two versions.
-        StreamSchemas schemas = streams.get(stream);
-        if (schemas == null) {
+        SchemaChecker checker = checker(stream);
+        if (checker == null) {
             return SchemaCheck.NONE;
         }
-        List<InvalidEvent> invalid = new ArrayList<>();
-        List<String> hashes = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            StreamSchemas.Outcome outcome = schemas.check(i, events.get(i));
-            hashes.add(outcome.schema() == null ? null : outcome.schema().hash());
-            if (outcome.invalid() != null) {
-                invalid.add(outcome.invalid());
-            }
+        for (Event event : events) {
+            checker.check(event);
         }
-        return new SchemaCheck(schemas, invalid, hashes);
+        return checker.result();
+    }
+
+    /**
+     * A checker of one request's events, one at a time as they are read, against the schemas in force
+     * now: a reload while the request is read does not mix two versions.
+     *
+     * @return {@code null} when the stream has no schema
+     */
+    public SchemaChecker checker(String stream) {
+        StreamSchemas schemas = streams.get(stream);
+        return schemas == null ? null : new SchemaChecker(schemas);
     }
 
     /** Counts invalid events of a request that was sent (not one that was only validated). */

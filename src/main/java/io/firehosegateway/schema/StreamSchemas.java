@@ -44,9 +44,17 @@ public record StreamSchemas(String stream, String schemaBy, Map<String, Compiled
      */
     record Outcome(CompiledSchema schema, InvalidEvent invalid) {}
 
-    /** Checks one event as the client sent it. */
-    Outcome check(int index, Event event) {
-        JsonNode node = json.readTree(event.framed());
+    /** The event's tree as its framed form reads: what {@link #check} validates. */
+    public static JsonNode treeOf(Event event) {
+        return json.readTree(event.framed());
+    }
+
+    /**
+     * Checks one event as the client sent it.
+     *
+     * @param node the event's tree, {@link #treeOf} or one built in the same pass that framed it
+     */
+    Outcome check(int index, Event event, JsonNode node) {
         CompiledSchema schema;
         if (schemaBy == null) {
             schema = schemas.get(ONLY);

@@ -626,6 +626,174 @@ class EventBodyParserTests {
         }
     }
 
+    /**
+     * The tree built in the pass that frames each event, for a stream's schema, is the one reading
+     * the framed event again gives: what the validator saw before it was built in that pass.
+     */
+    @Nested
+    class Trees {
+
+        @Test
+        void buildsTheTreeTheFramedEventReadsAsForEveryKindOfValue() {
+            String body = "[{\"id\":\"e-1\",\"int\":1,\"negative\":-7,\"long\":12345678901,"
+                    + "\"big\":123456789012345678901234567890,\"decimal\":1.10,\"exponent\":1e400,"
+                    + "\"small\":-2.5E-7,\"zero\":-0,\"zeroPointZero\":0.0,\"text\":\"a\\u00e9\\n\\\"\\ud83d\\ude00\",\"t\":true,"
+                    + "\"f\":false,\"n\":null,\"empty\":{},\"none\":[],"
+                    + "\"nested\":{\"a\":[1,[2,{\"b\":[]}],{\"c\":null}],\"d\":{\"e\":{\"f\":\"g\"}}}},"
+                    + "{\"no\":\"id\",\"n\":[1.5]},{}]";
+
+            assertTreesAreTheFramedEvents(body, EventFormat.JSON, 3);
+        }
+
+        @Test
+        void putsAnAddedIdFirstAsTheFramedEventHasIt() {
+            List<JsonNode> trees = new java.util.ArrayList<>();
+            Event event = parseChecked(
+                            "{\"a\":1,\"b\":{\"id\":\"inner\"}}", EventFormat.JSON, (e, tree) -> trees.add(tree))
+                    .get(0);
+
+            assertThat(trees.get(0).propertyNames()).containsExactly("id", "a", "b");
+            assertThat(trees.get(0).get("id").stringValue()).isEqualTo(event.id());
+        }
+
+        @Test
+        void buildsTheSameTreesForThousandsOfRandomEventsInArraysAndNdjson() {
+            java.util.Random random = new java.util.Random(20261202);
+            for (int request = 0; request < 200; request++) {
+                List<String> events = new java.util.ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    events.add(randomObject(random, 0));
+                }
+                assertTreesAreTheFramedEvents("[" + String.join(",", events) + "]", EventFormat.JSON, 10);
+                assertTreesAreTheFramedEvents(String.join("\n", events), EventFormat.NDJSON, 10);
+            }
+        }
+
+        @Test
+        void buildsNoTreeWithoutACheck() {
+            List<Event> events = parse("[{\"a\":1},{\"b\":2}]", EventFormat.JSON);
+
+            assertThat(events).hasSize(2);
+        }
+
+        private void assertTreesAreTheFramedEvents(String body, EventFormat format, int count) {
+            List<Event> checked = new java.util.ArrayList<>();
+            List<JsonNode> trees = new java.util.ArrayList<>();
+            List<Event> events = parseChecked(body, format, (event, tree) -> {
+                checked.add(event);
+                trees.add(tree);
+            });
+
+            assertThat(events).hasSize(count);
+            assertThat(checked).containsExactlyElementsOf(events);
+            for (int i = 0; i < events.size(); i++) {
+                JsonNode reread = io.firehosegateway.schema.StreamSchemas.treeOf(events.get(i));
+                assertThat(shape(trees.get(i))).as("event %d of %s", i, body).isEqualTo(shape(reread));
+                assertThat(trees.get(i)).isEqualTo(reread);
+            }
+        }
+
+        /** The tree with every node's class and value, so an IntNode and a LongNode of 1 differ. */
+        private static String shape(JsonNode node) {
+            StringBuilder out = new StringBuilder();
+            shape(node, out);
+            return out.toString();
+        }
+
+        private static void shape(JsonNode node, StringBuilder out) {
+            out.append(node.getClass().getSimpleName());
+            if (node.isObject()) {
+                out.append('{');
+                for (var member : node.properties()) {
+                    out.append(member.getKey()).append('=');
+                    shape(member.getValue(), out);
+                    out.append(',');
+                }
+                out.append('}');
+            } else if (node.isArray()) {
+                out.append('[');
+                for (JsonNode element : node) {
+                    shape(element, out);
+                    out.append(',');
+                }
+                out.append(']');
+            } else if (node.isBigDecimal()) {
+                out.append('(').append(node.decimalValue().toString()).append(')');
+            } else {
+                out.append('(').append(node.toString()).append(')');
+            }
+        }
+
+        private static String randomObject(java.util.Random random, int depth) {
+            StringBuilder object = new StringBuilder("{");
+            int members = random.nextInt(depth == 0 ? 8 : 4);
+            boolean id = depth == 0 && random.nextBoolean();
+            if (id) {
+                object.append("\"id\":\"r-").append(random.nextInt(1_000_000)).append('"');
+            }
+            for (int i = 0; i < members; i++) {
+                if (id || i > 0) {
+                    object.append(',');
+                }
+                object.append("\"m").append(i).append("\":").append(randomValue(random, depth + 1));
+            }
+            return object.append('}').toString();
+        }
+
+        private static String randomValue(java.util.Random random, int depth) {
+            String[] numbers = {
+                "0",
+                "-0",
+                "7",
+                "-2147483648",
+                "2147483648",
+                "9223372036854775807",
+                "9223372036854775808",
+                "1.0",
+                "1.10",
+                "-0.0",
+                "3.14159",
+                "1e3",
+                "1E-7",
+                "-2.5e+10",
+                "1e400",
+                "123456789012345678901234567890.5"
+            };
+            String[] strings = {
+                "\"\"",
+                "\"plain\"",
+                "\"\\u00e9t\\u00e9\"",
+                "\"tab\\there\"",
+                "\"\\ud83d\\ude00\"",
+                "\"quote\\\"d\"",
+                "\"2026-12-02T01:00:00.123Z\"",
+                "\"ada@example.com\""
+            };
+            return switch (depth > 4 ? random.nextInt(5) : random.nextInt(7)) {
+                case 0 -> numbers[random.nextInt(numbers.length)];
+                case 1 -> strings[random.nextInt(strings.length)];
+                case 2 -> random.nextBoolean() ? "true" : "false";
+                case 3 -> "null";
+                case 4 -> Integer.toString(random.nextInt());
+                case 5 -> randomObject(random, depth);
+                default -> {
+                    StringBuilder array = new StringBuilder("[");
+                    int elements = random.nextInt(4);
+                    for (int i = 0; i < elements; i++) {
+                        array.append(i > 0 ? "," : "").append(randomValue(random, depth + 1));
+                    }
+                    yield array.append(']').toString();
+                }
+            };
+        }
+    }
+
+    private static List<Event> parseChecked(String body, EventFormat format, EventBodyParser.EventCheck check) {
+        try (Admission admission = pipeline.admit()) {
+            return new EventBodyParser(DEFAULTS).parse(stream(body), format, admission, MAX_RECORD_BYTES, null, check);
+        }
+    }
+
     private static Event single(String body) {
         List<Event> events = parse(body, EventFormat.JSON);
         assertThat(events).hasSize(1);
