@@ -26,7 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads and compiles schemas with networknt's json-schema-validator: draft 2020-12 unless a schema's
  * {@code $schema} names another draft. The network is never used: a {@code $ref} resolves to a file
  * in the directory of the schema that names it (or below), or a classpath resource; any other
- * reference, an {@code http} one above all, fails the compilation.
+ * reference, an {@code http} one above all, fails the compilation. The {@code email},
+ * {@code date-time}, {@code uuid} and {@code ipv4} formats are networknt's behind a shortcut for the
+ * common valid value ({@link FastFormats}).
  */
 final class SchemaCompiler {
 
@@ -70,7 +72,9 @@ final class SchemaCompiler {
         Map<String, String> base = Map.of("root", parentOf(iri));
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
                 SpecificationVersion.DRAFT_2020_12,
-                builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                // Every draft's dialect with the shortcut formats (FastFormats): networknt's answers, faster.
+                builder -> builder.dialectRegistry(FastFormats.dialectRegistry())
+                        .schemaRegistryConfig(SchemaRegistryConfig.builder()
                                 .formatAssertionsEnabled(formatAssertions)
                                 .pathType(PathType.JSON_POINTER)
                                 .build())
