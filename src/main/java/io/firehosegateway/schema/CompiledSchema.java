@@ -12,5 +12,8 @@ import tools.jackson.databind.JsonNode;
  *     which version an event was checked against
  * @param document the schema as written, to publish it
  * @param schema the compiled validator
+ * @param shortcut what says "valid" for sure without the validator's bookkeeping; {@code null} when the
+ *     schema uses a keyword it does not know, and then the validator checks every event
  */
-public record CompiledSchema(String value, String location, String hash, JsonNode document, Schema schema) {}
+public record CompiledSchema(
+        String value, String location, String hash, JsonNode document, Schema schema, SchemaShortcut shortcut) {}

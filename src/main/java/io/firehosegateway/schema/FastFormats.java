@@ -7,6 +7,7 @@ import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.format.Format;
 import com.networknt.schema.format.Formats;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -17,12 +18,18 @@ import java.util.function.Predicate;
  */
 final class FastFormats {
 
+    /** Each shortcut format's check of the plain valid shape, by format name. */
+    private static final Map<String, Predicate<String>> SHAPES = Map.of(
+            "email", EmailShape::obviouslyValid,
+            "date-time", DateTimeShape::obviouslyValid,
+            "uuid", UuidShape::obviouslyValid,
+            "ipv4", Ipv4Shape::obviouslyValid);
+
     /** The shortcut formats, each answering for networknt's format of the same name. */
-    static final List<Format> FORMATS = List.of(
-            fast("email", EmailShape::obviouslyValid),
-            fast("date-time", DateTimeShape::obviouslyValid),
-            fast("uuid", UuidShape::obviouslyValid),
-            fast("ipv4", Ipv4Shape::obviouslyValid));
+    static final List<Format> FORMATS = SHAPES.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(shape -> fast(shape.getKey(), shape.getValue()))
+            .toList();
 
     /** networknt's dialects for the drafts a schema can name, each with the shortcut formats. */
     static final List<Dialect> DIALECTS = List.of(
@@ -37,6 +44,14 @@ final class FastFormats {
     /** A registry that serves {@link #DIALECTS} and resolves any other dialect as networknt's default does. */
     static DialectRegistry dialectRegistry() {
         return new DefaultDialectRegistry(DIALECTS);
+    }
+
+    /**
+     * The check of a format's plain valid shape, which may only say "valid": {@code null} for a format
+     * without a shortcut.
+     */
+    static Predicate<String> shape(String format) {
+        return SHAPES.get(format);
     }
 
     /** networknt's own format of that name: the one {@link Formats#DEFAULT} gives every draft. */

@@ -70,14 +70,15 @@ final class SchemaCompiler {
             throw new SchemaLoadException("Schema " + location + " is not a JSON Schema (an object or a boolean)");
         }
         Map<String, String> base = Map.of("root", parentOf(iri));
+        SchemaRegistryConfig config = SchemaRegistryConfig.builder()
+                .formatAssertionsEnabled(formatAssertions)
+                .pathType(PathType.JSON_POINTER)
+                .build();
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
                 SpecificationVersion.DRAFT_2020_12,
                 // Every draft's dialect with the shortcut formats (FastFormats): networknt's answers, faster.
                 builder -> builder.dialectRegistry(FastFormats.dialectRegistry())
-                        .schemaRegistryConfig(SchemaRegistryConfig.builder()
-                                .formatAssertionsEnabled(formatAssertions)
-                                .pathType(PathType.JSON_POINTER)
-                                .build())
+                        .schemaRegistryConfig(config)
                         .schemaLoader(loader -> loader.fetchRemoteResources(false)
                                 .resourceLoaders(
                                         loaders -> loaders.resources(ref -> local(ref, base.get("root"), files)))));
@@ -104,7 +105,9 @@ final class SchemaCompiler {
             throw new SchemaLoadException("Schema " + location + " is not a valid schema of its draft: "
                     + wrong.get(0).getInstanceLocation() + " " + wrong.get(0).getMessage());
         }
-        return new CompiledSchema(value, location, hash(bytes), document, schema);
+        // Only a root file without references can have a shortcut: a $ref makes SchemaShortcut.of refuse.
+        SchemaShortcut shortcut = SchemaShortcut.of(document, formatAssertions, config.getRegularExpressionFactory());
+        return new CompiledSchema(value, location, hash(bytes), document, schema, shortcut);
     }
 
     private static String metaSchemaOf(JsonNode document) {

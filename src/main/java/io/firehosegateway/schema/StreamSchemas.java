@@ -70,6 +70,9 @@ public record StreamSchemas(String stream, String schemaBy, Map<String, Compiled
                         null, invalid(index, event, null, schemaBy + " is " + selector + ", which has no schema"));
             }
         }
+        if (schema.shortcut() != null && schema.shortcut().surelyValid(node)) {
+            return new Outcome(schema, null);
+        }
         List<Error> errors = schema.schema().validate(node);
         if (errors.isEmpty()) {
             return new Outcome(schema, null);
