@@ -219,7 +219,8 @@ public final class SchemaShortcut {
                 return true;
             }
             BigDecimal value = number.decimalValue();
-            double approximate = number.doubleValue();
+            // Infinite beyond a double's range (1e400), where JsonNode.doubleValue() would throw.
+            double approximate = value.doubleValue();
             // Sure only strictly inside every bound, in exact decimals and in doubles alike: whichever
             // way networknt compares, it says valid; on a bound, networknt decides.
             return (minimum == null || above(value, approximate, minimum))
