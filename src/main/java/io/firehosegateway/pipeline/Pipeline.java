@@ -356,6 +356,8 @@ public final class Pipeline implements SmartLifecycle {
      *     events, and in the journaled mode the caller closes it once {@link Promise#taken()} completed
      * @return the mode's promise; a confirmed request's report is by the events' indexes in the request
      * @throws GatewayFullException when the buffer has no room for the parts, or the journal is full
+     * @throws PartitionKeyBacklogException when a part's stream keeps order per key and one of the
+     *     part's keys has its share of the buffer waiting; nothing of the request was taken
      */
     public Promise accept(List<RequestPart> requestParts, Admission admission, DeliveryMode mode) {
         int records = 0;
@@ -386,14 +388,19 @@ public final class Pipeline implements SmartLifecycle {
         long deadline = mode == DeliveryMode.CONFIRMED
                 ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
                 : Deadlines.NO_CLIENT_WAITS;
-        admission.markSubmitted();
         List<DeliveryTicket> tickets = new ArrayList<>(parts.size());
+        List<StreamDispatcher.Offer> offers = new ArrayList<>(parts.size());
         for (RequestPart part : parts) {
             DeliveryTicket ticket =
                     new DeliveryTicket(part.stream(), part.events().size());
             tickets.add(ticket);
-            // Never refused part-way: a request's parts are taken whole or not at all.
-            dispatchers.get(part.stream()).offer(part.events(), ticket, deadline, false);
+            offers.add(new StreamDispatcher.Offer(dispatchers.get(part.stream()), part.events(), ticket, deadline));
+        }
+        // Offered first, as in deliver(): refused whole when a part's key is backed up, and the
+        // admission then still gives the room back.
+        StreamDispatcher.offer(offers, true);
+        admission.markSubmitted();
+        for (RequestPart part : parts) {
             meters.get(part.stream()).accepted(part.events().size());
         }
         if (mode != DeliveryMode.CONFIRMED) {
@@ -546,14 +553,18 @@ public final class Pipeline implements SmartLifecycle {
             throw new IllegalArgumentException(
                     "admission holds " + admission.records() + " events, the entry has " + records);
         }
-        admission.markSubmitted();
         List<DeliveryTicket> tickets = new ArrayList<>(parts.size());
+        List<StreamDispatcher.Offer> offers = new ArrayList<>(parts.size());
         for (JournalEntry.Part part : parts) {
             DeliveryTicket ticket =
                     new DeliveryTicket(part.stream(), part.events().size());
             tickets.add(ticket);
-            dispatchers.get(part.stream()).offer(part.events(), ticket, Deadlines.NO_CLIENT_WAITS, false);
+            offers.add(new StreamDispatcher.Offer(
+                    dispatchers.get(part.stream()), part.events(), ticket, Deadlines.NO_CLIENT_WAITS));
         }
+        // Marked submitted only once taken: should taking the entry throw, its room is given back.
+        StreamDispatcher.offer(offers, false);
+        admission.markSubmitted();
         return tickets;
     }
 

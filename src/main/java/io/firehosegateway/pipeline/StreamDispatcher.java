@@ -11,6 +11,7 @@ import io.firehosegateway.sink.StreamRoutes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -163,47 +164,136 @@ final class StreamDispatcher {
     }
 
     /**
-     * Takes a request's events; the caller has reserved their room in the budget.
+     * One request's events for one stream, with the ticket they report to and their deadline.
+     *
+     * @param deadlineNanos when their client stops waiting; {@link Deadlines#NO_CLIENT_WAITS} for never
+     */
+    record Offer(StreamDispatcher dispatcher, List<Event> events, DeliveryTicket ticket, long deadlineNanos) {}
+
+    /** Takes a request's events for this stream alone; see {@link #offer(List, boolean)}. */
+    void offer(List<Event> events, DeliveryTicket ticket, long deadlineNanos, boolean mayRefuse) {
+        offer(List.of(new Offer(this, events, ticket, deadlineNanos)), mayRefuse);
+    }
+
+    /**
+     * Takes a whole request, whose parts may go to several streams; the caller has reserved their
+     * room in the budget. Every part's dispatcher is locked at once (in the streams' name order, so
+     * two requests never wait for each other), so the parts are checked and taken as one: a request
+     * is taken whole or not at all, and no part of it passes a key's bound.
      *
      * @param mayRefuse whether a {@code per-key} stream may refuse the events when one of their keys
      *     has its share of the buffer waiting already; false for events that must be taken (the
      *     journal's)
-     * @throws PartitionKeyBacklogException when refused; nothing of the events was taken
+     * @throws PartitionKeyBacklogException when refused; nothing of the request was taken
      */
-    void offer(List<Event> events, DeliveryTicket ticket, long deadlineNanos, boolean mayRefuse) {
-        List<List<PendingRecord>> toSend;
-        lock.lock();
-        try {
-            if (lanes == null) {
-                settlement.taken(events.size());
-                for (int i = 0; i < events.size(); i++) {
-                    Event event = events.get(i);
-                    queue.add(event.framed(), keys.keyOf(event), event.id(), ticket, i, deadlineNanos);
-                }
-            } else {
-                offerPerKey(events, ticket, deadlineNanos, mayRefuse);
+    static void offer(List<Offer> offers, boolean mayRefuse) {
+        List<StreamDispatcher> dispatchers = new ArrayList<>(offers.size());
+        for (Offer offer : offers) {
+            if (!dispatchers.contains(offer.dispatcher())) {
+                dispatchers.add(offer.dispatcher());
             }
-            queue.sealIfFull();
-            toSend = takeSendable();
-        } finally {
-            lock.unlock();
         }
-        send(toSend);
+        dispatchers.sort(Comparator.comparing(dispatcher -> dispatcher.stream));
+        List<List<List<PendingRecord>>> toSend = new ArrayList<>(dispatchers.size());
+        int locked = 0;
+        try {
+            for (StreamDispatcher dispatcher : dispatchers) {
+                dispatcher.lock.lock();
+                locked++;
+            }
+            List<List<PendingRecord>> records = new ArrayList<>(offers.size());
+            for (Offer offer : offers) {
+                records.add(
+                        offer.dispatcher().lanes == null
+                                ? null
+                                : offer.dispatcher().recordsOf(offer));
+            }
+            if (mayRefuse) {
+                for (StreamDispatcher dispatcher : dispatchers) {
+                    dispatcher.refuseIfBackedUp(offers, records);
+                }
+            }
+            for (int i = 0; i < offers.size(); i++) {
+                offers.get(i).dispatcher().take(offers.get(i), records.get(i));
+            }
+            for (StreamDispatcher dispatcher : dispatchers) {
+                dispatcher.queue.sealIfFull();
+                toSend.add(dispatcher.takeSendable());
+            }
+        } finally {
+            for (int i = locked - 1; i >= 0; i--) {
+                dispatchers.get(i).lock.unlock();
+            }
+        }
+        for (int i = 0; i < toSend.size(); i++) {
+            dispatchers.get(i).send(toSend.get(i));
+        }
+    }
+
+    /** The offer's events as records of one event each, for a {@code per-key} stream's lanes. */
+    private List<PendingRecord> recordsOf(Offer offer) {
+        List<Event> events = offer.events();
+        List<PendingRecord> records = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            records.add(PendingRecord.single(
+                    event.framed(), keys.keyOf(event), event.id(), offer.ticket(), i, offer.deadlineNanos()));
+        }
+        return records;
+    }
+
+    /** Under the lock: refuses the request if this stream's lanes cannot take its records for this stream. */
+    private void refuseIfBackedUp(List<Offer> offers, List<List<PendingRecord>> records) {
+        if (lanes == null) {
+            return;
+        }
+        List<PendingRecord> mine = null;
+        for (int i = 0; i < offers.size(); i++) {
+            if (offers.get(i).dispatcher() != this) {
+                continue;
+            }
+            if (mine == null) {
+                mine = records.get(i);
+            } else {
+                // Two parts for one stream count together against its keys' bound.
+                mine = new ArrayList<>(mine);
+                mine.addAll(records.get(i));
+            }
+        }
+        if (mine != null && !lanes.fits(mine)) {
+            throw new PartitionKeyBacklogException(stream, maxKeyWaitingEvents, retryAfter);
+        }
+    }
+
+    /** Under the lock: each event is queued, or on a {@code per-key} stream joins its key's lane. */
+    private void take(Offer offer, List<PendingRecord> records) {
+        List<Event> events = offer.events();
+        settlement.taken(events.size());
+        if (lanes == null) {
+            for (int i = 0; i < events.size(); i++) {
+                Event event = events.get(i);
+                queue.add(event.framed(), keys.keyOf(event), event.id(), offer.ticket(), i, offer.deadlineNanos());
+            }
+            return;
+        }
+        for (PendingRecord record : records) {
+            PendingRecord now = lanes.admit(record);
+            if (now != null) {
+                queue.add(now);
+            }
+        }
     }
 
     /**
-     * Whether the events would be taken now by {@link #offer} with refusal on: always on a stream
-     * that keeps no order; on a {@code per-key} one, unless one of their keys has its share waiting.
+     * Whether the events would be taken now by {@link #offer(List, boolean)} with refusal on: always
+     * on a stream that keeps no order; on a {@code per-key} one, unless one of their keys has its
+     * share waiting.
      */
     boolean keysHaveRoom(List<Event> events) {
         if (lanes == null) {
             return true;
         }
-        List<PendingRecord> records = new ArrayList<>(events.size());
-        for (Event event : events) {
-            records.add(PendingRecord.single(
-                    event.framed(), keys.keyOf(event), event.id(), null, 0, Deadlines.NO_CLIENT_WAITS));
-        }
+        List<PendingRecord> records = recordsOf(new Offer(this, events, null, Deadlines.NO_CLIENT_WAITS));
         lock.lock();
         try {
             return lanes.fits(records);
@@ -219,25 +309,6 @@ final class StreamDispatcher {
             found.add(keys.keyOf(event));
         }
         return found;
-    }
-
-    /** Under the lock: each event joins its key's lane, and goes now if its key has nothing unresolved. */
-    private void offerPerKey(List<Event> events, DeliveryTicket ticket, long deadlineNanos, boolean mayRefuse) {
-        List<PendingRecord> records = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            Event event = events.get(i);
-            records.add(PendingRecord.single(event.framed(), keys.keyOf(event), event.id(), ticket, i, deadlineNanos));
-        }
-        if (mayRefuse && !lanes.fits(records)) {
-            throw new PartitionKeyBacklogException(stream, maxKeyWaitingEvents, retryAfter);
-        }
-        settlement.taken(events.size());
-        for (PendingRecord record : records) {
-            PendingRecord now = lanes.admit(record);
-            if (now != null) {
-                queue.add(now);
-            }
-        }
     }
 
     /**

@@ -76,6 +76,31 @@ final class OrderingTestSupport {
                 1);
     }
 
+    /**
+     * The settings with a second stream, {@code routed}, kept per key by {@code /k} on the same
+     * sink: where a request's invalid events are routed.
+     */
+    static PipelineProperties withRouteTarget(PipelineProperties properties) {
+        Map<String, PipelineProperties.StreamProperties> streams = new LinkedHashMap<>(properties.streams());
+        streams.put(
+                "routed",
+                new PipelineProperties.StreamProperties(
+                        null,
+                        null,
+                        "/k",
+                        Ordering.PER_KEY,
+                        DataSize.ofBytes(0),
+                        PipelineProperties.Quota.NONE,
+                        PipelineProperties.Metadata.OFF));
+        return new PipelineProperties(
+                properties.sink(),
+                properties.defaultStream(),
+                streams,
+                properties.buffer(),
+                properties.delivery(),
+                properties.replicas());
+    }
+
     /** Events {@code key-0 .. key-(count-1)} of one key, in that order. */
     static List<Event> keyed(String key, int from, int count) {
         List<Event> events = new ArrayList<>(count);

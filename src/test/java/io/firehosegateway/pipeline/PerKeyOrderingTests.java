@@ -6,13 +6,16 @@ import static io.firehosegateway.pipeline.OrderingTestSupport.interleaved;
 import static io.firehosegateway.pipeline.OrderingTestSupport.keyed;
 import static io.firehosegateway.pipeline.OrderingTestSupport.properties;
 import static io.firehosegateway.pipeline.OrderingTestSupport.submit;
+import static io.firehosegateway.pipeline.OrderingTestSupport.withRouteTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.pipeline.OrderingTestSupport.Destination;
 import io.firehosegateway.pipeline.OrderingTestSupport.Fate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -233,5 +236,43 @@ class PerKeyOrderingTests {
         List<String> hotIds = destination.firstCopiesByKey().get("hot");
         assertThat(hotIds).hasSize(400);
         assertThat(inOrder(hotIds)).as("order of %s", hotIds).isTrue();
+    }
+
+    @Test
+    void aRoutedRequestWithABackedUpKeyIsRefusedWholeAndLeavesNothingBehind() throws Exception {
+        AtomicBoolean hotShardOpen = new AtomicBoolean();
+        Destination.Script hotShard =
+                (ids, attempt) -> ids.get(0).startsWith("hot-") && !hotShardOpen.get() ? Fate.THROTTLE : Fate.ACCEPT;
+        // One key may have 10 % of 100 events waiting: 10.
+        start(
+                withRouteTarget(properties(DeliveryMode.BUFFERED, Ordering.PER_KEY, 0, 100, 0.1)),
+                new Destination(0, hotShard));
+        submit(pipeline, keyed("hot", 0, 1), DeliveryMode.BUFFERED);
+        submit(pipeline, keyed("hot", 1, 10), DeliveryMode.BUFFERED);
+        long heldBefore = pipeline.budget().records();
+
+        // Valid events of the backed-up key, and one invalid event routed to another stream.
+        List<RequestPart> parts = List.of(
+                new RequestPart("events", keyed("hot", 11, 5), List.of(0, 1, 2, 3, 4)),
+                new RequestPart("routed", keyed("bad", 0, 1), List.of(5)));
+        assertThatThrownBy(() -> acceptWhole(parts)).isInstanceOf(PartitionKeyBacklogException.class);
+        assertThat(pipeline.budget().records())
+                .as("the refused request left nothing behind")
+                .isEqualTo(heldBefore);
+
+        hotShardOpen.set(true);
+        await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.budget().records() == 0);
+        assertThat(destination.firstCopiesByKey().get("hot")).hasSize(11);
+        assertThat(destination.firstCopiesByKey()).doesNotContainKey("bad");
+    }
+
+    /** Admits a routed request and hands it on whole, as the API does. */
+    private void acceptWhole(List<RequestPart> parts) {
+        try (Admission admission = pipeline.admit()) {
+            for (RequestPart part : parts) {
+                part.events().forEach(admission::reserve);
+            }
+            pipeline.accept(parts, admission, DeliveryMode.BUFFERED);
+        }
     }
 }
