@@ -87,16 +87,13 @@ final class JournalFeeder implements SmartLifecycle {
     /**
      * On a {@code per-key} stream, an entry with a key that is backed up (its share of the buffer
      * waiting), or behind a set-aside entry of one of its keys, is set aside so that the entries
-     * of other keys behind it are not held up; the order within each key stays the journal's.
+     * of other keys behind it are not held up; the order within each key stays the journal's. Every
+     * part of a routed entry counts, each by its own stream: its wrappers may go to a per-key
+     * stream although the request's own stream keeps no order.
      */
     private void handOrPark(JournalEntry entry) throws InterruptedException {
-        if (!pipeline.streams().contains(entry.stream())) {
-            hand(entry);
-            return;
-        }
-        Set<String> keys = pipeline.orderedKeysOf(entry.stream(), entry.events());
-        if (keys.isEmpty()
-                || (!sharesAKey(keys, blockedKeys()) && pipeline.keysHaveRoom(entry.stream(), entry.events()))) {
+        Set<StreamKey> keys = orderedKeysOf(entry);
+        if (keys.isEmpty() || (!sharesAKey(keys, blockedKeys()) && keysHaveRoom(entry))) {
             hand(entry);
             return;
         }
@@ -111,10 +108,10 @@ final class JournalFeeder implements SmartLifecycle {
         if (parked.isEmpty()) {
             return;
         }
-        Set<String> blocked = new HashSet<>();
+        Set<StreamKey> blocked = new HashSet<>();
         for (Iterator<Parked> it = parked.iterator(); it.hasNext() && running; ) {
             Parked next = it.next();
-            if (!sharesAKey(next.keys, blocked) && pipeline.keysHaveRoom(next.entry.stream(), next.entry.events())) {
+            if (!sharesAKey(next.keys, blocked) && keysHaveRoom(next.entry)) {
                 it.remove();
                 parkedEvents -= next.entry.events().size();
                 parkedBytes -= next.bytes;
@@ -125,19 +122,40 @@ final class JournalFeeder implements SmartLifecycle {
         }
     }
 
-    private Set<String> blockedKeys() {
-        Set<String> blocked = new HashSet<>();
+    /** The partition keys of every part of the entry whose stream keeps order per key. */
+    private Set<StreamKey> orderedKeysOf(JournalEntry entry) {
+        Set<StreamKey> keys = new HashSet<>();
+        for (JournalEntry.Part part : entry.parts()) {
+            for (String key : pipeline.orderedKeysOf(part.stream(), part.events())) {
+                keys.add(new StreamKey(part.stream(), key));
+            }
+        }
+        return keys;
+    }
+
+    /** Whether every part's stream takes its events now without a key growing past its share. */
+    private boolean keysHaveRoom(JournalEntry entry) {
+        for (JournalEntry.Part part : entry.parts()) {
+            if (!pipeline.keysHaveRoom(part.stream(), part.events())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Set<StreamKey> blockedKeys() {
+        Set<StreamKey> blocked = new HashSet<>();
         for (Parked entry : parked) {
             blocked.addAll(entry.keys);
         }
         return blocked;
     }
 
-    private static boolean sharesAKey(Set<String> keys, Set<String> blocked) {
+    private static boolean sharesAKey(Set<StreamKey> keys, Set<StreamKey> blocked) {
         if (blocked.isEmpty()) {
             return false;
         }
-        for (String key : keys) {
+        for (StreamKey key : keys) {
             if (blocked.contains(key)) {
                 return true;
             }
@@ -145,8 +163,11 @@ final class JournalFeeder implements SmartLifecycle {
         return false;
     }
 
+    /** A partition key on one stream: the same key on two streams is two lanes. */
+    private record StreamKey(String stream, String key) {}
+
     /** An entry set aside, with its partition keys. */
-    private record Parked(JournalEntry entry, Set<String> keys, long bytes) {}
+    private record Parked(JournalEntry entry, Set<StreamKey> keys, long bytes) {}
 
     private static long bytesOf(JournalEntry entry) {
         long bytes = 0;
