@@ -123,6 +123,7 @@ final class BatchBuilder {
         private String[] ids = new String[8];
         private DeliveryTicket[] tickets = new DeliveryTicket[8];
         private int[] indexes = new int[8];
+        private long[] deadlines = new long[8];
         private int count;
         private int bytes;
         private long deadlineNanos = Deadlines.NO_CLIENT_WAITS;
@@ -142,11 +143,13 @@ final class BatchBuilder {
                 ids = Arrays.copyOf(ids, count * 2);
                 tickets = Arrays.copyOf(tickets, count * 2);
                 indexes = Arrays.copyOf(indexes, count * 2);
+                deadlines = Arrays.copyOf(deadlines, count * 2);
             }
             events[count] = framed;
             ids[count] = id;
             tickets[count] = ticket;
             indexes[count] = index;
+            deadlines[count] = deadline;
             count++;
             bytes += framed.length;
             deadlineNanos = Math.min(deadlineNanos, deadline);
@@ -154,24 +157,23 @@ final class BatchBuilder {
         }
 
         PendingRecord toRecord() {
-            byte[] data;
             if (count == 1) {
-                data = events[0];
-            } else {
-                data = new byte[bytes];
-                int offset = 0;
-                for (int i = 0; i < count; i++) {
-                    System.arraycopy(events[i], 0, data, offset, events[i].length);
-                    offset += events[i].length;
-                }
+                return PendingRecord.single(events[0], key, ids[0], tickets[0], indexes[0], deadlineNanos);
             }
+            byte[] data = new byte[bytes];
+            int offset = 0;
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(events[i], 0, data, offset, events[i].length);
+                offset += events[i].length;
+            }
+            // Several requests' events may share a pack: each keeps its own deadline.
             return new PendingRecord(
                     data,
                     key,
                     Arrays.copyOf(ids, count),
                     Arrays.copyOf(tickets, count),
                     Arrays.copyOf(indexes, count),
-                    deadlineNanos);
+                    Arrays.copyOf(deadlines, count));
         }
     }
 }

@@ -18,7 +18,7 @@ final class BatchSplitter {
         return List.of(new ArrayList<>(batch.subList(0, half)), new ArrayList<>(batch.subList(half, batch.size())));
     }
 
-    /** One record per event of a packed record, each keeping the record's deadline and history. */
+    /** One record per event of a packed record, each keeping its own deadline and the record's history. */
     static List<PendingRecord> unpack(PendingRecord record) {
         List<PendingRecord> singles = new ArrayList<>(record.eventCount());
         int start = 0;
@@ -34,7 +34,7 @@ final class BatchSplitter {
                     record.ids[i],
                     record.tickets[i],
                     record.indexes[i],
-                    record.deadlineNanos);
+                    record.deadlineOf(i));
             single.mayHaveLanded = record.mayHaveLanded;
             singles.add(single);
             start = end + 1;

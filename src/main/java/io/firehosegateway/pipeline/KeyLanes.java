@@ -126,7 +126,7 @@ final class KeyLanes {
             lane.taken(following);
             bytes += following.data.length;
         }
-        return pack == null ? next : join(pack, count, bytes);
+        return pack == null ? next : PendingRecord.packed(pack, count, bytes);
     }
 
     /**
@@ -159,25 +159,6 @@ final class KeyLanes {
     /** Only new single events are packed: a record that was sent before (one unpacked after a rejection) goes alone. */
     private static boolean packable(PendingRecord record) {
         return record.eventCount() == 1 && record.attempts == 0;
-    }
-
-    private static PendingRecord join(PendingRecord[] singles, int count, int bytes) {
-        byte[] data = new byte[bytes];
-        String[] ids = new String[count];
-        DeliveryTicket[] tickets = new DeliveryTicket[count];
-        int[] indexes = new int[count];
-        long deadline = Deadlines.NO_CLIENT_WAITS;
-        int offset = 0;
-        for (int i = 0; i < count; i++) {
-            PendingRecord single = singles[i];
-            System.arraycopy(single.data, 0, data, offset, single.data.length);
-            offset += single.data.length;
-            ids[i] = single.ids[0];
-            tickets[i] = single.tickets[0];
-            indexes[i] = single.indexes[0];
-            deadline = Math.min(deadline, single.deadlineNanos);
-        }
-        return new PendingRecord(data, singles[0].key, ids, tickets, indexes, deadline);
     }
 
     /** One key's waiting events, behind its one unresolved record. */

@@ -16,25 +16,84 @@ final class PendingRecord {
     final String[] ids;
     final DeliveryTicket[] tickets;
     final int[] indexes;
-    /** The {@link NanoClock} time after which the record is given up on; {@link Deadlines#NO_CLIENT_WAITS} for never. */
+    /**
+     * The {@link NanoClock} time after which the record is given up on, its events' earliest;
+     * {@link Deadlines#NO_CLIENT_WAITS} for never.
+     */
     final long deadlineNanos;
+    /** Each event's own deadline, when they may differ (a pack of several requests); null when all have the record's. */
+    private final long[] eventDeadlines;
 
     int attempts;
     boolean mayHaveLanded;
 
+    /** A record whose events all have one deadline. */
     PendingRecord(byte[] data, String key, String[] ids, DeliveryTicket[] tickets, int[] indexes, long deadlineNanos) {
+        this(data, key, ids, tickets, indexes, deadlineNanos, null);
+    }
+
+    /** A record whose events each have their own deadline. */
+    PendingRecord(byte[] data, String key, String[] ids, DeliveryTicket[] tickets, int[] indexes, long[] deadlines) {
+        this(data, key, ids, tickets, indexes, earliest(deadlines), deadlines);
+    }
+
+    private PendingRecord(
+            byte[] data,
+            String key,
+            String[] ids,
+            DeliveryTicket[] tickets,
+            int[] indexes,
+            long deadlineNanos,
+            long[] eventDeadlines) {
         this.data = data;
         this.key = key;
         this.ids = ids;
         this.tickets = tickets;
         this.indexes = indexes;
         this.deadlineNanos = deadlineNanos;
+        this.eventDeadlines = eventDeadlines;
+    }
+
+    private static long earliest(long[] deadlines) {
+        long earliest = Deadlines.NO_CLIENT_WAITS;
+        for (long deadline : deadlines) {
+            earliest = Math.min(earliest, deadline);
+        }
+        return earliest;
     }
 
     static PendingRecord single(
             byte[] framed, String key, String id, DeliveryTicket ticket, int index, long deadlineNanos) {
         return new PendingRecord(
                 framed, key, new String[] {id}, new DeliveryTicket[] {ticket}, new int[] {index}, deadlineNanos);
+    }
+
+    /**
+     * The first {@code count} of {@code singles} (records of one event each, of one key) joined
+     * into one record of {@code bytes} bytes, each event keeping its own deadline.
+     */
+    static PendingRecord packed(PendingRecord[] singles, int count, int bytes) {
+        byte[] data = new byte[bytes];
+        String[] ids = new String[count];
+        DeliveryTicket[] tickets = new DeliveryTicket[count];
+        int[] indexes = new int[count];
+        long[] deadlines = new long[count];
+        int offset = 0;
+        for (int i = 0; i < count; i++) {
+            PendingRecord single = singles[i];
+            System.arraycopy(single.data, 0, data, offset, single.data.length);
+            offset += single.data.length;
+            ids[i] = single.ids[0];
+            tickets[i] = single.tickets[0];
+            indexes[i] = single.indexes[0];
+            deadlines[i] = single.deadlineNanos;
+        }
+        return new PendingRecord(data, singles[0].key, ids, tickets, indexes, deadlines);
+    }
+
+    /** The deadline of its {@code event}-th event. */
+    long deadlineOf(int event) {
+        return eventDeadlines == null ? deadlineNanos : eventDeadlines[event];
     }
 
     /** What the sink is handed. */

@@ -70,6 +70,14 @@ final class Settlement {
 
     /** The record is given up on; without a client to tell, its events go to the dead letters. */
     void giveUp(PendingRecord record, FailureReason reason) {
+        giveUp(record, reason, true);
+    }
+
+    /**
+     * @param resolvesItsKey false for events split off a record whose other events go on: those
+     *     still hold its key's lane
+     */
+    private void giveUp(PendingRecord record, FailureReason reason, boolean resolvesItsKey) {
         if (!Deadlines.clientWaits(record.deadlineNanos)) {
             // No client waits to hear of it: keep the events where an operator finds them.
             deadLetters.write(stream, record.data, reason);
@@ -79,7 +87,11 @@ final class Settlement {
         for (int i = 0; i < record.eventCount(); i++) {
             record.tickets[i].markFailed(record.indexes[i], reason);
         }
-        settled(record);
+        if (resolvesItsKey) {
+            settled(record);
+        } else {
+            countSettled(record.eventCount());
+        }
     }
 
     /** The records wait to be sent again; {@code mayHaveLanded} when their last call's outcome is unknown. */
@@ -91,21 +103,59 @@ final class Settlement {
         }
     }
 
-    /** Claims every event of the record for a call; false, and the record given up, if one's deadline failed it. */
-    boolean claim(PendingRecord record) {
-        boolean all = true;
-        for (int i = 0; i < record.eventCount(); i++) {
-            all &= record.tickets[i].tryMarkInFlight(record.indexes[i]);
+    /**
+     * Claims the record's events for a call and returns what to send: the record itself; or, when
+     * deadlines failed some of its events (a pack of several requests' events), a record of the
+     * others, the failed ones given up alone, so an earlier request's deadline never fails a later
+     * one's events; or {@code null} when they failed all of them, the record given up.
+     */
+    PendingRecord claim(PendingRecord record) {
+        int count = record.eventCount();
+        boolean[] expired = null;
+        int live = 0;
+        for (int i = 0; i < count; i++) {
+            if (record.tickets[i].tryMarkInFlight(record.indexes[i])) {
+                live++;
+                continue;
+            }
+            if (expired == null) {
+                expired = new boolean[count];
+            }
+            expired[i] = true;
         }
-        if (!all) {
+        if (expired == null) {
+            return record;
+        }
+        if (live == 0) {
             giveUp(record, FailureReason.DEADLINE);
+            return null;
         }
-        return all;
+        List<PendingRecord> singles = BatchSplitter.unpack(record);
+        PendingRecord[] kept = new PendingRecord[live];
+        int bytes = 0;
+        int next = 0;
+        for (int i = 0; i < count; i++) {
+            PendingRecord single = singles.get(i);
+            if (expired[i]) {
+                giveUp(single, FailureReason.DEADLINE, false);
+            } else {
+                kept[next++] = single;
+                bytes += single.data.length;
+            }
+        }
+        PendingRecord rest = PendingRecord.packed(kept, live, bytes);
+        rest.attempts = record.attempts;
+        rest.mayHaveLanded = record.mayHaveLanded;
+        return rest;
     }
 
     private void settled(PendingRecord record) {
         onResolved.accept(record);
-        if (unsettled.addAndGet(-record.eventCount()) == 0) {
+        countSettled(record.eventCount());
+    }
+
+    private void countSettled(int events) {
+        if (unsettled.addAndGet(-events) == 0) {
             onAllSettled.run();
         }
     }

@@ -402,8 +402,9 @@ final class StreamDispatcher {
     private void sendOne(List<PendingRecord> candidates) {
         List<PendingRecord> batch = new ArrayList<>(candidates.size());
         for (PendingRecord record : candidates) {
-            if (settlement.claim(record)) {
-                batch.add(record);
+            PendingRecord claimed = settlement.claim(record);
+            if (claimed != null) {
+                batch.add(claimed);
             }
         }
         if (batch.isEmpty()) {

@@ -14,6 +14,8 @@ import static org.awaitility.Awaitility.await;
 import io.firehosegateway.event.Event;
 import io.firehosegateway.pipeline.OrderingTestSupport.Destination;
 import io.firehosegateway.pipeline.OrderingTestSupport.Fate;
+import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.sink.SinkKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
@@ -274,5 +277,35 @@ class PerKeyOrderingTests {
             }
             pipeline.accept(parts, admission, DeliveryMode.BUFFERED);
         }
+    }
+
+    @Test
+    void eventsWhoseClientStoppedWaitingLeaveAPackWithoutFailingALaterRequestsEvents() throws Exception {
+        CompletableFuture<BatchResult> firstCall = new CompletableFuture<>();
+        ScriptedSink sink = new ScriptedSink(
+                SinkKind.KINESIS,
+                OrderingTestSupport.KINESIS_LIKE,
+                (call, records) -> call == 0
+                        ? firstCall
+                        : CompletableFuture.completedFuture(BatchResult.allAccepted(records.size())));
+        pipeline = PipelineTestSupport.pipeline(
+                properties(DeliveryMode.CONFIRMED, Ordering.PER_KEY, 2000, 100_000, 1.0), sink, registry);
+        // k-0 is in a call not yet answered; two requests' events wait behind it, to share its next record.
+        DeliveryTicket first = submit(pipeline, keyed("k", 0, 1), DeliveryMode.CONFIRMED);
+        DeliveryTicket timedOut = submit(pipeline, keyed("k", 1, 2), DeliveryMode.CONFIRMED);
+        DeliveryTicket later = submit(pipeline, keyed("k", 3, 2), DeliveryMode.CONFIRMED);
+        timedOut.expire();
+
+        firstCall.complete(BatchResult.allAccepted(1));
+
+        assertThat(later.done().get(10, TimeUnit.SECONDS).report().delivered()).containsExactly(0, 1);
+        assertThat(first.report().delivered()).containsExactly(0);
+        assertThat(timedOut.report().failed()).containsExactly(0, 1);
+        assertThat(sink.sentRecords())
+                .containsExactly(
+                        "{\"id\":\"k-0\",\"k\":\"k\"}\n",
+                        "{\"id\":\"k-3\",\"k\":\"k\"}\n{\"id\":\"k-4\",\"k\":\"k\"}\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.budget().records() == 0);
+        assertThat(pipeline.budget().bytes()).isZero();
     }
 }

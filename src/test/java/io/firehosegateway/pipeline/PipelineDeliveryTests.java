@@ -609,4 +609,23 @@ class PipelineDeliveryTests {
         assertThat(report.delivered()).containsExactly(0, 1, 2, 4, 5);
         assertThat(sink.calls().get(0).records()).hasSize(1);
     }
+
+    @Test
+    void eventsWhoseClientStoppedWaitingLeaveAPackWithoutFailingALaterRequestsEvents() throws Exception {
+        ScriptedSink sink = ScriptedSink.acceptingEverything();
+        // The batch lingers until the stop: both requests' events share its one pack meanwhile.
+        pipeline = pipeline(
+                properties(DeliveryMode.CONFIRMED, TIMEOUT, 2000, Duration.ofMinutes(5), 100_000), sink, registry);
+        DeliveryTicket timedOut = submit(pipeline, events("early", 2), DeliveryMode.CONFIRMED);
+        DeliveryTicket later = submit(pipeline, events("late", 2), DeliveryMode.CONFIRMED);
+        timedOut.expire();
+
+        pipeline.stop();
+
+        assertThat(later.report().delivered()).containsExactly(0, 1);
+        assertThat(timedOut.report().failed()).containsExactly(0, 1);
+        assertThat(sink.sentRecords()).containsExactly("{\"id\":\"late-0\"}\n{\"id\":\"late-1\"}\n");
+        assertThat(pipeline.budget().records()).isZero();
+        assertThat(pipeline.budget().bytes()).isZero();
+    }
 }
