@@ -136,9 +136,11 @@ public final class DeliveryTicket {
         }
     }
 
-    void markFailed(int index, FailureReason reason) {
+    /** The event is given up on; {@code mayHaveLanded} when a call of it got no answer, so it is reported unknown. */
+    void markFailed(int index, FailureReason reason, boolean mayHaveLanded) {
         boolean completed;
         synchronized (this) {
+            this.mayHaveLanded[index] |= mayHaveLanded;
             completed = resolve(index, FAILED, reason);
         }
         if (completed) {

@@ -77,7 +77,8 @@ final class Settlement {
         budget.release(record.eventCount(), record.data.length);
         meters.failed(reason.value(), 1);
         for (int i = 0; i < record.eventCount(); i++) {
-            record.tickets[i].markFailed(record.indexes[i], reason);
+            // A record given up on before it waited again carries its unknown outcome here alone.
+            record.tickets[i].markFailed(record.indexes[i], reason, record.mayHaveLanded);
         }
         settled(record);
     }
