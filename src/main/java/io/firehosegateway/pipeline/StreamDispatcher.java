@@ -402,8 +402,7 @@ final class StreamDispatcher {
         }
         if (!outcome.split().isEmpty()) {
             // Refused as invalid: halve the batch until the record at fault stands alone.
-            settlement.waitAgain(outcome.split(), false);
-            tally.resentToFindFault(outcome.split().size());
+            sendAgainToFindFault(outcome.split(), tally);
             List<List<PendingRecord>> halves = BatchSplitter.halve(outcome.split());
             returnFirst(halves.get(1));
             returnFirst(halves.get(0));
@@ -470,8 +469,7 @@ final class StreamDispatcher {
             return;
         }
         List<PendingRecord> singles = BatchSplitter.unpack(record);
-        settlement.waitAgain(singles, false);
-        tally.resentToFindFault(singles.size());
+        sendAgainToFindFault(singles, tally);
         if (lanes == null) {
             returnFirst(singles);
             return;
@@ -483,6 +481,14 @@ final class StreamDispatcher {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Records split or unpacked to find the one at fault are sent again too, and counted so. */
+    private void sendAgainToFindFault(List<PendingRecord> records, DeliveryFaultLog.Tally tally) {
+        settlement.waitAgain(records, false);
+        meters.retried(records.size());
+        tally.retried(records.size());
+        tally.resentToFindFault(records.size());
     }
 
     private void retryLater(List<PendingRecord> records, DeliveryFaultLog.Tally tally) {
