@@ -51,11 +51,7 @@ final class DeadLetterStore {
                     }
                 }
             }
-            log.warn(
-                    "Stream {}: the destination rejected events for good ({}); written to {}",
-                    stream,
-                    reason.value(),
-                    file);
+            log.warn("Stream {}: events given up for good ({}); written to {}", stream, reason.value(), file);
         } catch (IOException e) {
             log.error(
                     "Stream {}: could not write rejected events ({}) to {}; they are lost",

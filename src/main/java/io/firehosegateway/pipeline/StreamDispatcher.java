@@ -172,6 +172,7 @@ final class StreamDispatcher {
      */
     void offer(List<Event> events, DeliveryTicket ticket, long deadlineNanos, boolean mayRefuse) {
         List<List<PendingRecord>> toSend;
+        List<PendingRecord> tooLarge;
         lock.lock();
         try {
             if (lanes == null) {
@@ -185,9 +186,11 @@ final class StreamDispatcher {
             }
             queue.sealIfFull();
             toSend = takeSendable();
+            tooLarge = queue.takeTooLarge();
         } finally {
             lock.unlock();
         }
+        giveUpTooLarge(tooLarge);
         send(toSend);
     }
 
@@ -248,6 +251,7 @@ final class StreamDispatcher {
         if (lanes == null) {
             return;
         }
+        List<PendingRecord> tooLarge;
         lock.lock();
         try {
             PendingRecord next = lanes.resolved(record);
@@ -255,20 +259,58 @@ final class StreamDispatcher {
                 queue.add(next);
                 queue.sealIfFull();
             }
+            tooLarge = queue.takeTooLarge();
         } finally {
             lock.unlock();
         }
+        giveUpTooLarge(tooLarge);
     }
 
     /** Records back from a failed call, after their backoff. */
     private void requeue(List<PendingRecord> records) {
         List<List<PendingRecord>> toSend;
+        List<PendingRecord> tooLarge;
         lock.lock();
         try {
             for (PendingRecord record : records) {
                 queue.add(record);
             }
             queue.sealIfFull();
+            toSend = takeSendable();
+            tooLarge = queue.takeTooLarge();
+        } finally {
+            lock.unlock();
+        }
+        giveUpTooLarge(tooLarge);
+        send(toSend);
+    }
+
+    /**
+     * Records not even an empty call could carry, taken under larger limits (a journal replayed
+     * after its stream moved to a sink with smaller calls): sending them again would never help,
+     * and on a {@code per-key} stream their key would wait behind them for good. Outside the lock,
+     * as giving up writes the dead letters and lets the key's next record go.
+     */
+    private void giveUpTooLarge(List<PendingRecord> records) {
+        for (PendingRecord record : records) {
+            log.error(
+                    "Stream {}: a record of {} events and {} bytes is larger than one {} call may carry ({} bytes);"
+                            + " given up ({})",
+                    stream,
+                    record.eventCount(),
+                    record.data.length,
+                    sink.kind().value(),
+                    limits.maxBytesPerCall(),
+                    FailureReason.TOO_LARGE.value());
+            settlement.giveUp(record, FailureReason.TOO_LARGE);
+        }
+        if (records.isEmpty()) {
+            return;
+        }
+        // The keys' next records joined the queue meanwhile; no call's end will send them.
+        List<List<PendingRecord>> toSend;
+        lock.lock();
+        try {
             toSend = takeSendable();
         } finally {
             lock.unlock();
