@@ -28,6 +28,7 @@ public final class DeliveryTicket {
     private int deliveredCount;
     private int failedCount;
     private FailureReason failureReason;
+    private boolean deadLetterNotWritten;
 
     DeliveryTicket(String stream, int events) {
         this.stream = stream;
@@ -107,6 +108,19 @@ public final class DeliveryTicket {
             }
         }
         return new DeliveryReport(delivered, failed, unknown, failureReason);
+    }
+
+    /**
+     * Whether every event given up on without a client to tell was written to the dead letters: if
+     * not, its journal entry must stay.
+     */
+    public synchronized boolean deadLettersWritten() {
+        return !deadLetterNotWritten;
+    }
+
+    /** An event given up on could not be written to the dead letters. */
+    synchronized void deadLetterNotWritten() {
+        deadLetterNotWritten = true;
     }
 
     /** Claims an event for sending; false once its deadline failed it. */

@@ -70,9 +70,12 @@ final class Settlement {
 
     /** The record is given up on; without a client to tell, its events go to the dead letters. */
     void giveUp(PendingRecord record, FailureReason reason) {
-        if (!Deadlines.clientWaits(record.deadlineNanos)) {
-            // No client waits to hear of it: keep the events where an operator finds them.
-            deadLetters.write(stream, record.data, reason);
+        if (!Deadlines.clientWaits(record.deadlineNanos) && !deadLetters.write(stream, record.data, reason)) {
+            // No client waits to hear of them and no dead letter holds them: their tickets say so,
+            // before they complete, so the journal keeps their entry.
+            for (int i = 0; i < record.eventCount(); i++) {
+                record.tickets[i].deadLetterNotWritten();
+            }
         }
         budget.release(record.eventCount(), record.data.length);
         meters.failed(reason.value(), 1);
