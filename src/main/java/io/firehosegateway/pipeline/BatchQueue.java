@@ -2,6 +2,7 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.sink.SinkLimits;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,6 +24,7 @@ final class BatchQueue {
     private final Consumer<Lingering> lingerPassed;
     private final ArrayDeque<List<PendingRecord>> ready = new ArrayDeque<>();
     private Lingering open;
+    private List<PendingRecord> tooLarge = new ArrayList<>(1);
     private boolean draining;
 
     /**
@@ -42,20 +44,57 @@ final class BatchQueue {
         this.lingerPassed = lingerPassed;
     }
 
-    /** Adds a new event; a full open batch is sealed and a new one opened. */
+    /**
+     * Adds a new event; a full open batch is sealed and a new one opened. An event not even an
+     * empty call could carry is kept for {@link #takeTooLarge()}.
+     */
     void add(byte[] framed, String key, String id, DeliveryTicket ticket, int index, long deadlineNanos) {
-        if (!openBatch().builder.tryAdd(framed, key, id, ticket, index, deadlineNanos)) {
-            ready.add(sealOpen());
-            openBatch().builder.tryAdd(framed, key, id, ticket, index, deadlineNanos);
+        if (openBatch().builder.tryAdd(framed, key, id, ticket, index, deadlineNanos)) {
+            return;
         }
+        if (!open.builder.isEmpty()) {
+            ready.add(sealOpen());
+            if (openBatch().builder.tryAdd(framed, key, id, ticket, index, deadlineNanos)) {
+                return;
+            }
+        }
+        tooLarge(PendingRecord.single(framed, key, id, ticket, index, deadlineNanos));
     }
 
-    /** Adds a whole record back from a failed call. */
+    /**
+     * Adds a whole record: back from a failed call, or a key's next. A record not even an empty call
+     * could carry is kept for {@link #takeTooLarge()}.
+     */
     void add(PendingRecord record) {
-        if (!openBatch().builder.tryAdd(record)) {
-            ready.add(sealOpen());
-            openBatch().builder.tryAdd(record);
+        if (openBatch().builder.tryAdd(record)) {
+            return;
         }
+        if (!open.builder.isEmpty()) {
+            ready.add(sealOpen());
+            if (openBatch().builder.tryAdd(record)) {
+                return;
+            }
+        }
+        tooLarge(record);
+    }
+
+    /**
+     * The records added since the last call that not even an empty call could carry, for the
+     * dispatcher to give up on once it released its lock.
+     */
+    List<PendingRecord> takeTooLarge() {
+        if (tooLarge.isEmpty()) {
+            return List.of();
+        }
+        List<PendingRecord> taken = tooLarge;
+        tooLarge = new ArrayList<>(1);
+        return taken;
+    }
+
+    private void tooLarge(PendingRecord record) {
+        tooLarge.add(record);
+        // The batch opened for it is empty: it would only linger for nothing.
+        sealOpen();
     }
 
     /** Seals the open batch if no further event could join it. */

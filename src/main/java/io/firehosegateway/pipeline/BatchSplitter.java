@@ -36,6 +36,8 @@ final class BatchSplitter {
                     record.indexes[i],
                     record.deadlineOf(i));
             single.mayHaveLanded = record.mayHaveLanded;
+            // Sent before: a per-key lane packs only records never sent, so these go alone.
+            single.attempts = record.attempts;
             singles.add(single);
             start = end + 1;
         }

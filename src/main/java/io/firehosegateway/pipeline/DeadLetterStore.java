@@ -31,8 +31,12 @@ final class DeadLetterStore {
         this.clock = clock;
     }
 
-    /** Writes the events of one record (one or more framed events) and syncs them to disk. */
-    synchronized void write(String stream, byte[] record, FailureReason reason) {
+    /**
+     * Writes the events of one record (one or more framed events) and syncs them to disk.
+     *
+     * @return false when they could not be written (a full or read-only disk)
+     */
+    synchronized boolean write(String stream, byte[] record, FailureReason reason) {
         Path file = directory.resolve(stream).resolve(LocalDate.now(clock.withZone(ZoneOffset.UTC)) + ".ndjson");
         String prefix = "{\"stream\":\"" + stream + "\",\"reason\":\"" + reason.value() + "\",\"at\":\""
                 + clock.instant() + "\",\"event\":";
@@ -51,18 +55,18 @@ final class DeadLetterStore {
                     }
                 }
             }
-            log.warn(
-                    "Stream {}: the destination rejected events for good ({}); written to {}",
-                    stream,
-                    reason.value(),
-                    file);
+            log.warn("Stream {}: events given up for good ({}); written to {}", stream, reason.value(), file);
+            return true;
         } catch (IOException e) {
+            // Journaled events stay in the journal (JournalFeeder); buffered ones have nowhere else.
             log.error(
-                    "Stream {}: could not write rejected events ({}) to {}; they are lost",
+                    "Stream {}: could not write events given up for good ({}) to {}; journaled ones stay in"
+                            + " the journal for the next start, buffered ones are lost",
                     stream,
                     reason.value(),
                     file,
                     e);
+            return false;
         }
     }
 }

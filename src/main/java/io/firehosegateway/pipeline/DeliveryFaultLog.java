@@ -159,9 +159,11 @@ final class DeliveryFaultLog {
                 .append(tally.retried)
                 .append(" to send again (")
                 .append(outcome.possibleDuplicates())
-                .append(" possible duplicates), ")
-                .append(givenUp)
-                .append(" given up");
+                .append(" possible duplicates");
+        if (tally.resentToFindFault > 0) {
+            text.append(", ").append(tally.resentToFindFault).append(" to find the one at fault");
+        }
+        text.append("), ").append(givenUp).append(" given up");
         if (givenUp > 0) {
             text.append(" (").append(givenUpReasons).append(')');
         }

@@ -28,6 +28,7 @@ public final class DeliveryTicket {
     private int deliveredCount;
     private int failedCount;
     private FailureReason failureReason;
+    private boolean deadLetterNotWritten;
 
     DeliveryTicket(String stream, int events) {
         this.stream = stream;
@@ -109,6 +110,19 @@ public final class DeliveryTicket {
         return new DeliveryReport(delivered, failed, unknown, failureReason);
     }
 
+    /**
+     * Whether every event given up on without a client to tell was written to the dead letters: if
+     * not, its journal entry must stay.
+     */
+    public synchronized boolean deadLettersWritten() {
+        return !deadLetterNotWritten;
+    }
+
+    /** An event given up on could not be written to the dead letters. */
+    synchronized void deadLetterNotWritten() {
+        deadLetterNotWritten = true;
+    }
+
     /** Claims an event for sending; false once its deadline failed it. */
     synchronized boolean tryMarkInFlight(int index) {
         if (states[index] != QUEUED) {
@@ -136,9 +150,11 @@ public final class DeliveryTicket {
         }
     }
 
-    void markFailed(int index, FailureReason reason) {
+    /** The event is given up on; {@code mayHaveLanded} when a call of it got no answer, so it is reported unknown. */
+    void markFailed(int index, FailureReason reason, boolean mayHaveLanded) {
         boolean completed;
         synchronized (this) {
+            this.mayHaveLanded[index] |= mayHaveLanded;
             completed = resolve(index, FAILED, reason);
         }
         if (completed) {

@@ -10,7 +10,13 @@ public enum FailureReason {
     CONFIGURATION("configuration"),
 
     /** The sink rejected the event itself for good. */
-    INVALID("invalid");
+    INVALID("invalid"),
+
+    /**
+     * The event is larger than one call to its sink may carry: taken under another sink's limits
+     * (a journal replayed after its stream moved to a sink with smaller calls).
+     */
+    TOO_LARGE("too-large");
 
     private final String value;
 

@@ -202,7 +202,7 @@ final class JournalFeeder implements SmartLifecycle {
                 DeliveryTicket ticket =
                         pipeline.deliver(entry.stream(), entry.events(), admission, DeliveryMode.JOURNALED);
                 ticket.done().thenAccept(settled -> {
-                    journal.acknowledge(entry.sequence());
+                    acknowledge(entry, List.of(settled));
                     if (onDelivered != null) {
                         onDelivered.accept(settled);
                     }
@@ -212,8 +212,25 @@ final class JournalFeeder implements SmartLifecycle {
             // A routed request: acknowledged once every part was delivered or dead-lettered.
             List<DeliveryTicket> tickets = pipeline.deliver(entry.parts(), admission);
             CompletableFuture.allOf(tickets.stream().map(DeliveryTicket::done).toArray(CompletableFuture[]::new))
-                    .thenRun(() -> journal.acknowledge(entry.sequence()));
+                    .thenRun(() -> acknowledge(entry, tickets));
         }
+    }
+
+    /**
+     * Acknowledges a settled entry, unless an event given up on could not be dead-lettered: then
+     * the journal is its only copy, and the entry is read again at the next start.
+     */
+    private void acknowledge(JournalEntry entry, List<DeliveryTicket> tickets) {
+        for (DeliveryTicket ticket : tickets) {
+            if (!ticket.deadLettersWritten()) {
+                log.error(
+                        "Journal entry {}: events given up on could not be dead-lettered; it stays in the journal"
+                                + " and is read again at the next start",
+                        entry.sequence());
+                return;
+            }
+        }
+        journal.acknowledge(entry.sequence());
     }
 
     @Override

@@ -78,14 +78,18 @@ final class Settlement {
      *     still hold its key's lane
      */
     private void giveUp(PendingRecord record, FailureReason reason, boolean resolvesItsKey) {
-        if (!Deadlines.clientWaits(record.deadlineNanos)) {
-            // No client waits to hear of it: keep the events where an operator finds them.
-            deadLetters.write(stream, record.data, reason);
+        if (!Deadlines.clientWaits(record.deadlineNanos) && !deadLetters.write(stream, record.data, reason)) {
+            // No client waits to hear of them and no dead letter holds them: their tickets say so,
+            // before they complete, so the journal keeps their entry.
+            for (int i = 0; i < record.eventCount(); i++) {
+                record.tickets[i].deadLetterNotWritten();
+            }
         }
         budget.release(record.eventCount(), record.data.length);
         meters.failed(reason.value(), 1);
         for (int i = 0; i < record.eventCount(); i++) {
-            record.tickets[i].markFailed(record.indexes[i], reason);
+            // A record given up on before it waited again carries its unknown outcome here alone.
+            record.tickets[i].markFailed(record.indexes[i], reason, record.mayHaveLanded);
         }
         if (resolvesItsKey) {
             settled(record);

@@ -195,6 +195,7 @@ final class StreamDispatcher {
         }
         dispatchers.sort(Comparator.comparing(dispatcher -> dispatcher.stream));
         List<List<List<PendingRecord>>> toSend = new ArrayList<>(dispatchers.size());
+        List<List<PendingRecord>> tooLarge = new ArrayList<>(dispatchers.size());
         int locked = 0;
         try {
             for (StreamDispatcher dispatcher : dispatchers) {
@@ -219,6 +220,7 @@ final class StreamDispatcher {
             for (StreamDispatcher dispatcher : dispatchers) {
                 dispatcher.queue.sealIfFull();
                 toSend.add(dispatcher.takeSendable());
+                tooLarge.add(dispatcher.queue.takeTooLarge());
             }
         } finally {
             for (int i = locked - 1; i >= 0; i--) {
@@ -226,6 +228,7 @@ final class StreamDispatcher {
             }
         }
         for (int i = 0; i < toSend.size(); i++) {
+            dispatchers.get(i).giveUpTooLarge(tooLarge.get(i));
             dispatchers.get(i).send(toSend.get(i));
         }
     }
@@ -319,6 +322,7 @@ final class StreamDispatcher {
         if (lanes == null) {
             return;
         }
+        List<PendingRecord> tooLarge;
         lock.lock();
         try {
             PendingRecord next = lanes.resolved(record);
@@ -326,20 +330,58 @@ final class StreamDispatcher {
                 queue.add(next);
                 queue.sealIfFull();
             }
+            tooLarge = queue.takeTooLarge();
         } finally {
             lock.unlock();
         }
+        giveUpTooLarge(tooLarge);
     }
 
     /** Records back from a failed call, after their backoff. */
     private void requeue(List<PendingRecord> records) {
         List<List<PendingRecord>> toSend;
+        List<PendingRecord> tooLarge;
         lock.lock();
         try {
             for (PendingRecord record : records) {
                 queue.add(record);
             }
             queue.sealIfFull();
+            toSend = takeSendable();
+            tooLarge = queue.takeTooLarge();
+        } finally {
+            lock.unlock();
+        }
+        giveUpTooLarge(tooLarge);
+        send(toSend);
+    }
+
+    /**
+     * Records not even an empty call could carry, taken under larger limits (a journal replayed
+     * after its stream moved to a sink with smaller calls): sending them again would never help,
+     * and on a {@code per-key} stream their key would wait behind them for good. Outside the lock,
+     * as giving up writes the dead letters and lets the key's next record go.
+     */
+    private void giveUpTooLarge(List<PendingRecord> records) {
+        for (PendingRecord record : records) {
+            log.error(
+                    "Stream {}: a record of {} events and {} bytes is larger than one {} call may carry ({} bytes);"
+                            + " given up ({})",
+                    stream,
+                    record.eventCount(),
+                    record.data.length,
+                    sink.kind().value(),
+                    limits.maxBytesPerCall(),
+                    FailureReason.TOO_LARGE.value());
+            settlement.giveUp(record, FailureReason.TOO_LARGE);
+        }
+        if (records.isEmpty()) {
+            return;
+        }
+        // The keys' next records joined the queue meanwhile; no call's end will send them.
+        List<List<PendingRecord>> toSend;
+        lock.lock();
+        try {
             toSend = takeSendable();
         } finally {
             lock.unlock();
@@ -474,8 +516,7 @@ final class StreamDispatcher {
         }
         if (!outcome.split().isEmpty()) {
             // Refused as invalid: halve the batch until the record at fault stands alone.
-            settlement.waitAgain(outcome.split(), false);
-            tally.resentToFindFault(outcome.split().size());
+            sendAgainToFindFault(outcome.split(), tally);
             List<List<PendingRecord>> halves = BatchSplitter.halve(outcome.split());
             returnFirst(halves.get(1));
             returnFirst(halves.get(0));
@@ -542,8 +583,7 @@ final class StreamDispatcher {
             return;
         }
         List<PendingRecord> singles = BatchSplitter.unpack(record);
-        settlement.waitAgain(singles, false);
-        tally.resentToFindFault(singles.size());
+        sendAgainToFindFault(singles, tally);
         if (lanes == null) {
             returnFirst(singles);
             return;
@@ -555,6 +595,14 @@ final class StreamDispatcher {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Records split or unpacked to find the one at fault are sent again too, and counted so. */
+    private void sendAgainToFindFault(List<PendingRecord> records, DeliveryFaultLog.Tally tally) {
+        settlement.waitAgain(records, false);
+        meters.retried(records.size());
+        tally.retried(records.size());
+        tally.resentToFindFault(records.size());
     }
 
     private void retryLater(List<PendingRecord> records, DeliveryFaultLog.Tally tally) {
