@@ -181,7 +181,7 @@ public final class UnknownSettings implements EnvironmentPostProcessor, Ordered 
             if (i == name.getNumberOfElements() || open) {
                 return true;
             }
-            if (anyIndex != null && name.isNumericIndex(i)) {
+            if (anyIndex != null && isIndex(name, i)) {
                 return anyIndex.matches(name, i + 1, variable);
             }
             if (anyKey != null) {
@@ -198,6 +198,13 @@ public final class UnknownSettings implements EnvironmentPostProcessor, Ordered 
                 }
             }
             return false;
+        }
+
+        /** Whether the element is a list's index: {@code [0]}, or {@code .0}, which Spring binds too. */
+        private static boolean isIndex(ConfigurationPropertyName name, int i) {
+            String element = name.getElement(i, Form.UNIFORM);
+            return name.isNumericIndex(i)
+                    || (!element.isEmpty() && element.chars().allMatch(Character::isDigit));
         }
 
         /**
@@ -226,7 +233,7 @@ public final class UnknownSettings implements EnvironmentPostProcessor, Ordered 
             Setting setting = this;
             int i = 1;
             while (i < name.getNumberOfElements() && !setting.open) {
-                if (setting.anyIndex != null && name.isNumericIndex(i)) {
+                if (setting.anyIndex != null && isIndex(name, i)) {
                     nearest.append('[')
                             .append(name.getElement(i, Form.ORIGINAL))
                             .append(']');

@@ -124,6 +124,7 @@ class UnknownSettingsTests {
                         "gateway.streams.orders.sink", "kinesis",
                         "gateway.streams[my.stream].pack-bytes", "5KB",
                         "gateway.streams.clicks.metadata.facts[0]", "key",
+                        "gateway.streams.audit.metadata.facts.0", "request-id",
                         "gateway.streams.app.schemas[0].value", "signup",
                         "gateway.streams.app.schemas[0].schema", "/s.json",
                         "gateway.public-url", "https://events.example.com"),
@@ -146,6 +147,9 @@ class UnknownSettingsTests {
         assertThat(pipeline.stream("orders").packBytes()).isEqualTo(DataSize.ofKilobytes(1));
         assertThat(pipeline.stream("my.stream").packBytes()).isEqualTo(DataSize.ofKilobytes(5));
         assertThat(pipeline.stream("jobs").maxInFlight()).isEqualTo(64);
+        assertThat(pipeline.stream("clicks").metadata().facts()).containsExactly(PipelineProperties.MetadataFact.KEY);
+        assertThat(pipeline.stream("audit").metadata().facts())
+                .containsExactly(PipelineProperties.MetadataFact.REQUEST_ID);
         SecurityProperties.ApiKey key = binder.bind("gateway.security", SecurityProperties.class)
                 .get()
                 .apiKeys()
