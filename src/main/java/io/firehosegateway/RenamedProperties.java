@@ -3,7 +3,9 @@ package io.firehosegateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -59,16 +61,26 @@ public final class RenamedProperties implements EnvironmentPostProcessor, Ordere
     /** Old name to new, from the configuration metadata. */
     static Map<String, String> renames() {
         Map<String, String> renames = new LinkedHashMap<>();
+        for (JsonNode property : gatewayMetadata()) {
+            String replacement =
+                    property.path("deprecation").path("replacement").asString();
+            if (!replacement.isEmpty()) {
+                renames.put(property.path("name").asString(), replacement);
+            }
+        }
+        return renames;
+    }
+
+    /** The {@code gateway.*} properties of the configuration metadata. */
+    static List<JsonNode> gatewayMetadata() {
+        List<JsonNode> properties = new ArrayList<>();
         JsonMapper json = JsonMapper.builder().build();
         try {
             for (Resource resource : new PathMatchingResourcePatternResolver().getResources(METADATA)) {
                 try (InputStream in = resource.getInputStream()) {
                     for (JsonNode property : json.readTree(in).path("properties")) {
-                        String name = property.path("name").asString();
-                        String replacement =
-                                property.path("deprecation").path("replacement").asString();
-                        if (name.startsWith("gateway.") && !replacement.isEmpty()) {
-                            renames.put(name, replacement);
+                        if (property.path("name").asString().startsWith("gateway.")) {
+                            properties.add(property);
                         }
                     }
                 }
@@ -76,7 +88,7 @@ public final class RenamedProperties implements EnvironmentPostProcessor, Ordere
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read the configuration metadata", e);
         }
-        return renames;
+        return properties;
     }
 
     /** After the configuration files are read, so renamed keys in them are found. */

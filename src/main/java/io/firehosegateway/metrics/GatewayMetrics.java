@@ -94,7 +94,6 @@ public final class GatewayMetrics {
                         stream + '\n' + schema,
                         id -> Counter.builder(EVENTS_INVALID)
                                 .description("Events that did not satisfy their stream's schema, rejected or routed")
-                                .baseUnit("events")
                                 .tag(TAG_STREAM, stream)
                                 .tag(TAG_SCHEMA, schema)
                                 .register(registry))
