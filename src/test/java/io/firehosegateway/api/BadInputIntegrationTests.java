@@ -166,6 +166,9 @@ class BadInputIntegrationTests {
                 json("gzip without its trailer", truncate(gzip("{\"id\":\"a\"}"), 8))
                         .encoding("gzip")
                         .expect(400, "invalid-gzip"),
+                json("gzip followed by bytes that are no gzip", followedBy(gzip("{\"id\":\"a\"}"), "{\"id\":\"b\"}"))
+                        .encoding("gzip")
+                        .expect(400, "invalid-gzip"),
 
                 // Sizes
                 json("body over the limit", eventsOfTotalSize(MAX_REQUEST_BYTES + 1000))
@@ -716,6 +719,13 @@ class BadInputIntegrationTests {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
+    }
+
+    private static byte[] followedBy(byte[] bytes, String rest) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(bytes);
+        out.writeBytes(rest.getBytes(UTF_8));
         return out.toByteArray();
     }
 
