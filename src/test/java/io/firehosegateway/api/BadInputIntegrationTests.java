@@ -239,6 +239,8 @@ class BadInputIntegrationTests {
                         .expect(400, "invalid-count"),
                 request("count twice", "POST", "/events/generate?count=1&count=2")
                         .expect(400, "invalid-count"),
+                request("stream twice", "POST", "/events/generate?count=1&stream=events&stream=events")
+                        .expect(400, "invalid-parameter"),
 
                 // Strict booleans
                 json("ids on", "{\"id\":\"a\"}").path("/events?ids=on").expect(400, "invalid-parameter"),
