@@ -93,7 +93,8 @@ final class EventParseProblems {
 
     static ProblemException invalidId(EventPosition position, int maxIdLength) {
         return position.apply(new ProblemException(
-                ProblemType.INVALID_EVENT, "The event's id must be a string of 1 to " + maxIdLength + " characters"));
+                ProblemType.INVALID_EVENT,
+                "The event's id must be a string of 1 to " + maxIdLength + " characters (Unicode code points)"));
     }
 
     static ProblemException reservedMember(EventPosition position, String member) {

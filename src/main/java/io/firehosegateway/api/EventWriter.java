@@ -22,7 +22,7 @@ final class EventWriter implements AutoCloseable {
 
     private static final String ID = "id";
 
-    /** An id is a key for removing duplicates, not a payload: longer ones are refused. */
+    /** An id is a key for removing duplicates, not a payload: longer ones are refused. Counted in code points. */
     static final int MAX_ID_LENGTH = 512;
 
     /** {@code {"id":"} before a UUID the gateway adds. */
@@ -76,12 +76,16 @@ final class EventWriter implements AutoCloseable {
         while (true) {
             if (expectId) {
                 expectId = false;
+                // Two UTF-16 units at most per code point: longer text is over the limit uncounted.
                 if (token != JsonToken.VALUE_STRING
                         || parser.getTextLength() == 0
-                        || parser.getTextLength() > MAX_ID_LENGTH) {
+                        || parser.getTextLength() > 2 * MAX_ID_LENGTH) {
                     throw EventParseProblems.invalidId(position, MAX_ID_LENGTH);
                 }
                 id = parser.getText();
+                if (id.length() > MAX_ID_LENGTH && id.codePointCount(0, id.length()) > MAX_ID_LENGTH) {
+                    throw EventParseProblems.invalidId(position, MAX_ID_LENGTH);
+                }
             }
             switch (token) {
                 case START_OBJECT -> {

@@ -7,8 +7,10 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
+import org.apache.tomcat.util.res.StringManager;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.json.ProblemDetailJacksonMixin;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -18,7 +20,17 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class ProblemErrorReportValve extends ErrorReportValve {
 
-    private static final JsonMapper json = JsonMapper.builder().build();
+    /** Written as Spring MVC writes problems: no empty members, properties at the top level. */
+    private static final JsonMapper json = JsonMapper.builder()
+            .addMixIn(ProblemDetail.class, ProblemDetailJacksonMixin.class)
+            .build();
+
+    /**
+     * Tomcat's message for a request whose headers pass {@code max-http-request-header-size}, which
+     * it answers {@code 400} like malformed ones; read as Tomcat reads it, in the same locale.
+     */
+    private static final String HEADER_TOO_LARGE =
+            StringManager.getManager("org.apache.coyote.http11").getString("iib.requestheadertoolarge.error");
 
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
@@ -30,6 +42,10 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         response.getCoyoteResponse().action(ActionCode.IS_IO_ALLOWED, ioAllowed);
         if (!ioAllowed.get()) {
             return;
+        }
+        if (status == 400 && headerTooLarge(throwable)) {
+            status = 431;
+            response.setStatus(status);
         }
         ProblemDetail problem = ContainerProblems.of(status);
         try {
@@ -43,5 +59,14 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         } catch (IOException | IllegalStateException e) {
             // The connection is going away; there is no one left to tell.
         }
+    }
+
+    private static boolean headerTooLarge(Throwable throwable) {
+        for (Throwable cause = throwable; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IllegalArgumentException && HEADER_TOO_LARGE.equals(cause.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -19,7 +19,8 @@ public enum ProblemType {
     EMPTY_REQUEST("empty-request", HttpStatus.BAD_REQUEST, "No events in the request"),
     INVALID_GZIP("invalid-gzip", HttpStatus.BAD_REQUEST, "Invalid gzip body"),
     REQUEST_TOO_LARGE("request-too-large", HttpStatus.CONTENT_TOO_LARGE, "Request too large"),
-    EVENT_TOO_LARGE("event-too-large", HttpStatus.CONTENT_TOO_LARGE, "Event too large for a Firehose record"),
+    EVENT_TOO_LARGE(
+            "event-too-large", HttpStatus.CONTENT_TOO_LARGE, "Event too large for a record of the stream's sink"),
     TOO_MANY_EVENTS("too-many-events", HttpStatus.CONTENT_TOO_LARGE, "More events than one request may hold"),
     LINE_TOO_LONG("line-too-long", HttpStatus.CONTENT_TOO_LARGE, "NDJSON line too long"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported content type"),
@@ -50,6 +51,8 @@ public enum ProblemType {
     JOURNAL_UNAVAILABLE("journal-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Journal unavailable"),
     DELIVERY_FAILED("delivery-failed", HttpStatus.SERVICE_UNAVAILABLE, "Delivery failed"),
     BAD_REQUEST("bad-request", HttpStatus.BAD_REQUEST, "Bad request"),
+    REQUEST_HEADER_TOO_LARGE(
+            "request-header-too-large", HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request header too large"),
     NOT_IMPLEMENTED("not-implemented", HttpStatus.NOT_IMPLEMENTED, "Not implemented"),
     HTTP_VERSION_NOT_SUPPORTED(
             "http-version-not-supported", HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported"),
@@ -81,6 +84,7 @@ public enum ProblemType {
             case 408 -> BODY_READ_TIMEOUT;
             case 413 -> REQUEST_TOO_LARGE;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 431 -> REQUEST_HEADER_TOO_LARGE;
             case 501 -> NOT_IMPLEMENTED;
             case 503 -> UNAVAILABLE;
             case 505 -> HTTP_VERSION_NOT_SUPPORTED;

@@ -119,7 +119,7 @@ class SchemaEnforcement {
                                             + " takes (" + maxBytes + " bytes)")
                             .with("index", i)
                             .with("id", events.get(i).id())
-                            .with("maxBytes", maxBytes);
+                            .with("limit", maxBytes);
                 }
                 wrapped.add(wrapper);
                 wrappedIndexes.add(i);

@@ -58,6 +58,8 @@ class GeneratorController {
             @RequestParam(name = "stream", required = false) String stream,
             @RequestParam(name = "wait", required = false) String wait)
             throws InterruptedException, ExecutionException {
+        // Authorization checked the first value; the job must go where that check looked.
+        QueryParameters.once(request, "stream");
         long events = parseCount(count);
         boolean waitForIt = Boolean.TRUE.equals(QueryParameters.bool("wait", wait));
         String target = stream != null ? stream : pipeline.defaultStream();

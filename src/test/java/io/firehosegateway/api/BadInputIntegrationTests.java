@@ -166,6 +166,9 @@ class BadInputIntegrationTests {
                 json("gzip without its trailer", truncate(gzip("{\"id\":\"a\"}"), 8))
                         .encoding("gzip")
                         .expect(400, "invalid-gzip"),
+                json("gzip followed by bytes that are no gzip", followedBy(gzip("{\"id\":\"a\"}"), "{\"id\":\"b\"}"))
+                        .encoding("gzip")
+                        .expect(400, "invalid-gzip"),
 
                 // Sizes
                 json("body over the limit", eventsOfTotalSize(MAX_REQUEST_BYTES + 1000))
@@ -236,6 +239,8 @@ class BadInputIntegrationTests {
                         .expect(400, "invalid-count"),
                 request("count twice", "POST", "/events/generate?count=1&count=2")
                         .expect(400, "invalid-count"),
+                request("stream twice", "POST", "/events/generate?count=1&stream=events&stream=events")
+                        .expect(400, "invalid-parameter"),
 
                 // Strict booleans
                 json("ids on", "{\"id\":\"a\"}").path("/events?ids=on").expect(400, "invalid-parameter"),
@@ -716,6 +721,13 @@ class BadInputIntegrationTests {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
+    }
+
+    private static byte[] followedBy(byte[] bytes, String rest) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(bytes);
+        out.writeBytes(rest.getBytes(UTF_8));
         return out.toByteArray();
     }
 

@@ -71,6 +71,49 @@ class ClientAddressResolverTests {
     }
 
     @Test
+    void hopsWrittenWithAPortAreTheirAddress() {
+        MockHttpServletRequest request = from("10.0.3.17", "203.0.113.9:51234, 10.0.4.5:443");
+
+        assertThat(resolver("10.0.0.0/16").clientAddress(request)).isEqualTo("203.0.113.9");
+    }
+
+    @Test
+    void bracketedIpv6HopsWithOrWithoutAPortAreTheirAddress() {
+        assertThat(resolver("fd00::/8").clientAddress(from("fd00::17", "[2001:db8::1]:443, [fd00::4]")))
+                .isEqualTo("2001:db8:0:0:0:0:0:1");
+        assertThat(resolver("fd00::/8").clientAddress(from("fd00::17", "[2001:db8::2]")))
+                .isEqualTo("2001:db8:0:0:0:0:0:2");
+    }
+
+    @Test
+    void aHopWithAMalformedPortOrBracketsIsNoAddress() {
+        for (String hop : List.of(
+                "203.0.113.9:",
+                "203.0.113.9:65536",
+                "203.0.113.9:8o",
+                "203.0.113.9:+80",
+                "203.0.113.9:1:2",
+                "[203.0.113.9]:80",
+                "[2001:db8::1",
+                "2001:db8::1]:80",
+                "[2001:db8::1]80",
+                "[2001:db8::1]:",
+                "[[2001:db8::1]]",
+                "[fe80::1%eth0]:80")) {
+            MockHttpServletRequest request = from("10.0.3.17", hop + ", 10.0.4.5");
+
+            assertThat(resolver("10.0.0.0/16").clientAddress(request)).as(hop).isEqualTo("10.0.4.5");
+        }
+    }
+
+    @Test
+    void whatAClientWritesLeftOfAHopWithAPortIsStillIgnored() {
+        MockHttpServletRequest request = from("10.0.3.17", "198.51.100.1:80, 203.0.113.9:1234, 10.0.4.5:80");
+
+        assertThat(resolver("10.0.0.0/16").clientAddress(request)).isEqualTo("203.0.113.9");
+    }
+
+    @Test
     void aSettingThatIsNoAddressOrRangeFailsTheStart() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> resolver("proxy.internal"))

@@ -205,6 +205,18 @@ class EventBodyParserTests {
         }
 
         @Test
+        void countsAnIdsLengthInCodePointsNotUtf16Units() {
+            String emoji = "\uD83D\uDE00";
+            String longest = emoji.repeat(EventBodyParser.MAX_ID_LENGTH);
+            assertThat(single("{\"id\":\"" + longest + "\"}").id()).isEqualTo(longest);
+
+            ProblemException problem = problem("{\"id\":\"" + longest + "x\"}", EventFormat.JSON, DEFAULTS);
+
+            assertThat(problem.type()).isEqualTo(ProblemType.INVALID_EVENT);
+            assertThat(problem.getMessage()).contains("code points");
+        }
+
+        @Test
         void refusesADuplicateId() {
             ProblemException problem = problem("{\"id\":\"a\",\"id\":\"b\"}", EventFormat.JSON, DEFAULTS);
 

@@ -141,6 +141,42 @@ class HttpEdgeIntegrationTests {
     }
 
     @Test
+    void aHeaderOverTheLimitIsAnswered431AsTooLargeNotMalformed() {
+        RawHttp.Response response = RawHttp.exchange(
+                port,
+                "GET /events HTTP/1.1\r\nHost: x\r\nUser-Agent: " + "a".repeat(9000) + "\r\nConnection: close\r\n\r\n");
+
+        assertProblem(response, 431, "request-header-too-large");
+        assertThat(json.readTree(response.body()).path("detail").asString())
+                .contains("larger than")
+                .doesNotContain("malformed");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a header over the limit | GET /events HTTP/1.1\\r\\nHost: x\\r\\nUser-Agent: {9000}\\r\\n\\r\\n",
+                "a transfer coding Tomcat does not implement | POST /events HTTP/1.1\\r\\nHost: x\\r\\n"
+                        + "Transfer-Encoding: gzip, chunked\\r\\n\\r\\n",
+                "a header without a colon | GET /events HTTP/1.1\\r\\nHost: x\\r\\nNo colon\\r\\n\\r\\n",
+            })
+    void whatTomcatRefusesIsAProblemWithoutNullMembers(String name, String request) {
+        String raw =
+                request.replace("{9000}", "a".repeat(9000)).replace("\\r", "\r").replace("\\n", "\n");
+        RawHttp.Response response = RawHttp.exchange(port, raw);
+
+        assertThat(response.contentType()).as(response.body()).startsWith("application/problem+json");
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.properties())
+                .as(response.body())
+                .isNotEmpty()
+                .allSatisfy(member -> assertThat(member.getValue().isNull())
+                        .as(member.getKey())
+                        .isFalse());
+    }
+
+    @Test
     void answersABodyThatStopsComingWith408() {
         try (RawHttp http = new RawHttp(port)) {
             http.write(("POST /events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"

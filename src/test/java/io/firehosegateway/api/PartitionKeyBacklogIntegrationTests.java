@@ -112,6 +112,18 @@ class PartitionKeyBacklogIntegrationTests {
         assertThat(post(events("cold-routed", 5, "\"many\"")).statusCode()).isEqualTo(202);
     }
 
+    @Test
+    void anEventOverAKinesisRecordIsNotSaidToBeTooLargeForAFirehoseRecord() throws Exception {
+        String big = "{\"id\":\"big\",\"user\":\"cold\",\"p\":\"" + "x".repeat(1024 * 1024) + "\"}";
+
+        HttpResponse<String> refused = post(big);
+
+        assertThat(refused.statusCode()).isEqualTo(413);
+        JsonNode problem = json.readTree(refused.body());
+        assertThat(problem.get("type").asString()).endsWith("/problems/event-too-large");
+        assertThat(problem.get("title").asString()).doesNotContain("Firehose");
+    }
+
     private static String events(String user, int count) {
         return events(user, count, "1");
     }

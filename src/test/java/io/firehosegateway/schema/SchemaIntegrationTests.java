@@ -321,6 +321,21 @@ class SchemaIntegrationTests {
             assertThat(problem.get("detail").asString()).contains("clicks-invalid");
         }
 
+        @Test
+        void aTooLargeWrapperNamesItsLimitAsLimitAsEveryTooLargeEventDoes() throws Exception {
+            String big = "{\"id\":\"big-limit\",\"page\":1,\"pad\":\"" + "x".repeat(3800) + "\"}";
+
+            HttpResponse<String> answer = post("/streams/clicks/events", big);
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(413);
+            JsonNode problem = json.readTree(answer.body());
+            assertThat(problem.path("limit").asInt())
+                    .as(answer.body())
+                    .isEqualTo(StreamRecordingSink.LIMITS.maxRecordBytes());
+            assertThat(problem.has("maxBytes")).as(answer.body()).isFalse();
+            assertThat(problem.get("title").asString()).doesNotContain("Firehose");
+        }
+
         private double rejected(String stream) {
             var counter = meters.find("gateway.events.received")
                     .tag("stream", stream)
