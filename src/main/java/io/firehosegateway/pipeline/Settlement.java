@@ -5,6 +5,7 @@ import io.firehosegateway.sink.SinkLimits;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 /**
  * Settles records: a delivered or given-up record frees its room, is counted, and tells its events'
@@ -114,11 +115,33 @@ final class Settlement {
      * one's events; or {@code null} when they failed all of them, the record given up.
      */
     PendingRecord claim(PendingRecord record) {
+        return withoutExpired(record, i -> !record.tickets[i].tryMarkInFlight(record.indexes[i]));
+    }
+
+    /**
+     * The record failed a call and would be sent again at {@code dueNanos}: gives up the events
+     * whose deadline passes by then and returns what waits, as {@link #claim} does: the record
+     * itself, a record of its other events, or {@code null} when none is left.
+     */
+    PendingRecord giveUpExpiringBy(PendingRecord record, long dueNanos) {
+        return withoutExpired(record, i -> {
+            long deadline = record.deadlineOf(i);
+            return Deadlines.clientWaits(deadline) && dueNanos - deadline >= 0;
+        });
+    }
+
+    /**
+     * Gives up the record's expired events and returns a record of the others.
+     *
+     * @param expiredEvent whether the record's {@code i}-th event expired; asked once per event, in
+     *     order, as asking may claim the event
+     */
+    private PendingRecord withoutExpired(PendingRecord record, IntPredicate expiredEvent) {
         int count = record.eventCount();
         boolean[] expired = null;
         int live = 0;
         for (int i = 0; i < count; i++) {
-            if (record.tickets[i].tryMarkInFlight(record.indexes[i])) {
+            if (!expiredEvent.test(i)) {
                 live++;
                 continue;
             }

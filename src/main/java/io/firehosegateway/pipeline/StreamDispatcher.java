@@ -617,11 +617,13 @@ final class StreamDispatcher {
         long due = nanoClock.nanoTime() + delay;
         List<PendingRecord> keep = new ArrayList<>(records.size());
         for (PendingRecord record : records) {
-            if (Deadlines.clientWaits(record.deadlineNanos) && due - record.deadlineNanos >= 0) {
-                settlement.giveUp(record, FailureReason.DEADLINE);
+            // A pack may hold several requests' events: only those whose own deadline passes are given up.
+            PendingRecord waiting = settlement.giveUpExpiringBy(record, due);
+            if (waiting != record) {
                 tally.givenUp(FailureReason.DEADLINE);
-            } else {
-                keep.add(record);
+            }
+            if (waiting != null) {
+                keep.add(waiting);
             }
         }
         if (keep.isEmpty()) {

@@ -15,6 +15,8 @@ import io.firehosegateway.event.Event;
 import io.firehosegateway.pipeline.OrderingTestSupport.Destination;
 import io.firehosegateway.pipeline.OrderingTestSupport.Fate;
 import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.sink.FailureKind;
+import io.firehosegateway.sink.RecordOutcome;
 import io.firehosegateway.sink.SinkKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -26,9 +28,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class PerKeyOrderingTests {
 
@@ -304,6 +309,57 @@ class PerKeyOrderingTests {
         assertThat(sink.sentRecords())
                 .containsExactly(
                         "{\"id\":\"k-0\",\"k\":\"k\"}\n",
+                        "{\"id\":\"k-3\",\"k\":\"k\"}\n{\"id\":\"k-4\",\"k\":\"k\"}\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.budget().records() == 0);
+        assertThat(pipeline.budget().bytes()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = FailureKind.class,
+            names = {"RETRYABLE", "UNKNOWN_OUTCOME"})
+    void aFailedPackGivesUpOnlyTheEventsWhoseDeadlineItsBackoffPassesAndSendsTheRestAgain(FailureKind failure)
+            throws Exception {
+        AtomicLong now = new AtomicLong();
+        long timeout = properties(DeliveryMode.CONFIRMED, Ordering.PER_KEY, 2000, 100_000, 1.0)
+                .delivery()
+                .timeout()
+                .toNanos();
+        CompletableFuture<BatchResult> firstCall = new CompletableFuture<>();
+        ScriptedSink sink = new ScriptedSink(SinkKind.KINESIS, OrderingTestSupport.KINESIS_LIKE, (call, records) -> {
+            if (call == 0) {
+                return firstCall;
+            }
+            if (call == 1) {
+                // The pack's call fails as the earlier request's deadline comes: any backoff ends past it.
+                now.set(timeout);
+                return CompletableFuture.completedFuture(
+                        new BatchResult(List.of(new RecordOutcome(failure, "InternalFailure", "scripted"))));
+            }
+            return CompletableFuture.completedFuture(BatchResult.allAccepted(records.size()));
+        });
+        pipeline = PipelineTestSupport.pipeline(
+                properties(DeliveryMode.CONFIRMED, Ordering.PER_KEY, 2000, 100_000, 1.0), sink, registry, now::get);
+        // k-0 is in a call not yet answered; two requests' events wait behind it, to share its next record.
+        DeliveryTicket first = submit(pipeline, keyed("k", 0, 1), DeliveryMode.CONFIRMED);
+        DeliveryTicket earlier = submit(pipeline, keyed("k", 1, 2), DeliveryMode.CONFIRMED);
+        now.set(timeout / 2);
+        DeliveryTicket later = submit(pipeline, keyed("k", 3, 2), DeliveryMode.CONFIRMED);
+
+        firstCall.complete(BatchResult.allAccepted(1));
+
+        assertThat(later.done().get(10, TimeUnit.SECONDS).report().delivered()).containsExactly(0, 1);
+        DeliveryReport given = earlier.done().get(10, TimeUnit.SECONDS).report();
+        // Given up after a call whose outcome is unknown, they may have landed: the client hears so.
+        assertThat(failure == FailureKind.UNKNOWN_OUTCOME ? given.unknown() : given.failed())
+                .containsExactly(0, 1);
+        assertThat(given.failureReason()).isEqualTo(FailureReason.DEADLINE);
+        assertThat(first.report().delivered()).containsExactly(0);
+        assertThat(sink.sentRecords())
+                .containsExactly(
+                        "{\"id\":\"k-0\",\"k\":\"k\"}\n",
+                        "{\"id\":\"k-1\",\"k\":\"k\"}\n{\"id\":\"k-2\",\"k\":\"k\"}\n"
+                                + "{\"id\":\"k-3\",\"k\":\"k\"}\n{\"id\":\"k-4\",\"k\":\"k\"}\n",
                         "{\"id\":\"k-3\",\"k\":\"k\"}\n{\"id\":\"k-4\",\"k\":\"k\"}\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.budget().records() == 0);
         assertThat(pipeline.budget().bytes()).isZero();
