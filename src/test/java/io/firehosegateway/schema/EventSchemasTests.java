@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.metrics.GatewayMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ class EventSchemasTests {
 
     private EventSchemas schemas;
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
     @AfterEach
     void stop() {
         if (schemas != null) {
@@ -38,7 +41,7 @@ class EventSchemasTests {
                 new SchemaProperties(
                         streams, new SchemaProperties.SchemaValidation(formatAssertions, Duration.ofHours(1))),
                 Set.of("events", "orders", "orders-invalid"),
-                new GatewayMetrics(new SimpleMeterRegistry()),
+                new GatewayMetrics(registry),
                 Clock.systemUTC());
         return schemas;
     }
@@ -157,6 +160,41 @@ class EventSchemasTests {
         assertThatThrownBy(() ->
                         start(Map.of("orders", new SchemaProperties.StreamSchema(schema, null, null, "drop")), true))
                 .hasMessageContaining("reject or route:<stream>");
+    }
+
+    @Test
+    void anInvalidEventIsCountedUnderTheSchemaItWasCheckedAgainstNotTheSchemasInForceWhenCounted() {
+        String signup = SchemaTestFiles.write(directory, "signup.json", SchemaTestFiles.SIGNUP)
+                .toString();
+        EventSchemas byType = new EventSchemas(
+                new SchemaProperties(
+                        Map.of(
+                                "orders",
+                                new SchemaProperties.StreamSchema(
+                                        null, "/type", List.of(new SchemaProperties.Choice("signup", signup)), null)),
+                        new SchemaProperties.SchemaValidation(true, Duration.ofHours(1))),
+                Set.of("orders"),
+                new GatewayMetrics(registry),
+                Clock.systemUTC());
+        List<InvalidEvent> invalid;
+        try {
+            invalid = byType.check("orders", List.of(event("{\"type\":\"signup\"}")));
+        } finally {
+            byType.destroy();
+        }
+        // Other schemas are in force for the stream when the request's invalid events are counted.
+        start(signup).count("orders", invalid);
+
+        assertThat(registry.find("gateway.events.invalid")
+                        .tag("stream", "orders")
+                        .tag("schema", "signup")
+                        .counter())
+                .as("the counter of the schema the event failed")
+                .isNotNull()
+                .extracting(Counter::count)
+                .isEqualTo(1.0);
+        assertThat(registry.find("gateway.events.invalid").tag("schema", "none").counter())
+                .isNull();
     }
 
     @Test
