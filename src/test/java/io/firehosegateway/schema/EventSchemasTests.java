@@ -72,6 +72,46 @@ class EventSchemasTests {
     }
 
     @Test
+    void aWholeNumberPastALongBreaksAnIntegersBoundOnItsSideAndNoOther() {
+        start(SchemaTestFiles.write(directory, "quantity.json", """
+                        {"properties": {
+                          "qty": {"type": "integer", "maximum": 10, "minimum": -10},
+                          "open": {"type": "integer", "exclusiveMaximum": 10, "exclusiveMinimum": -10},
+                          "atLeast": {"type": "integer", "minimum": 0},
+                          "loose": {"maximum": 10}}}""").toString());
+
+        for (String number : new String[] {"1e19", "1.0e19", "1e400", "9223372036854775808.0"}) {
+            assertThat(violations("{\"qty\":" + number + "}")).as(number).containsExactly("/qty maximum");
+            assertThat(violations("{\"qty\":-" + number + "}")).as(number).containsExactly("/qty minimum");
+            assertThat(violations("{\"open\":" + number + "}")).as(number).containsExactly("/open exclusiveMaximum");
+            assertThat(violations("{\"open\":-" + number + "}")).as(number).containsExactly("/open exclusiveMinimum");
+            assertThat(violations("{\"atLeast\":" + number + "}")).as(number).isEmpty();
+        }
+        assertThat(violations("{\"qty\":1.5e19}")).containsExactly("/qty maximum");
+        assertThat(violations("{\"loose\":1e400}")).containsExactly("/loose maximum");
+        assertThat(violations("{\"loose\":1.5}")).isEmpty();
+    }
+
+    @Test
+    void aDraft04ExclusiveBoundReadsAWholeNumberPastALongToo() {
+        start(SchemaTestFiles.write(directory, "quantity.json", """
+                        {"$schema": "http://json-schema.org/draft-04/schema#", "properties": {
+                          "qty": {"type": "integer", "maximum": 10, "exclusiveMaximum": true}}}""").toString());
+
+        // Draft 4 counts only a number written without a fraction or an exponent as an integer.
+        assertThat(violations("{\"qty\":1e19}")).containsExactly("/qty type", "/qty maximum");
+        assertThat(violations("{\"qty\":-1e19}")).containsExactly("/qty type");
+    }
+
+    /** Each rule the event breaks, as its pointer and keyword. */
+    private List<String> violations(String json) {
+        return check(json).stream()
+                .flatMap(invalid -> invalid.violations().stream())
+                .map(violation -> violation.pointer() + " " + violation.keyword())
+                .toList();
+    }
+
+    @Test
     void aDraft07SchemaIsCheckedByItsOwnDraft() {
         start(SchemaTestFiles.write(directory, "signup.json", SchemaTestFiles.SIGNUP)
                 .toString());
