@@ -233,14 +233,16 @@ public final class EventSchemas implements DisposableBean {
         return schemas == null ? null : new SchemaChecker(schemas);
     }
 
-    /** Counts invalid events of a request that was sent (not one that was only validated). */
+    /**
+     * Counts invalid events of a request that was sent (not one that was only validated), each by the
+     * schema it was checked against: the schemas in force may have been reloaded since.
+     */
     public void count(String stream, List<InvalidEvent> invalid) {
-        StreamSchemas schemas = streams.get(stream);
         for (InvalidEvent event : invalid) {
-            String value = schemas == null || schemas.schemaBy() == null
-                    ? GatewayMetrics.SCHEMA_NONE
-                    : event.schema() == null
-                            ? GatewayMetrics.SCHEMA_UNKNOWN
+            String value = event.schema() == null
+                    ? GatewayMetrics.SCHEMA_UNKNOWN
+                    : event.schema().value() == null
+                            ? GatewayMetrics.SCHEMA_NONE
                             : event.schema().value();
             metrics.invalidEvent(stream, value);
         }

@@ -14,7 +14,8 @@ import java.util.function.Predicate;
  * The {@code format}s the gateway checks with a shortcut ({@link FastPathFormat}) in front of
  * networknt's own: {@code email}, {@code date-time}, {@code uuid} and {@code ipv4}, the ones a
  * profile of realistic events found costly (regexes, substrings, a parser per value). Every draft a
- * schema can name gets them; every other format, keyword and dialect is networknt's, untouched.
+ * schema can name gets them; every other format, keyword and dialect is networknt's, untouched but
+ * for the numeric bounds of {@link LongBoundKeyword}.
  */
 final class FastFormats {
 
@@ -31,7 +32,10 @@ final class FastFormats {
             .map(shape -> fast(shape.getKey(), shape.getValue()))
             .toList();
 
-    /** networknt's dialects for the drafts a schema can name, each with the shortcut formats. */
+    /**
+     * networknt's dialects for the drafts a schema can name, each with the shortcut formats and bounds
+     * that read a number past a {@code long} ({@link LongBoundKeyword}).
+     */
     static final List<Dialect> DIALECTS = List.of(
             withFastFormats(Dialects.getDraft202012()),
             withFastFormats(Dialects.getDraft201909()),
@@ -67,6 +71,9 @@ final class FastFormats {
     }
 
     private static Dialect withFastFormats(Dialect networknt) {
-        return Dialect.builder(networknt).formats(FORMATS).build();
+        return Dialect.builder(networknt)
+                .formats(FORMATS)
+                .keywords(keywords -> LongBoundKeyword.wrapBounds(networknt, keywords))
+                .build();
     }
 }

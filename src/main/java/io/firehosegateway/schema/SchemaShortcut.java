@@ -25,7 +25,9 @@ import tools.jackson.databind.JsonNode;
  * anywhere near a rule's edge (an integer written {@code 1.0}, a number on a bound, a string whose
  * length in code points differs from its length in UTF-16 units, a format value not of the plain
  * shape), goes to networknt, which decides and says why. A schema with any keyword the shortcut
- * does not know, anywhere, gets no shortcut: {@link #of} returns {@code null}. So the gateway's
+ * does not know, anywhere, gets no shortcut: {@link #of} returns {@code null}. Every keyword it reads
+ * only narrows what a subschema accepts, since all of a subschema's keywords must hold: two that
+ * fill the same rule ({@code const} and {@code enum}) keep what both allow. So the gateway's
  * answers are networknt's as long as the shortcut never says valid where networknt says invalid,
  * which {@code SchemaShortcutTests} checks on generated and mutated events.
  */
@@ -283,6 +285,23 @@ public final class SchemaShortcut {
             return node.isNull() && isNull;
         }
 
+        /**
+         * The values both this and {@code other} allow: {@code const} and {@code enum} in one subschema
+         * must both hold, so the second narrows what the first allows rather than replacing it.
+         *
+         * @param other the values another keyword allows; {@code null} when there is none
+         */
+        Values and(Values other) {
+            if (other != null) {
+                strings.retainAll(other.strings);
+                integers.retainAll(other.integers);
+                isTrue &= other.isTrue;
+                isFalse &= other.isFalse;
+                isNull &= other.isNull;
+            }
+            return this;
+        }
+
         void add(JsonNode value) {
             if (value.isString()) {
                 strings.add(value.stringValue());
@@ -353,12 +372,12 @@ public final class SchemaShortcut {
                         }
                         Values values = new Values();
                         value.forEach(values::add);
-                        rules.values = values;
+                        rules.values = values.and(rules.values);
                     }
                     case "const" -> {
                         Values values = new Values();
                         values.add(value);
-                        rules.values = values;
+                        rules.values = values.and(rules.values);
                     }
                     case "pattern" -> {
                         if (!value.isString()) {

@@ -5,6 +5,8 @@ import io.firehosegateway.event.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -22,6 +24,8 @@ public record StreamSchemas(String stream, String schemaBy, Map<String, Compiled
 
     /** Violations listed per event; the rest are counted. */
     public static final int MAX_VIOLATIONS = 10;
+
+    private static final Logger log = LoggerFactory.getLogger(StreamSchemas.class);
 
     /** The key of a stream's only schema in {@link #schemas}. */
     static final String ONLY = "";
@@ -73,7 +77,22 @@ public record StreamSchemas(String stream, String schemaBy, Map<String, Compiled
         if (schema.shortcut() != null && schema.shortcut().surelyValid(node)) {
             return new Outcome(schema, null);
         }
-        List<Error> errors = schema.schema().validate(node);
+        List<Error> errors;
+        try {
+            errors = schema.schema().validate(node);
+        } catch (RuntimeException e) {
+            // The validator could not read this event: it cannot pass unchecked, and the answer names
+            // what failed (the check), not the library's exception.
+            log.warn("The schema {} could not check event {} of a request to {}", schema.location(), index, stream, e);
+            return new Outcome(
+                    schema,
+                    new InvalidEvent(
+                            index,
+                            event.id(),
+                            schema,
+                            List.of(new Violation("", "schema", "the event could not be checked against the schema")),
+                            1));
+        }
         if (errors.isEmpty()) {
             return new Outcome(schema, null);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.metrics.GatewayMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ class EventSchemasTests {
 
     private EventSchemas schemas;
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
     @AfterEach
     void stop() {
         if (schemas != null) {
@@ -38,7 +41,7 @@ class EventSchemasTests {
                 new SchemaProperties(
                         streams, new SchemaProperties.SchemaValidation(formatAssertions, Duration.ofHours(1))),
                 Set.of("events", "orders", "orders-invalid"),
-                new GatewayMetrics(new SimpleMeterRegistry()),
+                new GatewayMetrics(registry),
                 Clock.systemUTC());
         return schemas;
     }
@@ -66,6 +69,46 @@ class EventSchemasTests {
             assertThat(invalid.violationCount()).isEqualTo(5);
             assertThat(invalid.schema().hash()).startsWith("sha256:");
         });
+    }
+
+    @Test
+    void aWholeNumberPastALongBreaksAnIntegersBoundOnItsSideAndNoOther() {
+        start(SchemaTestFiles.write(directory, "quantity.json", """
+                        {"properties": {
+                          "qty": {"type": "integer", "maximum": 10, "minimum": -10},
+                          "open": {"type": "integer", "exclusiveMaximum": 10, "exclusiveMinimum": -10},
+                          "atLeast": {"type": "integer", "minimum": 0},
+                          "loose": {"maximum": 10}}}""").toString());
+
+        for (String number : new String[] {"1e19", "1.0e19", "1e400", "9223372036854775808.0"}) {
+            assertThat(violations("{\"qty\":" + number + "}")).as(number).containsExactly("/qty maximum");
+            assertThat(violations("{\"qty\":-" + number + "}")).as(number).containsExactly("/qty minimum");
+            assertThat(violations("{\"open\":" + number + "}")).as(number).containsExactly("/open exclusiveMaximum");
+            assertThat(violations("{\"open\":-" + number + "}")).as(number).containsExactly("/open exclusiveMinimum");
+            assertThat(violations("{\"atLeast\":" + number + "}")).as(number).isEmpty();
+        }
+        assertThat(violations("{\"qty\":1.5e19}")).containsExactly("/qty maximum");
+        assertThat(violations("{\"loose\":1e400}")).containsExactly("/loose maximum");
+        assertThat(violations("{\"loose\":1.5}")).isEmpty();
+    }
+
+    @Test
+    void aDraft04ExclusiveBoundReadsAWholeNumberPastALongToo() {
+        start(SchemaTestFiles.write(directory, "quantity.json", """
+                        {"$schema": "http://json-schema.org/draft-04/schema#", "properties": {
+                          "qty": {"type": "integer", "maximum": 10, "exclusiveMaximum": true}}}""").toString());
+
+        // Draft 4 counts only a number written without a fraction or an exponent as an integer.
+        assertThat(violations("{\"qty\":1e19}")).containsExactly("/qty type", "/qty maximum");
+        assertThat(violations("{\"qty\":-1e19}")).containsExactly("/qty type");
+    }
+
+    /** Each rule the event breaks, as its pointer and keyword. */
+    private List<String> violations(String json) {
+        return check(json).stream()
+                .flatMap(invalid -> invalid.violations().stream())
+                .map(violation -> violation.pointer() + " " + violation.keyword())
+                .toList();
     }
 
     @Test
@@ -157,6 +200,41 @@ class EventSchemasTests {
         assertThatThrownBy(() ->
                         start(Map.of("orders", new SchemaProperties.StreamSchema(schema, null, null, "drop")), true))
                 .hasMessageContaining("reject or route:<stream>");
+    }
+
+    @Test
+    void anInvalidEventIsCountedUnderTheSchemaItWasCheckedAgainstNotTheSchemasInForceWhenCounted() {
+        String signup = SchemaTestFiles.write(directory, "signup.json", SchemaTestFiles.SIGNUP)
+                .toString();
+        EventSchemas byType = new EventSchemas(
+                new SchemaProperties(
+                        Map.of(
+                                "orders",
+                                new SchemaProperties.StreamSchema(
+                                        null, "/type", List.of(new SchemaProperties.Choice("signup", signup)), null)),
+                        new SchemaProperties.SchemaValidation(true, Duration.ofHours(1))),
+                Set.of("orders"),
+                new GatewayMetrics(registry),
+                Clock.systemUTC());
+        List<InvalidEvent> invalid;
+        try {
+            invalid = byType.check("orders", List.of(event("{\"type\":\"signup\"}")));
+        } finally {
+            byType.destroy();
+        }
+        // Other schemas are in force for the stream when the request's invalid events are counted.
+        start(signup).count("orders", invalid);
+
+        assertThat(registry.find("gateway.events.invalid")
+                        .tag("stream", "orders")
+                        .tag("schema", "signup")
+                        .counter())
+                .as("the counter of the schema the event failed")
+                .isNotNull()
+                .extracting(Counter::count)
+                .isEqualTo(1.0);
+        assertThat(registry.find("gateway.events.invalid").tag("schema", "none").counter())
+                .isNull();
     }
 
     @Test

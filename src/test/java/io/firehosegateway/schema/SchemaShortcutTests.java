@@ -8,6 +8,7 @@ import com.networknt.schema.regex.RegularExpressionFactory;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,8 +31,11 @@ import tools.jackson.databind.node.ObjectNode;
  * too. Each schema is compiled by networknt as the gateway compiles it and by the shortcut from the same
  * document; every base event, every single mutation of it (each member removed, each value replaced by
  * values of every JSON type and by the schema's own boundary values, each string edited character by
- * character, members and elements added) and a seeded random fuzz are checked by both. An event the
- * shortcut calls valid and networknt refuses fails the test, naming the schema and the event.
+ * character, members and elements added) and a seeded random fuzz are checked by both, on the
+ * schemas written here and on seeded random ones whose every subschema has several keywords at once
+ * ({@code const} beside {@code enum}, either beside a type, bounds, lengths, a pattern or a format).
+ * An event the shortcut calls valid and networknt refuses fails the test, naming the schema and the
+ * event.
  */
 class SchemaShortcutTests {
 
@@ -63,10 +67,15 @@ class SchemaShortcutTests {
      *
      * @param valid events networknt accepts, which the shortcut must call valid (else it is dead code)
      * @param seeds further events to mutate, valid or not
+     * @param fuzz how many random mutation chains of the seeds to check
      */
-    private record Case(String name, String schema, List<String> valid, List<String> seeds) {
+    private record Case(String name, String schema, List<String> valid, List<String> seeds, int fuzz) {
+        Case(String name, String schema, List<String> valid, List<String> seeds) {
+            this(name, schema, valid, seeds, FUZZ);
+        }
+
         Case(String name, String schema, String... valid) {
-            this(name, schema, List.of(valid), List.of());
+            this(name, schema, List.of(valid), List.of(), FUZZ);
         }
     }
 
@@ -239,10 +248,214 @@ class SchemaShortcutTests {
                 "{\"a\":{\"z\":1}}",
                 "{\"a\":null}",
                 "{\"a\":true}"));
+        cases.add(new Case(
+                "several keywords on one value",
+                "{\"type\": \"object\", \"properties\": {"
+                        + "\"s\": {\"const\": \"a\", \"enum\": [\"a\", \"b\"]},"
+                        + "\"t\": {\"enum\": [\"a\", \"b\"], \"const\": \"c\"},"
+                        + "\"u\": {\"enum\": [1, 2, \"x\", true, null], \"const\": 2},"
+                        + "\"n\": {\"type\": \"integer\", \"enum\": [1, 2, 3, \"x\"], \"minimum\": 1.5},"
+                        + "\"l\": {\"maxLength\": 1, \"enum\": [\"a\", \"bb\", 7]},"
+                        + "\"p\": {\"pattern\": \"^a\", \"type\": \"string\", \"const\": \"ab\"}}}",
+                List.of("{\"s\":\"a\",\"u\":2,\"n\":2,\"l\":\"a\",\"p\":\"ab\"}", "{\"n\":3,\"l\":7}"),
+                List.of("{\"s\":\"b\",\"t\":\"c\",\"u\":\"x\",\"n\":1,\"l\":\"bb\"}", "{\"t\":\"a\",\"u\":null}")));
         cases.add(new Case("true", "true", "{}", "{\"a\":[1]}"));
         cases.add(new Case("false", "false", List.of(), List.of("{}")));
         cases.add(new Case("empty", "{}", "{}", "{\"a\":1}"));
         return cases;
+    }
+
+    // --- generated schemas with several keywords per subschema ----------------------------------
+
+    private static final int SEVERAL_KEYWORD_SCHEMAS = 16;
+
+    /** Values for const and enum that overlap each other and the generated types, bounds, lengths and formats. */
+    private static final List<String> KEYWORD_VALUES = List.of(
+            "\"a\"",
+            "\"b\"",
+            "\"ab\"",
+            "\"abc\"",
+            "\"\"",
+            "\"123\"",
+            "0",
+            "1",
+            "2",
+            "3",
+            "-1",
+            "10",
+            "1.5",
+            "2.0",
+            "true",
+            "false",
+            "null",
+            "[1]",
+            "[1,2]",
+            "{\"a\":1}",
+            "{\"a\":\"b\"}",
+            "\"a@b.de\"",
+            "\"2026-12-02T01:00:00Z\"",
+            "\"192.0.2.1\"",
+            "\"0193a4a0-0000-7000-8000-000000000001\"");
+
+    private static final List<String> KEYWORDS = List.of(
+            "type",
+            "const",
+            "enum",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "minLength",
+            "maxLength",
+            "pattern",
+            "format",
+            "items",
+            "minItems",
+            "maxItems",
+            "properties",
+            "required",
+            "additionalProperties",
+            "minProperties",
+            "maxProperties");
+
+    /**
+     * Seeded random schemas whose every subschema has two to five keywords in a random order, the first
+     * property's always both {@code const} and {@code enum}; each with two seeds that take the values its
+     * {@code const} and its {@code enum} name.
+     */
+    private static List<Case> severalKeywordCases() {
+        Random random = new Random(22);
+        List<Case> cases = new ArrayList<>();
+        for (int n = 0; n < SEVERAL_KEYWORD_SCHEMAS; n++) {
+            ObjectNode schema = EVENTS.createObjectNode();
+            if (n % 3 == 2) {
+                schema.put("$schema", "http://json-schema.org/draft-07/schema#");
+            }
+            schema.put("type", "object");
+            ObjectNode properties = EVENTS.createObjectNode();
+            ObjectNode byConst = EVENTS.createObjectNode();
+            ObjectNode byEnum = EVENTS.createObjectNode();
+            for (int p = 0; p < 5; p++) {
+                ObjectNode subschema = severalKeywords(random, 1, p == 0);
+                properties.set("p" + p, subschema);
+                byConst.set("p" + p, ownValue(random, subschema.get("const")));
+                JsonNode values = subschema.get("enum");
+                byEnum.set(
+                        "p" + p, ownValue(random, values == null ? null : values.get(random.nextInt(values.size()))));
+            }
+            schema.set("properties", properties);
+            cases.add(new Case(
+                    "several keywords " + n,
+                    EVENTS.writeValueAsString(schema),
+                    List.of(),
+                    List.of(EVENTS.writeValueAsString(byConst), EVENTS.writeValueAsString(byEnum)),
+                    FUZZ / 8));
+        }
+        return cases;
+    }
+
+    private static JsonNode ownValue(Random random, JsonNode value) {
+        return value != null ? value.deepCopy() : keywordValue(random);
+    }
+
+    private static JsonNode keywordValue(Random random) {
+        return event(KEYWORD_VALUES.get(random.nextInt(KEYWORD_VALUES.size())));
+    }
+
+    private static ObjectNode severalKeywords(Random random, int depth, boolean constAndEnum) {
+        List<String> chosen = new ArrayList<>();
+        if (constAndEnum) {
+            chosen.add("const");
+            chosen.add("enum");
+        } else if (random.nextBoolean()) {
+            chosen.add(random.nextBoolean() ? "const" : "enum");
+        }
+        int size = chosen.size() + 1 + random.nextInt(3);
+        while (chosen.size() < size) {
+            String keyword = KEYWORDS.get(random.nextInt(KEYWORDS.size()));
+            boolean nests =
+                    keyword.equals("items") || keyword.equals("properties") || keyword.equals("additionalProperties");
+            if (!chosen.contains(keyword) && (depth > 0 || !nests)) {
+                chosen.add(keyword);
+            }
+        }
+        Collections.shuffle(chosen, random);
+        JsonNode constant = keywordValue(random);
+        ObjectNode subschema = EVENTS.createObjectNode();
+        for (String keyword : chosen) {
+            subschema.set(
+                    keyword,
+                    switch (keyword) {
+                        case "type" -> types(random);
+                        case "const" -> constant;
+                        case "enum" -> enumValues(random, chosen.contains("const") ? constant : null);
+                        case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" ->
+                            event(List.of("-1", "0", "1", "1.5", "2", "3", "10").get(random.nextInt(7)));
+                        case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties" ->
+                            event(String.valueOf(random.nextInt(4)));
+                        case "pattern" ->
+                            EVENTS.getNodeFactory()
+                                    .stringNode(List.of("^a", "b$", "^[ab]*$", "^\\d+$")
+                                            .get(random.nextInt(4)));
+                        case "format" ->
+                            EVENTS.getNodeFactory()
+                                    .stringNode(List.of("email", "date-time", "uuid", "ipv4")
+                                            .get(random.nextInt(4)));
+                        case "items" -> severalKeywords(random, depth - 1, false);
+                        case "properties" -> {
+                            ObjectNode nested = EVENTS.createObjectNode();
+                            nested.set("a", severalKeywords(random, depth - 1, random.nextBoolean()));
+                            nested.set("b", severalKeywords(random, depth - 1, false));
+                            yield nested;
+                        }
+                        case "required" -> event(random.nextBoolean() ? "[\"a\"]" : "[\"a\",\"b\"]");
+                        case "additionalProperties" ->
+                            random.nextBoolean()
+                                    ? EVENTS.getNodeFactory().booleanNode(false)
+                                    : severalKeywords(random, depth - 1, false);
+                        default -> throw new IllegalStateException(keyword);
+                    });
+        }
+        return subschema;
+    }
+
+    private static String sameness(JsonNode value) {
+        return value.isNumber() ? value.decimalValue().stripTrailingZeros().toPlainString() : value.toString();
+    }
+
+    private static JsonNode types(Random random) {
+        List<String> names = List.of("string", "integer", "number", "boolean", "null", "array", "object");
+        if (random.nextInt(3) > 0) {
+            return EVENTS.getNodeFactory().stringNode(names.get(random.nextInt(names.size())));
+        }
+        ArrayNode two = EVENTS.createArrayNode();
+        two.add(names.get(random.nextInt(names.size())));
+        String other = names.get(random.nextInt(names.size()));
+        if (!other.equals(two.get(0).stringValue())) {
+            two.add(other);
+        }
+        return two;
+    }
+
+    /**
+     * One to four values distinct as JSON Schema compares them (2 and 2.0 are one value, which an enum
+     * may not list twice); most often with the subschema's const among them, sometimes not.
+     */
+    private static ArrayNode enumValues(Random random, JsonNode constant) {
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        if (constant != null && random.nextInt(4) > 0) {
+            values.put(sameness(constant), constant);
+        }
+        int size = values.size() + 1 + random.nextInt(3);
+        while (values.size() < size) {
+            JsonNode value = keywordValue(random);
+            values.put(sameness(value), value);
+        }
+        List<JsonNode> shuffled = new ArrayList<>(values.values());
+        Collections.shuffle(shuffled, random);
+        ArrayNode array = EVENTS.createArrayNode();
+        shuffled.forEach(array::add);
+        return array;
     }
 
     private CompiledSchema networknt(Case schema, boolean formatAssertions) {
@@ -256,12 +469,61 @@ class SchemaShortcutTests {
 
     @Test
     void theShortcutNeverCallsValidAnEventNetworkntRefuses() {
+        Comparison comparison = compare("", cases());
+        assertThat(comparison.pairs()).as("schema/event pairs compared").isGreaterThan(100_000);
+        assertThat(comparison.surelyValid())
+                .as("pairs the shortcut called valid")
+                .isPositive();
+        comparison.assertSound();
+    }
+
+    /**
+     * Keywords that each narrow the values a subschema allows ({@code const} and {@code enum}, a type,
+     * bounds, lengths, a pattern or a format beside them) are all kept: none replaces what another said.
+     */
+    @Test
+    void theShortcutNeverCallsValidAnEventNetworkntRefusesWhereOneSubschemaHasSeveralKeywords() {
+        Comparison comparison = compare(", several keywords", severalKeywordCases());
+        assertThat(comparison.pairs()).as("schema/event pairs compared").isGreaterThan(100_000);
+        assertThat(comparison.surelyValid())
+                .as("pairs the shortcut called valid")
+                .isGreaterThan(1_000);
+        comparison.assertSound();
+    }
+
+    @Test
+    void aConstBesideAnEnumStillRefusesTheEnumsOtherValues() {
+        for (String schema : List.of(
+                "{\"properties\": {\"s\": {\"const\": \"a\", \"enum\": [\"a\", \"b\"]}}}",
+                "{\"properties\": {\"s\": {\"enum\": [\"a\", \"b\"], \"const\": \"a\"}}}")) {
+            SchemaShortcut shortcut = shortcut(EVENTS.readTree(schema), true);
+
+            assertThat(shortcut.surelyValid(event("{\"s\":\"b\"}"))).as(schema).isFalse();
+            assertThat(shortcut.surelyValid(event("{\"s\":\"a\"}"))).as(schema).isTrue();
+        }
+    }
+
+    /** What comparing the shortcut with networknt found. */
+    private record Comparison(int pairs, int surelyValid, List<String> unsound, List<String> thrown) {
+
+        void assertSound() {
+            SoftAssertions.assertSoftly(softly -> {
+                softly.assertThat(unsound)
+                        .as("events the shortcut calls valid and networknt refuses (%d pairs compared)", pairs)
+                        .isEmpty();
+                softly.assertThat(thrown).as("events the shortcut throws on").isEmpty();
+            });
+        }
+    }
+
+    /** Both judges on every event of every case, with format assertions on and off. */
+    private Comparison compare(String label, List<Case> cases) {
         List<String> unsound = new ArrayList<>();
         List<String> thrown = new ArrayList<>();
         int pairs = 0;
         int surelyValid = 0;
         for (boolean formatAssertions : new boolean[] {true, false}) {
-            for (Case schema : cases()) {
+            for (Case schema : cases) {
                 CompiledSchema compiled = networknt(schema, formatAssertions);
                 SchemaShortcut shortcut = shortcut(compiled.document(), formatAssertions);
                 if (shortcut == null) {
@@ -277,7 +539,7 @@ class SchemaShortcutTests {
                                 + ", " + (node == candidate ? "decimal" : "double") + " tree) "
                                 + schema.schema()
                                         .replaceAll("\\s+", " ")
-                                        .substring(0, Math.min(schema.schema().length(), 160))
+                                        .substring(0, Math.min(schema.schema().length(), 400))
                                 + "\n  event " + node;
                         boolean sure;
                         try {
@@ -312,17 +574,10 @@ class SchemaShortcutTests {
                 }
             }
         }
-        int compared = pairs;
         System.out.printf(
-                "SchemaShortcutTests: %d schema/event pairs compared, %d called surely valid%n", pairs, surelyValid);
-        assertThat(pairs).as("schema/event pairs compared").isGreaterThan(100_000);
-        assertThat(surelyValid).as("pairs the shortcut called valid").isPositive();
-        SoftAssertions.assertSoftly(softly -> {
-            softly.assertThat(unsound)
-                    .as("events the shortcut calls valid and networknt refuses (%d pairs compared)", compared)
-                    .isEmpty();
-            softly.assertThat(thrown).as("events the shortcut throws on").isEmpty();
-        });
+                "SchemaShortcutTests%s: %d schema/event pairs compared, %d called surely valid%n",
+                label, pairs, surelyValid);
+        return new Comparison(pairs, surelyValid, unsound, thrown);
     }
 
     @Test
@@ -444,7 +699,7 @@ class SchemaShortcutTests {
             }
         }
         Random random = new Random(14);
-        for (int i = 0; i < FUZZ && !seeds.isEmpty(); i++) {
+        for (int i = 0; i < schema.fuzz() && !seeds.isEmpty(); i++) {
             JsonNode event = seeds.get(random.nextInt(seeds.size()));
             int steps = 1 + random.nextInt(4);
             for (int step = 0; step < steps; step++) {
