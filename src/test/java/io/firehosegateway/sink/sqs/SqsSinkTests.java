@@ -11,8 +11,10 @@ import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkRecord;
 import io.firehosegateway.sink.StreamRoutes;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -186,6 +188,23 @@ class SqsSinkTests {
                 .startsWith("sha256-");
         assertThat(first.messageDeduplicationId()).isEqualTo("e-1");
         assertThat(request.entries().get(1).messageGroupId()).isEqualTo("user-2");
+    }
+
+    @Test
+    void anIdSpelledAsAnotherIdsMappingGetsItsOwnDeduplicationAndGroupIds() throws Exception {
+        String longId = "k".repeat(200);
+        String spoof = SqsMessageIds.MAPPED_PREFIX
+                + HexFormat.of()
+                        .formatHex(
+                                MessageDigest.getInstance("SHA-256").digest(longId.getBytes(StandardCharsets.UTF_8)));
+
+        sink.putRecords(route("orders.fifo"), List.of(record(longId, longId), record(spoof, spoof)))
+                .get();
+
+        List<SendMessageBatchRequestEntry> entries = sqs.sent.get(0).entries();
+        assertThat(entries.get(1).messageDeduplicationId())
+                .isNotEqualTo(entries.get(0).messageDeduplicationId());
+        assertThat(entries.get(1).messageGroupId()).isNotEqualTo(entries.get(0).messageGroupId());
     }
 
     @Test
