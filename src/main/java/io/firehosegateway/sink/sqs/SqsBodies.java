@@ -36,16 +36,30 @@ final class SqsBodies {
 
     /** {@code text} with every character SQS refuses written as a {@code \\u} escape. */
     static String escape(String text) {
+        return escape(text, false);
+    }
+
+    /**
+     * {@code text} with every character SQS refuses written as a {@code \\u} escape and, when
+     * {@code backslashes}, every backslash doubled: then no escape reads like text that was sent as
+     * it is, and different texts always give different results.
+     */
+    static String escape(String text, boolean backslashes) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); ) {
             int codePoint = text.codePointAt(i);
             int next = i + Character.charCount(codePoint);
-            if (!isXmlChar(codePoint)) {
+            boolean backslash = backslashes && codePoint == '\\';
+            if (!isXmlChar(codePoint) || backslash) {
                 if (out == null) {
                     out = new StringBuilder(text.length() + 16).append(text, 0, i);
                 }
-                for (char c : Character.toChars(codePoint)) {
-                    out.append(String.format("\\u%04x", (int) c));
+                if (backslash) {
+                    out.append("\\\\");
+                } else {
+                    for (char c : Character.toChars(codePoint)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    }
                 }
             } else if (out != null) {
                 out.appendCodePoint(codePoint);

@@ -32,6 +32,16 @@ final class SqsMessageIds {
         return fits(value) && !looksMapped(value) ? value : MAPPED_PREFIX + sha256Hex(value);
     }
 
+    /**
+     * The {@code event-id} attribute of an event id: the id, except that SQS takes only XML's
+     * characters, so a character outside them is written as its {@code \\u} escape and, so that no
+     * escape can be read as another id sent as it is, a backslash as two. Decoded as a JSON string's
+     * escapes decode, it gives the id back.
+     */
+    static String eventIdAttribute(String id) {
+        return SqsBodies.escape(id, true);
+    }
+
     /** The {@code Id} of the entry at {@code index} in a call: unique in it, within SQS's 80 characters. */
     static String entryId(int index) {
         return Integer.toString(index);

@@ -218,7 +218,7 @@ final class SqsSink implements Sink {
                 EVENT_ID_ATTRIBUTE,
                 MessageAttributeValue.builder()
                         .dataType(STRING)
-                        .stringValue(SqsBodies.escape(record.id()))
+                        .stringValue(SqsMessageIds.eventIdAttribute(record.id()))
                         .build(),
                 STREAM_ATTRIBUTE,
                 MessageAttributeValue.builder()

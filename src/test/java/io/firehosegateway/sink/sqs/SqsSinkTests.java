@@ -208,6 +208,23 @@ class SqsSinkTests {
     }
 
     @Test
+    void differentIdsAlwaysGetDifferentEventIdAttributesThatSqsTakes() throws Exception {
+        List<String> ids = List.of("c\u0001d", "c\\u0001d", "a\ufffeb", "a\\ufffeb", "a\\\\ufffeb", "a\\b", "e-1");
+
+        sink.putRecords(route("orders"), ids.stream().map(id -> record(id, id)).toList())
+                .get();
+
+        List<String> attributes = sqs.sent.get(0).entries().stream()
+                .map(entry -> entry.messageAttributes().get("event-id").stringValue())
+                .toList();
+        assertThat(attributes).doesNotHaveDuplicates();
+        assertThat(attributes).allMatch(text -> text.codePoints().allMatch(SqsBodies::isXmlChar));
+        assertThat(attributes)
+                .containsExactly(
+                        "c\\u0001d", "c\\\\u0001d", "a\\ufffeb", "a\\\\ufffeb", "a\\\\\\\\ufffeb", "a\\\\b", "e-1");
+    }
+
+    @Test
     void aStandardQueueGetsAGroupOnlyWhenTheStreamHasAPartitionKey() throws Exception {
         sink.putRecords(route("orders"), List.of(record("e-1", "user-1"), record("e-2", "e-2")))
                 .get();
