@@ -110,7 +110,11 @@ public final class Pipeline implements SmartLifecycle {
                 throw new IllegalArgumentException("stream " + stream + " is sent to the " + kind.value()
                         + " sink, but no such sink is configured");
             }
-            StreamRoutes.Route route = new StreamRoutes.Route(stream, properties.destination(stream), kind);
+            StreamRoutes.Route route = new StreamRoutes.Route(
+                    stream,
+                    properties.destination(stream),
+                    kind,
+                    properties.stream(stream).partitionKey() != null);
             SinkLimits limits = sink.limits(route);
             long packBytes = properties.stream(stream).packBytes().toBytes();
             if (packBytes > limits.maxRecordBytes()) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -26,6 +27,8 @@ class PipelineSinkHooksTests {
 
     /** An SQS-like sink: FIFO destinations order per key; each call is billed 3 units. */
     private static final class QueueSink implements Sink {
+        final List<StreamRoutes.Route> routes = new CopyOnWriteArrayList<>();
+
         @Override
         public SinkKind kind() {
             return SinkKind.SQS;
@@ -48,6 +51,7 @@ class PipelineSinkHooksTests {
 
         @Override
         public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> records) {
+            routes.add(route);
             return CompletableFuture.completedFuture(BatchResult.allAccepted(records.size()));
         }
     }
@@ -83,6 +87,30 @@ class PipelineSinkHooksTests {
             assertThat(pipeline.ordering("unordered"))
                     .as("the stream's own setting wins")
                     .isEqualTo(Ordering.NONE);
+        } finally {
+            pipeline.stop();
+        }
+    }
+
+    @Test
+    void theSinkIsToldThatAStreamSetsAPartitionKey() throws Exception {
+        QueueSink sink = new QueueSink();
+        PipelineProperties.StreamProperties keyed = new PipelineProperties.StreamProperties(
+                null,
+                "events",
+                "/user",
+                null,
+                DataSize.ofBytes(0),
+                PipelineProperties.Quota.NONE,
+                PipelineProperties.Metadata.OFF);
+        Pipeline pipeline =
+                PipelineTestSupport.pipeline(properties(Map.of("events", keyed)), sink, new SimpleMeterRegistry());
+        try {
+            PipelineTestSupport.submit(pipeline, PipelineTestSupport.events("k", 2), DeliveryMode.CONFIRMED)
+                    .done()
+                    .get(5, TimeUnit.SECONDS);
+
+            assertThat(sink.routes).isNotEmpty().allMatch(StreamRoutes.Route::keyed);
         } finally {
             pipeline.stop();
         }

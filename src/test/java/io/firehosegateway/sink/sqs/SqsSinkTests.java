@@ -236,6 +236,19 @@ class SqsSinkTests {
     }
 
     @Test
+    void aStandardQueueOfAStreamWithAPartitionKeyGetsEveryEventsKeyAsItsGroupEvenWhenItIsTheId() throws Exception {
+        StreamRoutes.Route keyed = new StreamRoutes.Route("orders", "orders", SinkKind.SQS, true);
+
+        // {"id":"j3","user":"j3"}, and an event without the key, keyed by its id as on every backbone.
+        sink.putRecords(keyed, List.of(record("e-1", "user-1"), record("j3", "j3"), record("e-2", "e-2")))
+                .get();
+
+        assertThat(sqs.sent.get(0).entries())
+                .extracting(SendMessageBatchRequestEntry::messageGroupId)
+                .containsExactly("user-1", "j3", "e-2");
+    }
+
+    @Test
     void aQueueNameIsLookedUpOnceAndAUrlNever() throws Exception {
         sink.putRecords(route("orders"), records(1)).get();
         sink.putRecords(route("orders"), records(1)).get();
