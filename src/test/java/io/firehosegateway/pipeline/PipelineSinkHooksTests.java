@@ -3,6 +3,7 @@ package io.firehosegateway.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.firehosegateway.event.Event;
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
@@ -42,6 +43,12 @@ class PipelineSinkHooksTests {
         @Override
         public boolean ordersPerKeyByDefault(StreamRoutes.Route route) {
             return route.destination().endsWith(".fifo");
+        }
+
+        /** As SQS: a body without the newline that frames the record. */
+        @Override
+        public int bytesAsSent(byte[] data) {
+            return data.length - 1;
         }
 
         @Override
@@ -111,6 +118,29 @@ class PipelineSinkHooksTests {
                     .get(5, TimeUnit.SECONDS);
 
             assertThat(sink.routes).isNotEmpty().allMatch(StreamRoutes.Route::keyed);
+        } finally {
+            pipeline.stop();
+        }
+    }
+
+    @Test
+    void deliveredBytesAreCountedAsTheSinkSendsThem() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Pipeline pipeline = PipelineTestSupport.pipeline(
+                properties(Map.of("events", stream("events", null, 0))), new QueueSink(), registry);
+        try {
+            List<Event> events = PipelineTestSupport.events("b", 3);
+            PipelineTestSupport.submit(pipeline, events, DeliveryMode.CONFIRMED)
+                    .done()
+                    .get(5, TimeUnit.SECONDS);
+
+            long withoutNewlines =
+                    events.stream().mapToLong(event -> event.size() - 1).sum();
+            assertThat(registry.get("gateway.records.bytes")
+                            .tags("stream", "events", "sink", "sqs")
+                            .counter()
+                            .count())
+                    .isEqualTo(withoutNewlines);
         } finally {
             pipeline.stop();
         }

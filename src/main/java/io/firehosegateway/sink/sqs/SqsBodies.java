@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  * newline that frames it for Firehose. SQS takes only XML's characters ({@code #x9 | #xA | #xD |
  * #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF}); JSON allows the others inside strings (U+FFFE,
  * U+FFFF, and the C0 controls when a writer leaves them raw), so each of those is written as its
- * {@code \\u} escape: the body stays valid JSON of the same value, and no event is refused for it.
+ * {@code \\u} escape: the body stays valid JSON of the same value, and SQS refuses no event for it
+ * (the pipeline measures an event as {@link SqsSink#bytesAsSent} gives it, escapes included).
  * Outside strings JSON has no such characters, so an escape never lands where it would change the
  * meaning. The parser is left as it is.
  */

@@ -70,6 +70,12 @@ final class SqsSink implements Sink {
         return SqsQueues.isFifo(route.destination());
     }
 
+    /** The message body: without the framing newline, with the escapes of characters SQS refuses. */
+    @Override
+    public int bytesAsSent(byte[] data) {
+        return SqsBodies.bodySize(data);
+    }
+
     /** SQS bills a call as one request per 64 KiB chunk of its payload: bodies and attributes. */
     @Override
     public long billedUnitsOfCall(StreamRoutes.Route route, List<SinkRecord> records) {

@@ -282,6 +282,17 @@ class SqsSinkTests {
     }
 
     @Test
+    void bytesAsSentAreTheBodysWithoutTheNewlineAndWithItsEscapes() {
+        assertThat(sink.bytesAsSent("{\"id\":\"a\"}\n".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("{\"id\":\"a\"}".length());
+        assertThat(sink.bytesAsSent("{\"t\":\"\uffff\"}\n".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("{\"t\":\"\\uffff\"}".length());
+        byte[] grows = ("{\"t\":\"" + "\uffff".repeat(200_000) + "\"}\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(grows.length).isLessThan(SqsLimits.LIMITS.maxRecordBytes());
+        assertThat(sink.bytesAsSent(grows)).isGreaterThan(SqsLimits.LIMITS.maxRecordBytes());
+    }
+
+    @Test
     void aCallIsBilledPer64KibChunkOfItsMessages() {
         byte[] big = new byte[40 * 1024];
         java.util.Arrays.fill(big, (byte) 'x');
