@@ -1,5 +1,6 @@
 package io.firehosegateway.api;
 
+import io.firehosegateway.pipeline.EventTooLargeAsSentException;
 import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.InvalidPartitionKeyException;
 import io.firehosegateway.pipeline.PartitionKeyBacklogException;
@@ -113,6 +114,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                 + " hold (" + e.journalBytes() + " bytes, gateway.journal.max-size); nothing of this"
                                 + " request was taken. Send fewer events per request.")
                 .with("journalBytes", e.journalBytes()));
+    }
+
+    @ExceptionHandler(EventTooLargeAsSentException.class)
+    ResponseEntity<ProblemDetail> tooLargeAsSent(EventTooLargeAsSentException e) {
+        return problem(new ProblemException(
+                        ProblemType.EVENT_TOO_LARGE,
+                        "As the stream's sink sends it, the event is " + e.bytesAsSent()
+                                + " bytes, larger than a record of the sink can hold (" + e.maxBytes()
+                                + " bytes); characters SQS refuses take 6 bytes each as escapes")
+                .with("index", e.index())
+                .with("id", e.id())
+                .with("limit", e.maxBytes()));
     }
 
     @ExceptionHandler(UnknownStreamException.class)

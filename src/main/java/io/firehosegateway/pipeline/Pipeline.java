@@ -110,7 +110,11 @@ public final class Pipeline implements SmartLifecycle {
                 throw new IllegalArgumentException("stream " + stream + " is sent to the " + kind.value()
                         + " sink, but no such sink is configured");
             }
-            StreamRoutes.Route route = new StreamRoutes.Route(stream, properties.destination(stream), kind);
+            StreamRoutes.Route route = new StreamRoutes.Route(
+                    stream,
+                    properties.destination(stream),
+                    kind,
+                    properties.stream(stream).partitionKey() != null);
             SinkLimits limits = sink.limits(route);
             long packBytes = properties.stream(stream).packBytes().toBytes();
             if (packBytes > limits.maxRecordBytes()) {
@@ -300,6 +304,7 @@ public final class Pipeline implements SmartLifecycle {
             DeliveryMode mode,
             Consumer<DeliveryTicket> onSettled) {
         checkStream(stream);
+        checkSizesAsSent(stream, events, null);
         events = dispatchers.get(stream).keys().keyed(events);
         if (mode == DeliveryMode.JOURNALED) {
             CompletableFuture<Void> durable = journal(stream, events, onSettled).thenApply(sequence -> null);
@@ -365,6 +370,9 @@ public final class Pipeline implements SmartLifecycle {
         List<RequestPart> parts = new ArrayList<>(requestParts.size());
         for (RequestPart requestPart : requestParts) {
             checkStream(requestPart.stream());
+            checkSizesAsSent(requestPart.stream(), requestPart.events(), requestPart.indexes());
+        }
+        for (RequestPart requestPart : requestParts) {
             // Each part is keyed by its own stream's partition-key: a routed wrapper by the target's.
             RequestPart part = new RequestPart(
                     requestPart.stream(),
@@ -407,6 +415,25 @@ public final class Pipeline implements SmartLifecycle {
             return new Promise(mode, taken(), CompletableFuture.completedFuture(null), Duration.ZERO);
         }
         return confirmed(tickets, settled -> report(parts, settled));
+    }
+
+    /**
+     * Refuses a request whole when one of its events, as its stream's sink sends it, is larger than
+     * the sink takes: the API measured the events as received, and a sink may write them larger.
+     *
+     * @param indexes the events' indexes in the request; null when they are the request's own
+     */
+    private void checkSizesAsSent(String stream, List<Event> events, List<Integer> indexes) {
+        StreamDispatcher dispatcher = dispatchers.get(stream);
+        int max = dispatcher.limits().maxRecordBytes();
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            int size = dispatcher.bytesAsSent(event.framed());
+            if (size > max) {
+                rejected(stream, events.size());
+                throw new EventTooLargeAsSentException(indexes == null ? i : indexes.get(i), event.id(), size, max);
+            }
+        }
     }
 
     /** The tickets' reports as one, by the events' indexes in the request. */

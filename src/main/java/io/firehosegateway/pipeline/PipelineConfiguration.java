@@ -42,7 +42,11 @@ class PipelineConfiguration {
         List<StreamRoutes.Route> routes = new ArrayList<>();
         Map<String, Integer> ownCaps = new java.util.HashMap<>();
         for (String stream : properties.streamNames()) {
-            routes.add(new StreamRoutes.Route(stream, properties.destination(stream), properties.sink(stream)));
+            routes.add(new StreamRoutes.Route(
+                    stream,
+                    properties.destination(stream),
+                    properties.sink(stream),
+                    properties.stream(stream).partitionKey() != null));
             if (properties.stream(stream).maxInFlight() != null) {
                 ownCaps.put(stream, properties.maxInFlight(stream));
             }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import java.util.function.ToIntFunction;
 
 /**
  * Settles records: a delivered or given-up record frees its room, is counted, and tells its events'
@@ -16,6 +17,7 @@ final class Settlement {
 
     private final String stream;
     private final SinkLimits limits;
+    private final ToIntFunction<byte[]> bytesAsSent;
     private final BufferBudget budget;
     private final StreamMeters meters;
     private final DeadLetterStore deadLetters;
@@ -25,6 +27,7 @@ final class Settlement {
     private final AtomicLong unsettled = new AtomicLong();
 
     /**
+     * @param bytesAsSent a record's bytes as the sink sends it, which the bytes meter counts
      * @param onAllSettled called when the last event taken so far is settled
      * @param onResolved called with each record delivered or given up on, before its events count
      *     as settled
@@ -32,6 +35,7 @@ final class Settlement {
     Settlement(
             String stream,
             SinkLimits limits,
+            ToIntFunction<byte[]> bytesAsSent,
             BufferBudget budget,
             StreamMeters meters,
             DeadLetterStore deadLetters,
@@ -39,6 +43,7 @@ final class Settlement {
             Consumer<PendingRecord> onResolved) {
         this.stream = stream;
         this.limits = limits;
+        this.bytesAsSent = bytesAsSent;
         this.budget = budget;
         this.meters = meters;
         this.deadLetters = deadLetters;
@@ -62,7 +67,8 @@ final class Settlement {
         // room free and the metrics saying so.
         budget.release(record.eventCount(), record.data.length);
         long units = limits.billedUnits(record.data.length);
-        meters.delivered(1, record.eventCount(), record.data.length, units * limits.billingUnitBytes(), units);
+        meters.delivered(
+                1, record.eventCount(), bytesAsSent.applyAsInt(record.data), units * limits.billingUnitBytes(), units);
         for (int i = 0; i < record.eventCount(); i++) {
             record.tickets[i].markDelivered(record.indexes[i]);
         }

@@ -117,7 +117,8 @@ final class StreamDispatcher {
         this.slots = new CallSlots(concurrencyLimit);
         this.streamQuota = quota;
         this.quota = new QuotaGate(quota, wait -> schedule(this::quotaRefilled, wait));
-        this.settlement = new Settlement(stream, limits, budget, meters, deadLetters, this::allSettled, this::resolved);
+        this.settlement = new Settlement(
+                stream, limits, sink::bytesAsSent, budget, meters, deadLetters, this::allSettled, this::resolved);
         this.faultLog = new DeliveryFaultLog(stream, sink.kind().value(), route.destination(), nanoClock);
         // One key's waiting events may hold as much of the buffer as one request may: a hot key
         // backs up into its own lane, and past this its clients are told to slow down, not the others.
@@ -145,6 +146,11 @@ final class StreamDispatcher {
     /** How the stream orders the events of one key. */
     Ordering ordering() {
         return ordering;
+    }
+
+    /** A record's bytes as the stream's sink sends it. */
+    int bytesAsSent(byte[] data) {
+        return sink.bytesAsSent(data);
     }
 
     SinkLimits limits() {

@@ -54,6 +54,15 @@ public interface Sink {
     }
 
     /**
+     * The bytes of a record as its service receives them: what {@link SinkLimits#maxRecordBytes()}
+     * bounds and the {@code gateway.records.bytes} meter counts. Its data as it is, unless the sink
+     * writes it otherwise (SQS drops the newline and escapes the characters it refuses).
+     */
+    default int bytesAsSent(byte[] data) {
+        return data.length;
+    }
+
+    /**
      * Sends one batch of records to a stream, once, without retrying.
      *
      * <p>The future completes with one outcome per record, in request order, when the destination

@@ -30,8 +30,16 @@ public record StreamRoutes(List<Route> routes, int maxInFlightPerStream, Map<Str
      * @param stream the stream's name in the gateway's API
      * @param destination the name of what it is sent to at the sink (a delivery stream, a queue)
      * @param sink the kind of sink it is sent to
+     * @param keyed whether the stream sets a {@code partition-key}, so that an event's key is its
+     *     partition even where it equals the event's id (the key of an event without the member)
      */
-    public record Route(String stream, String destination, SinkKind sink) {}
+    public record Route(String stream, String destination, SinkKind sink, boolean keyed) {
+
+        /** The route of a stream that sets no {@code partition-key}. */
+        public Route(String stream, String destination, SinkKind sink) {
+            this(stream, destination, sink, false);
+        }
+    }
 
     /** The routes to one kind of sink, in the order of their streams. */
     public List<Route> routes(SinkKind sink) {

@@ -59,6 +59,21 @@ class SinkRecordLimitIntegrationTests {
     }
 
     @Test
+    void anEventLargerOnlyAsTheSinkSendsItIsRefusedWithItsLimit() throws Exception {
+        // 900 bytes as received, 1,800 once the sink escapes each U+FFFF.
+        String grows = "{\"id\":\"grows\",\"p\":\"" + "\uffff".repeat(300) + "\"}";
+
+        HttpResponse<String> response = post(grows);
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.path("type").asString()).endsWith("/problems/event-too-large");
+        assertThat(problem.path("limit").asInt()).isEqualTo(MAX_RECORD_BYTES);
+        assertThat(problem.path("id").asString()).isEqualTo("grows");
+        assertThat(sink.records).noneSatisfy(record -> assertThat(record).contains("\"grows\""));
+    }
+
+    @Test
     void anEventWithinTheSinksLargestRecordIsTaken() throws Exception {
         String small = "{\"id\":\"small\",\"p\":\"" + "x".repeat(MAX_RECORD_BYTES / 2) + "\"}";
 
@@ -76,7 +91,7 @@ class SinkRecordLimitIntegrationTests {
                         HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Accepts everything, in records of at most 1 KiB. */
+    /** Accepts everything, in records of at most 1 KiB, each U+FFFF sent as a 6-byte escape as SQS sends it. */
     static final class SmallRecordSink implements Sink {
 
         final List<String> records = new CopyOnWriteArrayList<>();
@@ -89,6 +104,12 @@ class SinkRecordLimitIntegrationTests {
         @Override
         public SinkLimits limits() {
             return new SinkLimits(10, 64 * 1024, SinkLimits.Encoding.RAW, 0, 0, MAX_RECORD_BYTES, 10, 0);
+        }
+
+        @Override
+        public int bytesAsSent(byte[] data) {
+            String text = new String(data, java.nio.charset.StandardCharsets.UTF_8);
+            return data.length + 3 * (int) text.chars().filter(c -> c == 0xFFFF).count();
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.firehosegateway.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.firehosegateway.event.Event;
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -26,6 +28,8 @@ class PipelineSinkHooksTests {
 
     /** An SQS-like sink: FIFO destinations order per key; each call is billed 3 units. */
     private static final class QueueSink implements Sink {
+        final List<StreamRoutes.Route> routes = new CopyOnWriteArrayList<>();
+
         @Override
         public SinkKind kind() {
             return SinkKind.SQS;
@@ -41,6 +45,12 @@ class PipelineSinkHooksTests {
             return route.destination().endsWith(".fifo");
         }
 
+        /** As SQS: a body without the newline that frames the record. */
+        @Override
+        public int bytesAsSent(byte[] data) {
+            return data.length - 1;
+        }
+
         @Override
         public long billedUnitsOfCall(StreamRoutes.Route route, List<SinkRecord> records) {
             return 3;
@@ -48,6 +58,7 @@ class PipelineSinkHooksTests {
 
         @Override
         public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> records) {
+            routes.add(route);
             return CompletableFuture.completedFuture(BatchResult.allAccepted(records.size()));
         }
     }
@@ -83,6 +94,53 @@ class PipelineSinkHooksTests {
             assertThat(pipeline.ordering("unordered"))
                     .as("the stream's own setting wins")
                     .isEqualTo(Ordering.NONE);
+        } finally {
+            pipeline.stop();
+        }
+    }
+
+    @Test
+    void theSinkIsToldThatAStreamSetsAPartitionKey() throws Exception {
+        QueueSink sink = new QueueSink();
+        PipelineProperties.StreamProperties keyed = new PipelineProperties.StreamProperties(
+                null,
+                "events",
+                "/user",
+                null,
+                DataSize.ofBytes(0),
+                PipelineProperties.Quota.NONE,
+                PipelineProperties.Metadata.OFF);
+        Pipeline pipeline =
+                PipelineTestSupport.pipeline(properties(Map.of("events", keyed)), sink, new SimpleMeterRegistry());
+        try {
+            PipelineTestSupport.submit(pipeline, PipelineTestSupport.events("k", 2), DeliveryMode.CONFIRMED)
+                    .done()
+                    .get(5, TimeUnit.SECONDS);
+
+            assertThat(sink.routes).isNotEmpty().allMatch(StreamRoutes.Route::keyed);
+        } finally {
+            pipeline.stop();
+        }
+    }
+
+    @Test
+    void deliveredBytesAreCountedAsTheSinkSendsThem() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Pipeline pipeline = PipelineTestSupport.pipeline(
+                properties(Map.of("events", stream("events", null, 0))), new QueueSink(), registry);
+        try {
+            List<Event> events = PipelineTestSupport.events("b", 3);
+            PipelineTestSupport.submit(pipeline, events, DeliveryMode.CONFIRMED)
+                    .done()
+                    .get(5, TimeUnit.SECONDS);
+
+            long withoutNewlines =
+                    events.stream().mapToLong(event -> event.size() - 1).sum();
+            assertThat(registry.get("gateway.records.bytes")
+                            .tags("stream", "events", "sink", "sqs")
+                            .counter()
+                            .count())
+                    .isEqualTo(withoutNewlines);
         } finally {
             pipeline.stop();
         }

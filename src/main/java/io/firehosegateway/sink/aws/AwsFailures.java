@@ -3,11 +3,15 @@ package io.firehosegateway.sink.aws;
 import io.firehosegateway.sink.FailureKind;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.ClockSkew;
+import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * What every AWS sink's classifier reads the same way: how the SDK wraps a failure, the error code
@@ -15,6 +19,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * service's own error codes; this class knows only the transport.
  */
 public final class AwsFailures {
+
+    /** Codes of a refused signature, which a skewed clock gives as well as wrong credentials. */
+    private static final Set<String> POSSIBLE_CLOCK_SKEW_CODES =
+            Set.of("InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure");
 
     private AwsFailures() {}
 
@@ -39,6 +47,42 @@ public final class AwsFailures {
             root = root.getCause();
         }
         return root.getClass().getSimpleName();
+    }
+
+    /**
+     * Whether a service's refusal is of the moment, not of what the call holds, so that the same call
+     * is taken later: {@code 408} or {@code RequestTimeout} (the request was not read in time, by the
+     * service or a proxy before it), and a clock skew as the SDK recognises it: {@code
+     * RequestTimeTooSkewed}, {@code RequestExpired}, {@code RequestInTheFuture}, or a refused
+     * signature ({@code InvalidSignatureException}, {@code SignatureDoesNotMatch}, {@code
+     * AuthFailure}) whose answer's {@code Date} is minutes away from this host's clock. From such an
+     * answer the SDK corrects its client's signing clock before the call fails, whether its retries
+     * are on or off, so the pipeline's resend is signed right; a refused signature without a skew
+     * stays a fault of the credentials.
+     */
+    public static boolean isTransientRefusal(AwsServiceException service) {
+        String code =
+                service.awsErrorDetails() != null ? service.awsErrorDetails().errorCode() : null;
+        return service.statusCode() == 408
+                || "RequestTimeout".equals(code)
+                || "RequestTimeoutException".equals(code)
+                || service.isClockSkewException()
+                || code != null && POSSIBLE_CLOCK_SKEW_CODES.contains(code) && answeredFromAnotherClock(service);
+    }
+
+    /**
+     * Whether the answer's {@code Date} is minutes away from this host's clock, as the SDK judges a
+     * skew. Its own judgement needs the offset the call was signed with, which the exception it
+     * hands on no longer carries (rebuilt to count the attempts), so it is made again here.
+     */
+    private static boolean answeredFromAnotherClock(AwsServiceException service) {
+        SdkHttpResponse answer = service.awsErrorDetails().sdkHttpResponse();
+        if (answer == null) {
+            return false;
+        }
+        return ClockSkew.getServerTime(answer)
+                .map(serverTime -> ClockSkew.isClockSkewed(Instant.now(), serverTime))
+                .orElse(false);
     }
 
     /**

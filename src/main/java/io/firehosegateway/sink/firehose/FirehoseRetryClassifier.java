@@ -15,9 +15,12 @@ import software.amazon.awssdk.services.firehose.model.ServiceUnavailableExceptio
  *
  * <ul>
  *   <li>Throttling ({@code ServiceUnavailableException}, 429): {@link FailureKind#THROTTLED}, the call did not land.
- *   <li>Other 5xx answers, refused connections: {@link FailureKind#RETRYABLE}, the call did not land.
+ *   <li>Other 5xx answers, refused connections, and refusals of the moment ({@code 408}, a clock
+ *       skew; see {@link AwsFailures#isTransientRefusal}): {@link FailureKind#RETRYABLE}, the call
+ *       did not land.
  *   <li>Timeouts and connections lost mid-call: {@link FailureKind#UNKNOWN_OUTCOME}, it may have.
- *   <li>No such stream, access denied, bad credentials, KMS: {@link FailureKind#CONFIGURATION}.
+ *   <li>No such stream, access denied, bad credentials (a refused signature without a clock skew),
+ *       KMS: {@link FailureKind#CONFIGURATION}.
  *   <li>Invalid argument and other 4xx: {@link FailureKind#INVALID_REQUEST}.
  * </ul>
  */
@@ -73,6 +76,9 @@ final class FirehoseRetryClassifier {
                     ? service.awsErrorDetails().errorCode()
                     : null;
             int status = service.statusCode();
+            if (AwsFailures.isTransientRefusal(service)) {
+                return FailureKind.RETRYABLE;
+            }
             if (code != null && CONFIGURATION_CODES.contains(code) || status == 401 || status == 403) {
                 return FailureKind.CONFIGURATION;
             }

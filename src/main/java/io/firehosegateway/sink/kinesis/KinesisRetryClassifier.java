@@ -16,11 +16,14 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  *   <li>Whole calls throttled ({@code ThrottlingException}, {@code LimitExceededException},
  *       {@code KMSThrottlingException}, {@code ProvisionedThroughputExceededException}, 429, 503):
  *       {@link FailureKind#THROTTLED}.
- *   <li>No such stream, access denied, bad credentials, a disabled, missing, inaccessible or unready
+ *   <li>No such stream, access denied, bad credentials (a refused signature without a clock skew),
+ *       a disabled, missing, inaccessible or unready
  *       KMS key: {@link FailureKind#CONFIGURATION}.
  *   <li>{@code ValidationException}, {@code InvalidArgumentException} and other 4xx:
  *       {@link FailureKind#INVALID_REQUEST}.
- *   <li>Other 5xx answers, refused connections: {@link FailureKind#RETRYABLE}, the call did not land.
+ *   <li>Other 5xx answers, refused connections, and refusals of the moment ({@code 408}, a clock
+ *       skew; see {@link AwsFailures#isTransientRefusal}): {@link FailureKind#RETRYABLE}, the call
+ *       did not land.
  *   <li>Timeouts and connections lost mid-call: {@link FailureKind#UNKNOWN_OUTCOME}, it may have.
  * </ul>
  */
@@ -80,6 +83,9 @@ final class KinesisRetryClassifier {
                     ? service.awsErrorDetails().errorCode()
                     : null;
             int status = service.statusCode();
+            if (AwsFailures.isTransientRefusal(service)) {
+                return FailureKind.RETRYABLE;
+            }
             if (code != null && CONFIGURATION_CODES.contains(code)) {
                 return FailureKind.CONFIGURATION;
             }

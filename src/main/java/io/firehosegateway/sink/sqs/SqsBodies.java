@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  * newline that frames it for Firehose. SQS takes only XML's characters ({@code #x9 | #xA | #xD |
  * #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF}); JSON allows the others inside strings (U+FFFE,
  * U+FFFF, and the C0 controls when a writer leaves them raw), so each of those is written as its
- * {@code \\u} escape: the body stays valid JSON of the same value, and no event is refused for it.
+ * {@code \\u} escape: the body stays valid JSON of the same value, and SQS refuses no event for it
+ * (the pipeline measures an event as {@link SqsSink#bytesAsSent} gives it, escapes included).
  * Outside strings JSON has no such characters, so an escape never lands where it would change the
  * meaning. The parser is left as it is.
  */
@@ -36,16 +37,30 @@ final class SqsBodies {
 
     /** {@code text} with every character SQS refuses written as a {@code \\u} escape. */
     static String escape(String text) {
+        return escape(text, false);
+    }
+
+    /**
+     * {@code text} with every character SQS refuses written as a {@code \\u} escape and, when
+     * {@code backslashes}, every backslash doubled: then no escape reads like text that was sent as
+     * it is, and different texts always give different results.
+     */
+    static String escape(String text, boolean backslashes) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); ) {
             int codePoint = text.codePointAt(i);
             int next = i + Character.charCount(codePoint);
-            if (!isXmlChar(codePoint)) {
+            boolean backslash = backslashes && codePoint == '\\';
+            if (!isXmlChar(codePoint) || backslash) {
                 if (out == null) {
                     out = new StringBuilder(text.length() + 16).append(text, 0, i);
                 }
-                for (char c : Character.toChars(codePoint)) {
-                    out.append(String.format("\\u%04x", (int) c));
+                if (backslash) {
+                    out.append("\\\\");
+                } else {
+                    for (char c : Character.toChars(codePoint)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    }
                 }
             } else if (out != null) {
                 out.appendCodePoint(codePoint);

@@ -34,12 +34,14 @@ import software.amazon.awssdk.services.sqs.model.TooManyEntriesInBatchRequestExc
  * <ul>
  *   <li>Throttling ({@code RequestThrottled}, {@code ThrottlingException}, a FIFO queue over its
  *       quota per action, KMS throttling, 429, 503): {@link FailureKind#THROTTLED}.
- *   <li>No such queue, a queue deleted moments ago, access denied, bad credentials, a KMS key
+ *   <li>No such queue, a queue deleted moments ago, access denied, bad credentials (a refused
+ *       signature without a clock skew), a KMS key
  *       disabled, missing or refused: {@link FailureKind#CONFIGURATION}.
  *   <li>A batch SQS refused as a whole (too long, ids not distinct): {@link FailureKind#INVALID_REQUEST},
  *       so the pipeline halves it until the record at fault stands alone; other 4xx too.
- *   <li>Other 5xx answers, refused connections: {@link FailureKind#RETRYABLE}; timeouts and
- *       connections lost mid-call: {@link FailureKind#UNKNOWN_OUTCOME}.
+ *   <li>Other 5xx answers, refused connections, and refusals of the moment ({@code 408}, a clock
+ *       skew; see {@link AwsFailures#isTransientRefusal}): {@link FailureKind#RETRYABLE}; timeouts
+ *       and connections lost mid-call: {@link FailureKind#UNKNOWN_OUTCOME}.
  * </ul>
  *
  * <p>Entries of a 200 answer: an entry marked {@code SenderFault} is wrong for good
@@ -129,6 +131,9 @@ final class SqsErrorClassifier {
             int status = service.statusCode();
             if (isThrottling(code) || status == 429 || status == 503) {
                 return FailureKind.THROTTLED;
+            }
+            if (AwsFailures.isTransientRefusal(service)) {
+                return FailureKind.RETRYABLE;
             }
             if (CONFIGURATION_CODES.contains(code) || isKms(code) || status == 401 || status == 403) {
                 return FailureKind.CONFIGURATION;

@@ -10,22 +10,36 @@ import java.util.HexFormat;
  * {@code MessageDeduplicationId} take 1 to 128 characters of letters, digits and ASCII punctuation
  * ({@code !} to {@code ~}); a key or id that fits is sent as it is, any other is mapped to
  * {@code sha256-} and the hex SHA-256 of its UTF-8 bytes: a pure function, so every replica, every
- * restart and every version maps it alike, and a client's resend deduplicates. An entry's {@code Id}
- * within a call is its position.
+ * restart and every version maps it alike, and a client's resend deduplicates. A value that already
+ * reads as such a mapping is mapped too: sent as it is, it would share its id with the value it
+ * spells the hash of, and SQS would drop one of two events as the other's duplicate. An entry's
+ * {@code Id} within a call is its position.
  */
 final class SqsMessageIds {
 
     /** The longest group or deduplication id SQS takes. */
     static final int MAX_FIFO_ID_LENGTH = 128;
 
-    /** What starts a mapped id; a key that starts so is sent as it is, as any key that fits. */
+    /** What starts a mapped id. */
     static final String MAPPED_PREFIX = "sha256-";
+
+    private static final int MAPPED_LENGTH = MAPPED_PREFIX.length() + 64;
 
     private SqsMessageIds() {}
 
     /** A group or deduplication id SQS takes, for {@code value}. */
     static String fifoId(String value) {
-        return fits(value) ? value : MAPPED_PREFIX + sha256Hex(value);
+        return fits(value) && !looksMapped(value) ? value : MAPPED_PREFIX + sha256Hex(value);
+    }
+
+    /**
+     * The {@code event-id} attribute of an event id: the id, except that SQS takes only XML's
+     * characters, so a character outside them is written as its {@code \\u} escape and, so that no
+     * escape can be read as another id sent as it is, a backslash as two. Decoded as a JSON string's
+     * escapes decode, it gives the id back.
+     */
+    static String eventIdAttribute(String id) {
+        return SqsBodies.escape(id, true);
     }
 
     /** The {@code Id} of the entry at {@code index} in a call: unique in it, within SQS's 80 characters. */
@@ -54,6 +68,20 @@ final class SqsMessageIds {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < '!' || c > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code value} has the form of a mapped id: the prefix and 64 lowercase hex digits. */
+    private static boolean looksMapped(String value) {
+        if (value.length() != MAPPED_LENGTH || !value.startsWith(MAPPED_PREFIX)) {
+            return false;
+        }
+        for (int i = MAPPED_PREFIX.length(); i < MAPPED_LENGTH; i++) {
+            char c = value.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
                 return false;
             }
         }

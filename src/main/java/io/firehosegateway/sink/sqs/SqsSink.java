@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  * let consumers deduplicate and route without parsing it. On a FIFO queue the message group is the
  * record's key and the deduplication id its event id, both mapped by {@link SqsMessageIds}; on a
  * standard queue a stream's partition key, when it sets one, is sent as the message group (fair
- * queues use it).
+ * queues use it), also where it is the event's id.
  */
 final class SqsSink implements Sink {
 
@@ -68,6 +68,12 @@ final class SqsSink implements Sink {
     @Override
     public boolean ordersPerKeyByDefault(StreamRoutes.Route route) {
         return SqsQueues.isFifo(route.destination());
+    }
+
+    /** The message body: without the framing newline, with the escapes of characters SQS refuses. */
+    @Override
+    public int bytesAsSent(byte[] data) {
+        return SqsBodies.bodySize(data);
     }
 
     /** SQS bills a call as one request per 64 KiB chunk of its payload: bodies and attributes. */
@@ -127,7 +133,8 @@ final class SqsSink implements Sink {
             if (fifo) {
                 entry.messageGroupId(SqsMessageIds.fifoId(record.key()))
                         .messageDeduplicationId(SqsMessageIds.fifoId(record.id()));
-            } else if (record.key() != null && !record.key().equals(record.id())) {
+            } else if (record.key() != null && (route.keyed() || !record.key().equals(record.id()))) {
+                // A key other than the id was found by a partition-key, maybe one set when it was journaled.
                 entry.messageGroupId(SqsMessageIds.fifoId(record.key()));
             }
             entries.add(entry.build());
@@ -218,7 +225,7 @@ final class SqsSink implements Sink {
                 EVENT_ID_ATTRIBUTE,
                 MessageAttributeValue.builder()
                         .dataType(STRING)
-                        .stringValue(SqsBodies.escape(record.id()))
+                        .stringValue(SqsMessageIds.eventIdAttribute(record.id()))
                         .build(),
                 STREAM_ATTRIBUTE,
                 MessageAttributeValue.builder()

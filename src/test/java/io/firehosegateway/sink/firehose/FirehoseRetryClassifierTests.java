@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firehosegateway.sink.FailureKind;
 import io.firehosegateway.sink.SinkException;
+import io.firehosegateway.support.AwsAnswers;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -99,5 +102,21 @@ class FirehoseRetryClassifierTests {
     void failedEntriesAreRetryableAndThrottledOnesSaySo() {
         assertThat(classifier.classifyEntry("ServiceUnavailableException")).isEqualTo(FailureKind.THROTTLED);
         assertThat(classifier.classifyEntry("InternalFailure")).isEqualTo(FailureKind.RETRYABLE);
+    }
+
+    @Test
+    void requestTimeoutsAndClockSkewAreTransientButARefusedSignatureWithoutSkewIsNot() {
+        Instant anHourAhead = Instant.now().plus(Duration.ofHours(1));
+
+        assertThat(kind(serviceError(408, null))).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kind(serviceError(400, "RequestTimeout"))).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kind(serviceError(400, "RequestExpired"))).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kind(serviceError(403, "RequestTimeTooSkewed"))).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kind(AwsAnswers.answeredAt(serviceError(400, "InvalidSignatureException"), anHourAhead)))
+                .isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kind(AwsAnswers.answeredAt(serviceError(403, "SignatureDoesNotMatch"), anHourAhead)))
+                .isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kind(AwsAnswers.answeredAt(serviceError(400, "InvalidSignatureException"), Instant.now())))
+                .isEqualTo(FailureKind.CONFIGURATION);
     }
 }

@@ -3,8 +3,11 @@ package io.firehosegateway.sink.sqs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firehosegateway.sink.FailureKind;
+import io.firehosegateway.support.AwsAnswers;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,5 +131,33 @@ class SqsErrorClassifierTests {
                 .isEqualTo("queuedoesnotexist");
         assertThat(SqsErrorClassifier.normalize("RequestThrottled;Sender")).isEqualTo("requestthrottled");
         assertThat(SqsErrorClassifier.normalize(null)).isEmpty();
+    }
+
+    @Test
+    void requestTimeoutsAndClockSkewAreTransientButARefusedSignatureWithoutSkewIsNot() {
+        Instant anHourAhead = Instant.now().plus(Duration.ofHours(1));
+
+        assertThat(kindOf(serviceError(408, null))).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kindOf(serviceError(400, null))).isEqualTo(FailureKind.INVALID_REQUEST);
+        assertThat(kindOf(serviceError(400, "RequestTimeout"))).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kindOf(serviceError(400, "RequestExpired"))).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kindOf(serviceError(403, "RequestTimeTooSkewed"))).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kindOf(AwsAnswers.answeredAt(serviceError(400, "InvalidSignatureException"), anHourAhead)))
+                .isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kindOf(AwsAnswers.answeredAt(serviceError(403, "SignatureDoesNotMatch"), anHourAhead)))
+                .isEqualTo(FailureKind.RETRYABLE);
+        assertThat(kindOf(AwsAnswers.answeredAt(serviceError(400, "InvalidSignatureException"), Instant.now())))
+                .isEqualTo(FailureKind.CONFIGURATION);
+    }
+
+    private FailureKind kindOf(SqsException error) {
+        return classifier.classify(new CompletionException(error)).kind();
+    }
+
+    private static SqsException serviceError(int status, String code) {
+        return (SqsException) SqsException.builder()
+                .statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).build())
+                .build();
     }
 }

@@ -28,6 +28,18 @@ class SqsMessageIdsTests {
     }
 
     @Test
+    void anIdThatReadsAsAMappedIdIsMappedTooSoTwoIdsNeverShareOne() {
+        String longId = "k".repeat(200);
+        String mappedLongId = SqsMessageIds.fifoId(longId);
+
+        assertThat(mappedLongId).startsWith("sha256-");
+        assertThat(SqsMessageIds.fifoId(mappedLongId))
+                .isNotEqualTo(mappedLongId)
+                .startsWith("sha256-");
+        assertThat(SqsMessageIds.fits(SqsMessageIds.fifoId(mappedLongId))).isTrue();
+    }
+
+    @Test
     void aMappedIdFitsSqsAlphabetAndLength() {
         String mapped = SqsMessageIds.fifoId("\u00e9".repeat(500));
 

@@ -11,8 +11,10 @@ import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkRecord;
 import io.firehosegateway.sink.StreamRoutes;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -189,6 +191,40 @@ class SqsSinkTests {
     }
 
     @Test
+    void anIdSpelledAsAnotherIdsMappingGetsItsOwnDeduplicationAndGroupIds() throws Exception {
+        String longId = "k".repeat(200);
+        String spoof = SqsMessageIds.MAPPED_PREFIX
+                + HexFormat.of()
+                        .formatHex(
+                                MessageDigest.getInstance("SHA-256").digest(longId.getBytes(StandardCharsets.UTF_8)));
+
+        sink.putRecords(route("orders.fifo"), List.of(record(longId, longId), record(spoof, spoof)))
+                .get();
+
+        List<SendMessageBatchRequestEntry> entries = sqs.sent.get(0).entries();
+        assertThat(entries.get(1).messageDeduplicationId())
+                .isNotEqualTo(entries.get(0).messageDeduplicationId());
+        assertThat(entries.get(1).messageGroupId()).isNotEqualTo(entries.get(0).messageGroupId());
+    }
+
+    @Test
+    void differentIdsAlwaysGetDifferentEventIdAttributesThatSqsTakes() throws Exception {
+        List<String> ids = List.of("c\u0001d", "c\\u0001d", "a\ufffeb", "a\\ufffeb", "a\\\\ufffeb", "a\\b", "e-1");
+
+        sink.putRecords(route("orders"), ids.stream().map(id -> record(id, id)).toList())
+                .get();
+
+        List<String> attributes = sqs.sent.get(0).entries().stream()
+                .map(entry -> entry.messageAttributes().get("event-id").stringValue())
+                .toList();
+        assertThat(attributes).doesNotHaveDuplicates();
+        assertThat(attributes).allMatch(text -> text.codePoints().allMatch(SqsBodies::isXmlChar));
+        assertThat(attributes)
+                .containsExactly(
+                        "c\\u0001d", "c\\\\u0001d", "a\\ufffeb", "a\\\\ufffeb", "a\\\\\\\\ufffeb", "a\\\\b", "e-1");
+    }
+
+    @Test
     void aStandardQueueGetsAGroupOnlyWhenTheStreamHasAPartitionKey() throws Exception {
         sink.putRecords(route("orders"), List.of(record("e-1", "user-1"), record("e-2", "e-2")))
                 .get();
@@ -197,6 +233,19 @@ class SqsSinkTests {
         assertThat(entries.get(0).messageGroupId()).isEqualTo("user-1");
         assertThat(entries.get(1).messageGroupId()).isNull();
         assertThat(entries).allMatch(entry -> entry.messageDeduplicationId() == null);
+    }
+
+    @Test
+    void aStandardQueueOfAStreamWithAPartitionKeyGetsEveryEventsKeyAsItsGroupEvenWhenItIsTheId() throws Exception {
+        StreamRoutes.Route keyed = new StreamRoutes.Route("orders", "orders", SinkKind.SQS, true);
+
+        // {"id":"j3","user":"j3"}, and an event without the key, keyed by its id as on every backbone.
+        sink.putRecords(keyed, List.of(record("e-1", "user-1"), record("j3", "j3"), record("e-2", "e-2")))
+                .get();
+
+        assertThat(sqs.sent.get(0).entries())
+                .extracting(SendMessageBatchRequestEntry::messageGroupId)
+                .containsExactly("user-1", "j3", "e-2");
     }
 
     @Test
@@ -230,6 +279,17 @@ class SqsSinkTests {
         assertThat(result.failedCount()).isZero();
         assertThat(sqs.lookups).hasValue(2);
         assertThat(sqs.sent).hasSize(1);
+    }
+
+    @Test
+    void bytesAsSentAreTheBodysWithoutTheNewlineAndWithItsEscapes() {
+        assertThat(sink.bytesAsSent("{\"id\":\"a\"}\n".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("{\"id\":\"a\"}".length());
+        assertThat(sink.bytesAsSent("{\"t\":\"\uffff\"}\n".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("{\"t\":\"\\uffff\"}".length());
+        byte[] grows = ("{\"t\":\"" + "\uffff".repeat(200_000) + "\"}\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(grows.length).isLessThan(SqsLimits.LIMITS.maxRecordBytes());
+        assertThat(sink.bytesAsSent(grows)).isGreaterThan(SqsLimits.LIMITS.maxRecordBytes());
     }
 
     @Test
