@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
@@ -33,11 +34,14 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * A {@code gateway.*} key that no setting reads fails the start, naming the key and the nearest
  * setting, whatever form it is written in; every form Spring's relaxed binding binds, and every key
- * the README, the compose file and the application's own configuration set, is known.
+ * the docs (README.md and docs/), the compose file and the application's own configuration set, is
+ * known.
  */
 class UnknownSettingsTests {
 
     private static final Path README = Path.of("README.md");
+    private static final Path DOCS = Path.of("docs");
+    private static final Path CONFIGURATION = DOCS.resolve("configuration.md");
     private static final Path COMPOSE = Path.of("docker-compose.yml");
 
     @TempDir
@@ -206,8 +210,9 @@ class UnknownSettingsTests {
 
     @Test
     void everySettingTheReadmeNamesOrSetsIsKnown() throws IOException {
-        String readme = Files.readString(README);
-        String configuration = readme.substring(readme.indexOf("\n## Configuration\n"));
+        String docs = docs();
+        String configuration = Files.readString(CONFIGURATION);
+        configuration = configuration.substring(configuration.indexOf("\n## Every setting\n"));
         configuration = configuration.substring(0, configuration.indexOf("\n## ", 1));
         Map<String, Object> named = new LinkedHashMap<>();
         Matcher rows =
@@ -218,7 +223,7 @@ class UnknownSettingsTests {
         assertThat(named).as("the README's settings").containsKey("gateway.streams.clicks.partition-key");
         StandardEnvironment environment = environment(named, Map.of());
         Matcher examples =
-                Pattern.compile("```yaml\\n(gateway:.*?)```", Pattern.DOTALL).matcher(readme);
+                Pattern.compile("```yaml\\n(gateway:.*?)```", Pattern.DOTALL).matcher(docs);
         int found = 0;
         while (examples.find()) {
             for (PropertySource<?> example : new YamlPropertySourceLoader()
@@ -249,6 +254,19 @@ class UnknownSettingsTests {
                 .isEqualTo("/user");
 
         assertThat(UnknownSettings.unknown(environment)).isEmpty();
+    }
+
+    /** README.md and every docs/*.md as one text: the YAML examples are read wherever they are. */
+    private static String docs() throws IOException {
+        StringBuilder text = new StringBuilder(Files.readString(README));
+        try (Stream<Path> files = Files.list(DOCS)) {
+            for (Path file : files.filter(file -> file.toString().endsWith(".md"))
+                    .sorted()
+                    .toList()) {
+                text.append('\n').append(Files.readString(file));
+            }
+        }
+        return text.toString();
     }
 
     /** Settings and environment variables only: what the machine running the test has set is left out. */

@@ -43,9 +43,9 @@ class OpenApiDocumentation {
                 .info(new Info()
                         .title("firehose-gateway")
                         .version("v1")
-                        .description("HTTP events into Amazon Data Firehose: POST one JSON event, an array of events or"
-                                + " NDJSON; errors are application/problem+json. See the README for delivery"
-                                + " guarantees."))
+                        .description("HTTP events into Amazon Data Firehose, Kinesis Data Streams or SQS: POST one JSON"
+                                + " event, an array of events or NDJSON; errors are application/problem+json."
+                                + " See docs/delivery.md for delivery guarantees."))
                 .servers(List.of(new Server().url(publicUrl != null ? publicUrl : "/")))
                 .components(new Components()
                         .addSecuritySchemes(

@@ -5,7 +5,7 @@ import org.springframework.http.HttpStatus;
 
 /**
  * Every kind of error the API answers, each with its own problem {@code type} (a URI relative to
- * the gateway, listed in the README) so clients can tell them apart without parsing text.
+ * the gateway, listed in docs/api.md) so clients can tell them apart without parsing text.
  */
 public enum ProblemType {
     MALFORMED_JSON("malformed-json", HttpStatus.BAD_REQUEST, "Malformed JSON"),

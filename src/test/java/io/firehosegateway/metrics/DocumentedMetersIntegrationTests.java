@@ -25,7 +25,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Every meter the README's table documents is served by {@code /actuator/prometheus} under the
+ * Every meter the table of docs/operations.md documents is served by {@code /actuator/prometheus} under the
  * Prometheus name the table gives: dashboards and alerts are written from that table. The gateway
  * runs journaled, so the journal's meters exist, with a stream that has a schema, so an invalid event
  * can be counted.
@@ -34,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 class DocumentedMetersIntegrationTests {
 
-    private static final Path README = Path.of("README.md");
+    private static final Path METERS = Path.of("docs/operations.md");
 
     /** A row of the meters table: {@code | `gateway.x` → `gateway_x_total` | ...}. */
     private static final Pattern DOCUMENTED =
@@ -75,12 +75,12 @@ class DocumentedMetersIntegrationTests {
         List<Documented> documented = documented();
 
         assertThat(documented)
-                .as("the README's meters table")
+                .as("the meters table of docs/operations.md")
                 .extracting(Documented::meter)
                 .contains("gateway.events.received", "gateway.events.invalid", "gateway.journal.entries");
         for (Documented meter : documented) {
             assertThat(exposed)
-                    .as("%s is scraped as %s, as the README says", meter.meter(), meter.prometheus())
+                    .as("%s is scraped as %s, as docs/operations.md says", meter.meter(), meter.prometheus())
                     .anyMatch(meter::matches);
         }
     }
@@ -94,7 +94,7 @@ class DocumentedMetersIntegrationTests {
     }
 
     private static List<Documented> documented() throws IOException {
-        Matcher rows = DOCUMENTED.matcher(Files.readString(README));
+        Matcher rows = DOCUMENTED.matcher(Files.readString(METERS));
         return rows.results()
                 .map(row -> new Documented(row.group(1), row.group(2), row.group(3) != null))
                 .toList();
