@@ -1,37 +1,17 @@
 package io.firehosegateway.support;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -43,16 +23,12 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Faults keep Kinesis's semantics, so what lands in moto is what would land in Kinesis: entries
  * answered as failed were not forwarded (the answer's {@code FailedRecordCount} and each entry's
  * {@code ErrorCode} say so, in request order), a whole-call error forwarded nothing, a reset after
- * forwarding leaves the records stored while the client never learns it.
+ * forwarding leaves the records stored while the client never learns it. The HTTP itself is
+ * {@link RawHttpProxy}'s.
  */
-public final class KinesisFaultProxy implements AutoCloseable {
+public final class KinesisFaultProxy extends RawHttpProxy {
 
     private static final String PUT_RECORDS = "Kinesis_20131202.PutRecords";
-    private static final String AWS_JSON = "application/x-amz-json-1.1";
-    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
-    private static final Set<String> HOP_BY_HOP =
-            Set.of("connection", "content-length", "keep-alive", "transfer-encoding");
-    private static final JsonMapper json = JsonMapper.builder().build();
 
     /** What the proxy does to one call. */
     public enum Kind {
@@ -120,17 +96,6 @@ public final class KinesisFaultProxy implements AutoCloseable {
      */
     public record Call(int number, String stream, List<String> records, List<String> keys) {}
 
-    private final URI upstream;
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "kinesis-fault-proxy");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final ServerSocket server;
     private volatile Function<Call, Fault> script = call -> Fault.pass();
     private final AtomicInteger callNumbers = new AtomicInteger();
     private final Map<Kind, AtomicInteger> calls = new java.util.EnumMap<>(Kind.class);
@@ -141,34 +106,18 @@ public final class KinesisFaultProxy implements AutoCloseable {
     private final Object motoPuts = new Object();
 
     private KinesisFaultProxy(URI upstream) throws IOException {
-        this.upstream = upstream;
+        super(upstream, "kinesis-fault-proxy");
         for (Kind kind : Kind.values()) {
             calls.put(kind, new AtomicInteger());
             records.put(kind, new AtomicInteger());
         }
-        server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        workers.execute(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket connection = server.accept();
-                    workers.execute(() -> serve(connection));
-                } catch (IOException e) {
-                    return; // closed
-                }
-            }
-        });
     }
 
     /** Starts a proxy on a free loopback port in front of {@code upstream}. */
     public static KinesisFaultProxy start(URI upstream) throws IOException {
-        return new KinesisFaultProxy(upstream);
-    }
-
-    /** Where clients should send their calls. */
-    public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+        KinesisFaultProxy proxy = new KinesisFaultProxy(upstream);
+        proxy.startServing();
+        return proxy;
     }
 
     /** Decides the fault of every {@code PutRecords} call from now on. */
@@ -213,12 +162,6 @@ public final class KinesisFaultProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        server.close();
-        workers.shutdownNow();
-    }
-
-    @Override
     public String toString() {
         StringBuilder text = new StringBuilder("KinesisFaultProxy[calls since reset:");
         for (Kind kind : Kind.values()) {
@@ -240,29 +183,8 @@ public final class KinesisFaultProxy implements AutoCloseable {
                 .toString();
     }
 
-    private void serve(Socket connection) {
-        try (connection) {
-            InputStream in = new BufferedInputStream(connection.getInputStream());
-            OutputStream out = new BufferedOutputStream(connection.getOutputStream());
-            while (true) {
-                Request request = Request.read(in);
-                if (request == null) {
-                    return;
-                }
-                Answer answer = handle(request);
-                if (answer == Answer.RESET) {
-                    // Linger 0 makes close() send RST instead of FIN: the client sees "connection reset".
-                    connection.setSoLinger(true, 0);
-                    return;
-                }
-                answer.writeTo(out);
-            }
-        } catch (IOException e) {
-            // The client went away: there is no one to answer.
-        }
-    }
-
-    private Answer handle(Request request) throws IOException {
+    @Override
+    Answer handle(Request request) throws IOException {
         if (!PUT_RECORDS.equals(request.header("X-Amz-Target"))) {
             return forward(request);
         }
@@ -339,11 +261,6 @@ public final class KinesisFaultProxy implements AutoCloseable {
         return Answer.json(200, null, json.writeValueAsBytes(answer));
     }
 
-    private static Answer error(int status, String type, String message) {
-        ObjectNode body = json.createObjectNode().put("__type", type).put("message", message);
-        return Answer.json(status, type, json.writeValueAsBytes(body));
-    }
-
     private Answer forwardRecords(Request request, int count) throws IOException {
         Answer answer;
         // moto's Kinesis is "not safe for concurrency" (its Shard.put_record): two PutRecords on one
@@ -356,125 +273,5 @@ public final class KinesisFaultProxy implements AutoCloseable {
             forwardedRecords.addAndGet(count);
         }
         return answer;
-    }
-
-    private Answer forward(Request request) throws IOException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(upstream.resolve(request.target()))
-                .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        for (Map.Entry<String, String> header : request.headers()) {
-            if (!RESTRICTED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                builder.header(header.getKey(), header.getValue());
-            }
-        }
-        HttpResponse<byte[]> response;
-        try {
-            response = client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while forwarding", e);
-        }
-        List<Map.Entry<String, String>> headers = new ArrayList<>();
-        response.headers().map().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(value -> headers.add(Map.entry(name, value)));
-            }
-        });
-        return new Answer(response.statusCode(), headers, response.body());
-    }
-
-    /** A request as read off the client's connection. */
-    private record Request(String method, String target, List<Map.Entry<String, String>> headers, byte[] body) {
-
-        /** Reads the next request; null when the client closed the connection between requests. */
-        static Request read(InputStream in) throws IOException {
-            String requestLine = readLine(in);
-            if (requestLine == null) {
-                return null;
-            }
-            String[] parts = requestLine.split(" ");
-            List<Map.Entry<String, String>> headers = new ArrayList<>();
-            for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-                int colon = line.indexOf(':');
-                headers.add(Map.entry(
-                        line.substring(0, colon).trim(),
-                        line.substring(colon + 1).trim()));
-            }
-            Request head = new Request(parts[0], parts[1], headers, new byte[0]);
-            if (head.header("Transfer-Encoding") != null) {
-                throw new IOException("chunked request bodies are not supported");
-            }
-            String length = head.header("Content-Length");
-            int size = length == null ? 0 : Integer.parseInt(length);
-            byte[] body = in.readNBytes(size);
-            if (body.length < size) {
-                throw new EOFException("the request body ended early");
-            }
-            return head.withBody(body);
-        }
-
-        private static String readLine(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) != -1 && b != '\n') {
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            if (b == -1) {
-                if (line.size() == 0) {
-                    return null;
-                }
-                throw new EOFException("the connection closed within a line");
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        String header(String name) {
-            for (Map.Entry<String, String> header : headers) {
-                if (header.getKey().equalsIgnoreCase(name)) {
-                    return header.getValue();
-                }
-            }
-            return null;
-        }
-
-        Request withBody(byte[] body) {
-            return new Request(method, target, headers, body);
-        }
-    }
-
-    /** An answer to write back to the client. */
-    private record Answer(int status, List<Map.Entry<String, String>> headers, byte[] body) {
-
-        /** Not an answer: the connection is to be reset instead. */
-        static final Answer RESET = new Answer(0, List.of(), new byte[0]);
-
-        static Answer json(int status, String errorType, byte[] body) {
-            List<Map.Entry<String, String>> headers = new ArrayList<>();
-            headers.add(Map.entry("Content-Type", AWS_JSON));
-            headers.add(Map.entry("x-amzn-RequestId", UUID.randomUUID().toString()));
-            if (errorType != null) {
-                headers.add(Map.entry("x-amzn-ErrorType", errorType));
-            }
-            return new Answer(status, headers, body);
-        }
-
-        void writeTo(OutputStream out) throws IOException {
-            StringBuilder head = new StringBuilder("HTTP/1.1 ")
-                    .append(status)
-                    .append(' ')
-                    .append(status == 200 ? "OK" : "Status " + status)
-                    .append("\r\n");
-            for (Map.Entry<String, String> header : headers) {
-                head.append(header.getKey())
-                        .append(": ")
-                        .append(header.getValue())
-                        .append("\r\n");
-            }
-            head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.write(body);
-            out.flush();
-        }
     }
 }

@@ -4,23 +4,18 @@ import io.firehosegateway.sink.ConditionalOnSinkKind;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.StreamRoutes;
+import io.firehosegateway.sink.aws.AwsClientCustomizer;
 import io.firehosegateway.sink.aws.AwsProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
-import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
 
 /**
- * The one place that builds the Firehose client. Retries are off in the SDK because the pipeline
- * owns them: attempts never multiply unseen and the delivery deadline sees each of them. So the one
- * attempt is the whole call, and only the attempt has a timeout: a second timer per call would
- * time the same thing. The connection pool is sized from the streams' concurrency limit, never set
- * on its own; the I/O threads default to one (see {@link AwsProperties#ioThreads()}).
+ * The one place that builds the Firehose client: what every AWS client shares (SDK retries off, one
+ * timeout per attempt, region, the I/O threads) comes from {@link AwsClientCustomizer}, with the
+ * connection pool sized from the Firehose streams' concurrency limit and the endpoint from {@code
+ * gateway.firehose.endpoint} or {@code AWS_ENDPOINT_URL_FIREHOSE}.
  *
  * <p>An auto-configuration, so that it steps aside for a sink of this kind that the application
  * (a test) defines itself under the same bean name.
@@ -35,20 +30,9 @@ public class FirehoseClientConfiguration {
 
     @Bean(destroyMethod = "close")
     FirehoseAsyncClient firehoseAsyncClient(FirehoseProperties firehose, AwsProperties aws, StreamRoutes routes) {
-        FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder()
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                        .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(aws.ioThreads()))
-                        .maxConcurrency(routes.maxInFlight(SinkKind.FIREHOSE))
-                        .connectionAcquisitionTimeout(aws.connectionAcquisitionTimeout()))
-                .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(aws.apiCallAttemptTimeout()));
-        if (aws.region() != null && !aws.region().isBlank()) {
-            builder.region(Region.of(aws.region()));
-        }
-        if (firehose.endpoint() != null) {
-            builder.endpointOverride(firehose.endpoint());
-        }
-        return builder.build();
+        return new AwsClientCustomizer(aws)
+                .customize(FirehoseAsyncClient.builder(), routes.maxInFlight(SinkKind.FIREHOSE), firehose.endpoint())
+                .build();
     }
 
     @Bean(SINK_BEAN)

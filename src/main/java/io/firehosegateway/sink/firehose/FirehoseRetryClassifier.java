@@ -2,6 +2,7 @@ package io.firehosegateway.sink.firehose;
 
 import io.firehosegateway.sink.FailureKind;
 import io.firehosegateway.sink.SinkException;
+import io.firehosegateway.sink.aws.AwsErrorCodes;
 import io.firehosegateway.sink.aws.AwsFailures;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -26,24 +27,12 @@ import software.amazon.awssdk.services.firehose.model.ServiceUnavailableExceptio
  */
 final class FirehoseRetryClassifier {
 
-    private static final Set<String> CONFIGURATION_CODES = Set.of(
-            "AccessDeniedException",
-            "AccessDenied",
-            "UnrecognizedClientException",
-            "InvalidSignatureException",
-            "IncompleteSignature",
-            "InvalidClientTokenId",
-            "ExpiredTokenException",
-            "MissingAuthenticationToken",
-            "KMSAccessDeniedException",
-            "KMSDisabledException",
-            "KMSInvalidStateException",
-            "KMSNotFoundException",
-            "KMSOptInRequired",
-            "KMSThrottlingException");
+    /** Firehose counts a throttled KMS key against the stream's key, not against the caller's rate. */
+    private static final Set<String> CONFIGURATION_CODES =
+            AwsErrorCodes.union(AwsErrorCodes.AUTH, AwsErrorCodes.KMS_KEY, Set.of("KMSThrottlingException"));
 
     private static final Set<String> THROTTLING_CODES =
-            Set.of("ThrottlingException", "Throttling", "TooManyRequestsException", "LimitExceededException");
+            AwsErrorCodes.union(AwsErrorCodes.THROTTLING, Set.of("LimitExceededException"));
 
     /** Classifies a whole-call failure. */
     SinkException classify(Throwable error) {

@@ -4,25 +4,22 @@ import io.firehosegateway.sink.ConditionalOnSinkKind;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.StreamRoutes;
+import io.firehosegateway.sink.aws.AwsClientCustomizer;
 import io.firehosegateway.sink.aws.AwsProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 
 /**
- * The one place that builds the Kinesis Data Streams client, as {@code FirehoseClientConfiguration}
- * builds Firehose's: SDK retries off (the pipeline owns them), one timeout per attempt, the
- * connection pool sized from the Kinesis streams' concurrency limit, region from
- * {@code gateway.aws.region} or {@code AWS_REGION}, endpoint from {@code gateway.kinesis.endpoint}
- * or {@code AWS_ENDPOINT_URL_KINESIS}. The wire protocol is CBOR unless {@code gateway.kinesis.cbor}
- * says otherwise (see {@link KinesisProtocol}).
+ * The one place that builds the Kinesis Data Streams client: what every AWS client shares (SDK
+ * retries off, one timeout per attempt, region, the I/O threads) comes from {@link
+ * AwsClientCustomizer}, with the connection pool sized from the Kinesis streams' concurrency limit
+ * and the endpoint from {@code gateway.kinesis.endpoint} or {@code AWS_ENDPOINT_URL_KINESIS}. Its
+ * own are HTTP/1.1 and the wire protocol, CBOR unless {@code gateway.kinesis.cbor} says otherwise
+ * (see {@link KinesisProtocol}).
  *
  * <p>An auto-configuration, so that it steps aside for a sink of this kind that the application
  * (a test) defines itself under the same bean name.
@@ -37,22 +34,14 @@ public class KinesisClientConfiguration {
 
     @Bean(destroyMethod = "close")
     KinesisAsyncClient kinesisAsyncClient(KinesisProperties kinesis, AwsProperties aws, StreamRoutes routes) {
-        KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+        KinesisAsyncClientBuilder builder = new AwsClientCustomizer(aws)
+                .customize(
+                        KinesisAsyncClient.builder(),
+                        routes.maxInFlight(SinkKind.KINESIS),
+                        kinesis.endpoint(),
                         // The SDK's default for Kinesis is HTTP/2, which only SubscribeToShard needs:
                         // PutRecords over HTTP/1.1 is what Firehose's client does, and what emulators speak.
-                        .protocol(Protocol.HTTP1_1)
-                        .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(aws.ioThreads()))
-                        .maxConcurrency(routes.maxInFlight(SinkKind.KINESIS))
-                        .connectionAcquisitionTimeout(aws.connectionAcquisitionTimeout()))
-                .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(aws.apiCallAttemptTimeout()));
-        if (aws.region() != null && !aws.region().isBlank()) {
-            builder.region(Region.of(aws.region()));
-        }
-        if (kinesis.endpoint() != null) {
-            builder.endpointOverride(kinesis.endpoint());
-        }
+                        http -> http.protocol(Protocol.HTTP1_1));
         return KinesisProtocol.build(kinesis.cbor(), builder::build);
     }
 

@@ -2,6 +2,7 @@ package io.firehosegateway.sink.kinesis;
 
 import io.firehosegateway.sink.FailureKind;
 import io.firehosegateway.sink.SinkException;
+import io.firehosegateway.sink.aws.AwsErrorCodes;
 import io.firehosegateway.sink.aws.AwsFailures;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -29,29 +30,12 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  */
 final class KinesisRetryClassifier {
 
-    private static final Set<String> CONFIGURATION_CODES = Set.of(
-            "ResourceNotFoundException",
-            "AccessDeniedException",
-            "AccessDenied",
-            "UnrecognizedClientException",
-            "InvalidSignatureException",
-            "IncompleteSignature",
-            "InvalidClientTokenId",
-            "ExpiredTokenException",
-            "MissingAuthenticationToken",
-            "KMSAccessDeniedException",
-            "KMSDisabledException",
-            "KMSInvalidStateException",
-            "KMSNotFoundException",
-            "KMSOptInRequired");
+    private static final Set<String> CONFIGURATION_CODES =
+            AwsErrorCodes.union(AwsErrorCodes.AUTH, AwsErrorCodes.KMS_KEY, Set.of("ResourceNotFoundException"));
 
-    private static final Set<String> THROTTLING_CODES = Set.of(
-            "ProvisionedThroughputExceededException",
-            "ThrottlingException",
-            "Throttling",
-            "TooManyRequestsException",
-            "LimitExceededException",
-            "KMSThrottlingException");
+    private static final Set<String> THROTTLING_CODES = AwsErrorCodes.union(
+            AwsErrorCodes.THROTTLING,
+            Set.of("ProvisionedThroughputExceededException", "LimitExceededException", "KMSThrottlingException"));
 
     private static final Set<String> INVALID_CODES =
             Set.of("ValidationException", "InvalidArgumentException", "SerializationException");

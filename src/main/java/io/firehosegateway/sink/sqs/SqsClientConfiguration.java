@@ -4,23 +4,19 @@ import io.firehosegateway.sink.ConditionalOnSinkKind;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.StreamRoutes;
+import io.firehosegateway.sink.aws.AwsClientCustomizer;
 import io.firehosegateway.sink.aws.AwsProperties;
 import java.time.Duration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
 
 /**
- * The one place that builds the SQS client, as the Firehose one is built: the SDK's retries off
- * because the pipeline owns them, only the attempt timed, the connection pool sized from the SQS
- * streams' concurrency limit; region from {@code gateway.aws.region} or {@code AWS_REGION}, the
- * endpoint from {@code AWS_ENDPOINT_URL_SQS} or {@code gateway.sqs.endpoint}.
+ * The one place that builds the SQS client: what every AWS client shares (SDK retries off, one
+ * timeout per attempt, region, the I/O threads) comes from {@link AwsClientCustomizer}, with the
+ * connection pool sized from the SQS streams' concurrency limit and the endpoint from {@code
+ * gateway.sqs.endpoint} or {@code AWS_ENDPOINT_URL_SQS}.
  *
  * <p>An auto-configuration, so that it steps aside for a sink of this kind that the application
  * (a test) defines itself under the same bean name.
@@ -38,20 +34,9 @@ public class SqsClientConfiguration {
 
     @Bean(destroyMethod = "close")
     SqsAsyncClient sqsAsyncClient(SqsProperties sqs, AwsProperties aws, StreamRoutes routes) {
-        SqsAsyncClientBuilder builder = SqsAsyncClient.builder()
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                        .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(aws.ioThreads()))
-                        .maxConcurrency(routes.maxInFlight(SinkKind.SQS))
-                        .connectionAcquisitionTimeout(aws.connectionAcquisitionTimeout()))
-                .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(aws.apiCallAttemptTimeout()));
-        if (aws.region() != null && !aws.region().isBlank()) {
-            builder.region(Region.of(aws.region()));
-        }
-        if (sqs.endpoint() != null) {
-            builder.endpointOverride(sqs.endpoint());
-        }
-        return builder.build();
+        return new AwsClientCustomizer(aws)
+                .customize(SqsAsyncClient.builder(), routes.maxInFlight(SinkKind.SQS), sqs.endpoint())
+                .build();
     }
 
     @Bean

@@ -2,6 +2,7 @@ package io.firehosegateway.sink.sqs;
 
 import io.firehosegateway.sink.FailureKind;
 import io.firehosegateway.sink.SinkException;
+import io.firehosegateway.sink.aws.AwsErrorCodes;
 import io.firehosegateway.sink.aws.AwsFailures;
 import java.util.Locale;
 import java.util.Set;
@@ -52,32 +53,25 @@ import software.amazon.awssdk.services.sqs.model.TooManyEntriesInBatchRequestExc
  */
 final class SqsErrorClassifier {
 
-    private static final Set<String> CONFIGURATION_CODES = Set.of(
-            "queuedoesnotexist",
-            "nonexistentqueue",
-            "queuedeletedrecently",
-            "accessdenied",
-            "accessdeniedexception",
-            "invalidsecurity",
-            "invalidaddress",
-            "unrecognizedclientexception",
-            "invalidclienttokenid",
-            "signaturedoesnotmatch",
-            "invalidsignatureexception",
-            "incompletesignature",
-            "expiredtoken",
-            "expiredtokenexception",
-            "missingauthenticationtoken",
-            "unsupportedoperation");
+    /**
+     * Compared in lower case, as {@link #normalize} leaves every code. SQS's KMS codes are not listed:
+     * its query protocol names them {@code KMS.*} as well, so {@link #isKms} takes them by prefix.
+     */
+    private static final Set<String> CONFIGURATION_CODES = AwsErrorCodes.union(
+            AwsErrorCodes.lowerCase(AwsErrorCodes.AUTH),
+            Set.of(
+                    "queuedoesnotexist",
+                    "nonexistentqueue",
+                    "queuedeletedrecently",
+                    "invalidsecurity",
+                    "invalidaddress",
+                    "signaturedoesnotmatch",
+                    "expiredtoken",
+                    "unsupportedoperation"));
 
-    private static final Set<String> THROTTLING_CODES = Set.of(
-            "requestthrottled",
-            "throttlingexception",
-            "throttling",
-            "toomanyrequestsexception",
-            "kms.throttlingexception",
-            "kmsthrottled",
-            "overlimit");
+    private static final Set<String> THROTTLING_CODES = AwsErrorCodes.union(
+            AwsErrorCodes.lowerCase(AwsErrorCodes.THROTTLING),
+            Set.of("requestthrottled", "kms.throttlingexception", "kmsthrottled", "overlimit"));
 
     /** Classifies a whole-call failure. */
     SinkException classify(Throwable error) {
