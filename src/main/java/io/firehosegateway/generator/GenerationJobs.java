@@ -1,7 +1,6 @@
 package io.firehosegateway.generator;
 
 import io.firehosegateway.event.Event;
-import io.firehosegateway.event.TestEventGenerator;
 import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryTicket;
 import io.firehosegateway.pipeline.GatewayFullException;
