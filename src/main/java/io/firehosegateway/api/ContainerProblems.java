@@ -1,5 +1,6 @@
 package io.firehosegateway.api;
 
+import io.firehosegateway.problem.ProblemType;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 

@@ -2,6 +2,8 @@ package io.firehosegateway.api;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.pipeline.Admission;
+import io.firehosegateway.problem.ProblemException;
+import io.firehosegateway.problem.ProblemType;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,8 @@ import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.PipelineProperties;
 import io.firehosegateway.pipeline.PipelineProperties.Metadata;
 import io.firehosegateway.pipeline.PipelineProperties.MetadataFact;
+import io.firehosegateway.problem.ProblemException;
+import io.firehosegateway.problem.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

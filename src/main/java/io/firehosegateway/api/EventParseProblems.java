@@ -1,5 +1,7 @@
 package io.firehosegateway.api;
 
+import io.firehosegateway.problem.ProblemException;
+import io.firehosegateway.problem.ProblemType;
 import java.io.UncheckedIOException;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;

@@ -1,5 +1,7 @@
 package io.firehosegateway.api;
 
+import io.firehosegateway.problem.ProblemException;
+
 /**
  * Where the event being read stands in its request: its index among the events, and its NDJSON
  * line. One per request, moved from event to event, since it is read only when a problem is.

@@ -2,6 +2,7 @@ package io.firehosegateway.api;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.event.EventIds;
+import io.firehosegateway.problem.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import tools.jackson.core.JsonGenerator;

@@ -3,6 +3,8 @@ package io.firehosegateway.api;
 import io.firehosegateway.event.Event;
 import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.RequestPart;
+import io.firehosegateway.problem.ProblemException;
+import io.firehosegateway.problem.ProblemType;
 import io.firehosegateway.schema.EventSchemas;
 import io.firehosegateway.schema.InvalidEvent;
 import io.firehosegateway.schema.SchemaCheck;

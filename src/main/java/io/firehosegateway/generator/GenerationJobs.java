@@ -1,15 +1,14 @@
 package io.firehosegateway.generator;
 
-import io.firehosegateway.api.ProblemType;
-import io.firehosegateway.api.RetryableProblemException;
 import io.firehosegateway.event.Event;
-import io.firehosegateway.event.TestEventGenerator;
 import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryTicket;
 import io.firehosegateway.pipeline.GatewayFullException;
 import io.firehosegateway.pipeline.PartitionKeyBacklogException;
 import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.Promise;
+import io.firehosegateway.problem.ProblemType;
+import io.firehosegateway.problem.RetryableProblemException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

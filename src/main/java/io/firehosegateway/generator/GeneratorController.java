@@ -1,10 +1,10 @@
 package io.firehosegateway.generator;
 
 import io.firehosegateway.api.EventMetadata;
-import io.firehosegateway.api.ProblemException;
-import io.firehosegateway.api.ProblemType;
-import io.firehosegateway.api.QueryParameters;
 import io.firehosegateway.pipeline.Pipeline;
+import io.firehosegateway.problem.ProblemException;
+import io.firehosegateway.problem.ProblemType;
+import io.firehosegateway.problem.QueryParameters;
 import io.firehosegateway.schema.EventSchemas;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

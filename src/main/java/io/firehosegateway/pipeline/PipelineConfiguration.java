@@ -1,5 +1,6 @@
 package io.firehosegateway.pipeline;
 
+import io.firehosegateway.event.KnownStreams;
 import io.firehosegateway.journal.Journal;
 import io.firehosegateway.journal.JournalProperties;
 import io.firehosegateway.metrics.GatewayMetrics;
@@ -68,6 +69,12 @@ class PipelineConfiguration {
                 metrics,
                 clock,
                 journal.getIfAvailable());
+    }
+
+    /** The streams' names, for the features that check their settings against them without the pipeline. */
+    @Bean
+    KnownStreams knownStreams(Pipeline pipeline) {
+        return new KnownStreams(pipeline.streams());
     }
 
     /**

@@ -1,5 +1,8 @@
 /**
- * Admission, batching, dispatch and retry: everything between a parsed request and the sink.
+ * Admission, batching, dispatch and retry: everything between a parsed request and the sink. The
+ * api and the generator hand it events, and security reads its settings; it depends on the
+ * {@code sink} contract (never a kind of sink), the {@code journal}, {@code metrics} and
+ * {@code event}, never on what calls it.
  *
  * <p>A request reserves room in the {@link io.firehosegateway.pipeline.BufferBudget} for every event
  * as it is parsed ({@link io.firehosegateway.pipeline.Admission}), so bodies being read count

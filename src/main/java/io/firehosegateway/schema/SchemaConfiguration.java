@@ -1,7 +1,7 @@
 package io.firehosegateway.schema;
 
+import io.firehosegateway.event.KnownStreams;
 import io.firehosegateway.metrics.GatewayMetrics;
-import io.firehosegateway.pipeline.Pipeline;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 class SchemaConfiguration {
 
     @Bean
-    EventSchemas eventSchemas(SchemaProperties properties, Pipeline pipeline, GatewayMetrics metrics, Clock clock) {
-        return new EventSchemas(properties, pipeline.streams(), metrics, clock);
+    EventSchemas eventSchemas(SchemaProperties properties, KnownStreams streams, GatewayMetrics metrics, Clock clock) {
+        return new EventSchemas(properties, streams.names(), metrics, clock);
     }
 }

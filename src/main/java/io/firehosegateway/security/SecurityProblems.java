@@ -1,9 +1,9 @@
 package io.firehosegateway.security;
 
-import io.firehosegateway.api.ProblemException;
-import io.firehosegateway.api.ProblemType;
-import io.firehosegateway.api.RetryableProblemException;
 import io.firehosegateway.metrics.GatewayMetrics;
+import io.firehosegateway.problem.ProblemException;
+import io.firehosegateway.problem.ProblemType;
+import io.firehosegateway.problem.RetryableProblemException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;

@@ -10,6 +10,8 @@
  * and named by their name in logs and metrics. With no keys configured every request is the client
  * {@link io.firehosegateway.security.ApiClient#OPEN}, and the gateway says so once at start. The
  * keys file is read again by {@link io.firehosegateway.security.ApiKeysFileWatcher}, which refuses a
- * version it cannot trust, keeps the keys in use, and shows the file stale in health.
+ * version it cannot trust, keeps the keys in use, and shows the file stale in health. It answers
+ * refusals with the types of {@code problem}, reads the default stream from the pipeline's settings,
+ * and counts through {@code metrics}; nothing else of the gateway depends on it.
  */
 package io.firehosegateway.security;

@@ -10,6 +10,8 @@ import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.PipelineProperties;
+import io.firehosegateway.problem.ProblemException;
+import io.firehosegateway.problem.ProblemType;
 import io.firehosegateway.support.AcceptingSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;

@@ -1,4 +1,4 @@
-package io.firehosegateway.api;
+package io.firehosegateway.problem;
 
 import java.net.URI;
 import org.springframework.http.HttpStatus;

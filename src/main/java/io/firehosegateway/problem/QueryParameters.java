@@ -1,4 +1,4 @@
-package io.firehosegateway.api;
+package io.firehosegateway.problem;
 
 import jakarta.servlet.http.HttpServletRequest;
 

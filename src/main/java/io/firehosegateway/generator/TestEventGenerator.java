@@ -1,5 +1,6 @@
-package io.firehosegateway.event;
+package io.firehosegateway.generator;
 
+import io.firehosegateway.event.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -13,16 +14,16 @@ import java.util.UUID;
  *
  * <pre>{"id":"6f1c…","timestamp":"2026-11-25T18:00:00.123Z","source":"generator","job":"…","sequence":0}</pre>
  */
-public final class TestEventGenerator {
+final class TestEventGenerator {
 
     private final Clock clock;
 
-    public TestEventGenerator(Clock clock) {
+    TestEventGenerator(Clock clock) {
         this.clock = clock;
     }
 
     /** Makes {@code count} events of job {@code jobId}, numbered from {@code firstSequence}. */
-    public List<Event> events(String jobId, long firstSequence, int count) {
+    List<Event> events(String jobId, long firstSequence, int count) {
         List<Event> events = new ArrayList<>(count);
         String timestamp = clock.instant().toString();
         for (int i = 0; i < count; i++) {

@@ -1,4 +1,4 @@
-package io.firehosegateway.api;
+package io.firehosegateway.problem;
 
 /** A problem the client may solve by waiting: answered with {@code Retry-After}. */
 public class RetryableProblemException extends ProblemException {
