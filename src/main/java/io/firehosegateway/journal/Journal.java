@@ -114,12 +114,8 @@ public final class Journal implements AutoCloseable {
     /** The segments' files were closed and the lock given up: no file of the journal is touched again. */
     private boolean filesClosed;
 
-    /** How long {@link #close()} waits for the writer to finish what was queued. */
-    volatile long closeWaitMillis = TimeUnit.SECONDS.toMillis(10);
-    /** Run by an append after it found the journal open, before it queues its entry; for tests. */
-    volatile Runnable beforeQueue = () -> {};
-    /** Run by the writer after it wrote a batch, before it syncs it; for tests. */
-    volatile Runnable beforeSync = () -> {};
+    /** Where tests hold the journal, and how long {@link #close()} waits for the writer. */
+    private final JournalHooks hooks;
 
     private Journal(
             Path directory,
@@ -128,8 +124,10 @@ public final class Journal implements AutoCloseable {
             Clock clock,
             FileChannel lockChannel,
             FileLock fileLock,
-            JournalFiles files) {
+            JournalFiles files,
+            JournalHooks hooks) {
         this.directory = directory;
+        this.hooks = hooks;
         this.files = files;
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
@@ -148,11 +146,17 @@ public final class Journal implements AutoCloseable {
      * @throws IllegalStateException when the directory holds a file that is not one of its segments
      */
     public static Journal open(JournalProperties properties, Clock clock) throws IOException {
-        return open(properties, clock, JournalFiles.SYSTEM);
+        return open(properties, clock, JournalFiles.SYSTEM, JournalHooks.NONE);
     }
 
     /** Opens the journal with its segments' files opened by {@code files}. */
     static Journal open(JournalProperties properties, Clock clock, JournalFiles files) throws IOException {
+        return open(properties, clock, files, JournalHooks.NONE);
+    }
+
+    /** Opens the journal with its segments' files opened by {@code files}, held where {@code hooks} say. */
+    static Journal open(JournalProperties properties, Clock clock, JournalFiles files, JournalHooks hooks)
+            throws IOException {
         Path directory = properties.directory().toAbsolutePath().normalize();
         long maxBytes = properties.maxSize().toBytes();
         long segmentBytes = segmentBytes(maxBytes, properties.segmentSize().toBytes());
@@ -171,7 +175,7 @@ public final class Journal implements AutoCloseable {
             lockChannel.close();
             throw new JournalDirectoryInUseException(directory, lockFile, holder);
         }
-        Journal journal = new Journal(directory, maxBytes, segmentBytes, clock, lockChannel, fileLock, files);
+        Journal journal = new Journal(directory, maxBytes, segmentBytes, clock, lockChannel, fileLock, files, hooks);
         try {
             writeHolder(lockChannel);
             journal.recover();
@@ -598,7 +602,7 @@ public final class Journal implements AutoCloseable {
             }
         }
         Append append = new Append(body, attachment, size);
-        beforeQueue.run();
+        hooks.beforeQueue().run();
         queue.add(append);
         if (!open && queue.remove(append)) {
             // The journal closed after this append found it open: its writer may have stopped
@@ -678,7 +682,7 @@ public final class Journal implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            beforeSync.run();
+            hooks.beforeSync().run();
             for (Segment segment : touched) {
                 // A segment sealed by a roll in this batch was synced by it.
                 if (!segment.sealed) {
@@ -1162,7 +1166,7 @@ public final class Journal implements AutoCloseable {
             lock.unlock();
         }
         try {
-            writer.join(closeWaitMillis);
+            writer.join(hooks.closeWaitMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -1171,7 +1175,7 @@ public final class Journal implements AutoCloseable {
                     "Journal {}: the writer did not finish within {} ms of closing; entries it has not synced yet"
                             + " are refused",
                     directory,
-                    closeWaitMillis);
+                    hooks.closeWaitMillis());
         }
         closeFiles();
         // Appends queued behind a writer that stopped, or that did not finish in time, are answered
