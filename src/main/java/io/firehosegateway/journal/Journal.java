@@ -3,12 +3,8 @@ package io.firehosegateway.journal;
 import io.firehosegateway.event.Event;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -31,7 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,21 +51,17 @@ public final class Journal implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
 
-    static final String LOCK_FILE = "journal.lock";
     static final String DAMAGED_DIRECTORY = "damaged";
     /** The smallest journal that holds a few requests. */
     static final long MIN_MAX_BYTES = 8 * 1024;
     /** Segments are at most this share of the journal, so delivered ones free space as it fills. */
     static final int SEGMENTS_PER_JOURNAL = 4;
-    /** Segments up to this size are read into memory to be checked at start; larger ones are mapped. */
-    private static final long SCAN_IN_MEMORY = 64L * 1024 * 1024;
 
     private final Path directory;
     private final long maxBytes;
     private final long segmentBytes;
     private final Clock clock;
-    private final FileChannel lockChannel;
-    private final FileLock fileLock;
+    private final JournalDirectoryLock directoryLock;
     private final JournalFiles files;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -122,8 +113,7 @@ public final class Journal implements AutoCloseable {
             long maxBytes,
             long segmentBytes,
             Clock clock,
-            FileChannel lockChannel,
-            FileLock fileLock,
+            JournalDirectoryLock directoryLock,
             JournalFiles files,
             JournalHooks hooks) {
         this.directory = directory;
@@ -132,8 +122,7 @@ public final class Journal implements AutoCloseable {
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
         this.clock = clock;
-        this.lockChannel = lockChannel;
-        this.fileLock = fileLock;
+        this.directoryLock = directoryLock;
         this.writer = new Thread(this::writeLoop, "journal-writer");
         this.writer.setDaemon(true);
     }
@@ -161,23 +150,9 @@ public final class Journal implements AutoCloseable {
         long maxBytes = properties.maxSize().toBytes();
         long segmentBytes = segmentBytes(maxBytes, properties.segmentSize().toBytes());
         Files.createDirectories(directory);
-        Path lockFile = directory.resolve(LOCK_FILE);
-        FileChannel lockChannel = FileChannel.open(
-                lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileLock fileLock;
+        JournalDirectoryLock directoryLock = JournalDirectoryLock.acquire(directory);
+        Journal journal = new Journal(directory, maxBytes, segmentBytes, clock, directoryLock, files, hooks);
         try {
-            fileLock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            fileLock = null;
-        }
-        if (fileLock == null) {
-            String holder = readHolder(lockChannel);
-            lockChannel.close();
-            throw new JournalDirectoryInUseException(directory, lockFile, holder);
-        }
-        Journal journal = new Journal(directory, maxBytes, segmentBytes, clock, lockChannel, fileLock, files, hooks);
-        try {
-            writeHolder(lockChannel);
             journal.recover();
         } catch (IOException | RuntimeException e) {
             journal.closeFiles();
@@ -213,22 +188,6 @@ public final class Journal implements AutoCloseable {
         return configured;
     }
 
-    private static String readHolder(FileChannel lockChannel) {
-        try {
-            ByteBuffer content = ByteBuffer.allocate(256);
-            lockChannel.read(content, 0);
-            return new String(content.array(), 0, content.position(), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void writeHolder(FileChannel lockChannel) throws IOException {
-        String holder = "process " + ManagementFactory.getRuntimeMXBean().getName() + "\n";
-        lockChannel.truncate(0);
-        lockChannel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
-    }
-
     private void recover() throws IOException {
         List<Path> files = new ArrayList<>();
         Set<String> segmentNames = new HashSet<>();
@@ -250,9 +209,9 @@ public final class Journal implements AutoCloseable {
         files.sort(null);
         removeOrphanAcks(segmentNames);
 
-        List<Scan> scans = new ArrayList<>(files.size());
+        List<SegmentScan> scans = new ArrayList<>(files.size());
         for (Path file : files) {
-            scans.add(scan(file, Segment.baseOf(file)));
+            scans.add(SegmentScan.of(file, Segment.baseOf(file)));
         }
         // Every file is checked before any is changed: a stray file stops the start with the journal as it was.
         for (int i = 0; i < scans.size(); i++) {
@@ -260,15 +219,15 @@ public final class Journal implements AutoCloseable {
         }
         long entries = 0;
         for (int i = 0; i < files.size(); i++) {
-            Scan scan = scans.get(i);
-            Scan next = i + 1 < scans.size() ? scans.get(i + 1) : null;
+            SegmentScan scan = scans.get(i);
+            SegmentScan next = i + 1 < scans.size() ? scans.get(i + 1) : null;
             Segment segment = recover(scan, next);
             nextSequence = Math.max(nextSequence, scan.nextSequence());
             if (segment != null) {
                 entries += segment.entries - segment.acknowledged;
             }
         }
-        for (Scan scan : scans) {
+        for (SegmentScan scan : scans) {
             if (scan.base < nextSequence) {
                 lastBase = scan.base;
             }
@@ -297,7 +256,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /** A segment whose entries are not those its name says is a copy or was renamed: it would be delivered twice. */
-    private void checkBelongs(Scan scan, Scan next) {
+    private void checkBelongs(SegmentScan scan, SegmentScan next) {
         String name = scan.path.getFileName().toString();
         String advice = ". It is a copy or was renamed, not a segment of this journal: move it out of the journal"
                 + " directory (keep it if you need to inspect it) and start again.";
@@ -318,7 +277,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Sets up one scanned segment; {@code null} when it was deleted or set aside at once. */
-    private Segment recover(Scan scan, Scan next) throws IOException {
+    private Segment recover(SegmentScan scan, SegmentScan next) throws IOException {
         String name = scan.path.getFileName().toString();
         Segment segment = new Segment(scan.base, scan.path, files);
         boolean last = next == null;
@@ -418,153 +377,6 @@ public final class Journal implements AutoCloseable {
         segments.put(segment.baseSequence, segment);
         bytes.addAndGet(segment.size);
         return segment;
-    }
-
-    /** What a segment file holds, checked: entries {sequence, time, position, length} that check out. */
-    private static final class Scan {
-        final Path path;
-        final long base;
-        long size;
-        long dataStart;
-        long headerBase = -1;
-        long previousBase = -1;
-        long seal = -1;
-        long sealAt = -1;
-        final List<long[]> entries = new ArrayList<>();
-        final List<long[]> faults = new ArrayList<>();
-        final List<String> faultKinds = new ArrayList<>();
-
-        Scan(Path path, long base) {
-            this.path = path;
-            this.base = base;
-        }
-
-        long nextSequence() {
-            long next = base;
-            if (!entries.isEmpty()) {
-                next = Math.max(next, entries.get(entries.size() - 1)[0] + 1);
-            }
-            return Math.max(next, seal);
-        }
-
-        void fault(long from, long to, String kind) {
-            faults.add(new long[] {from, to});
-            faultKinds.add(kind);
-        }
-    }
-
-    private static Scan scan(Path file, long base) throws IOException {
-        Scan scan = new Scan(file, base);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long fileSize = channel.size();
-            if (fileSize > Integer.MAX_VALUE) {
-                throw new IOException("Journal segment " + file + " is larger than 2 GiB");
-            }
-            ByteBuffer data;
-            if (fileSize > SCAN_IN_MEMORY) {
-                data = channel.map(FileChannel.MapMode.READ_ONLY, 0, fileSize);
-            } else {
-                // Read rather than mapped: a mapping would hold the file open until a garbage collection.
-                data = ByteBuffer.allocate((int) fileSize);
-                while (data.hasRemaining() && channel.read(data, data.position()) >= 0) {
-                    // reads until the buffer is full
-                }
-                data.clear();
-            }
-            int size = (int) fileSize;
-            scan.size = size;
-            int position = 0;
-            if (size >= 4 && data.getInt(0) == JournalCodec.HEADER_MAGIC) {
-                position = Math.min(size, JournalCodec.HEADER);
-                scan.dataStart = JournalCodec.HEADER;
-                if (JournalCodec.recordMatches(
-                        data.duplicate().position(0), JournalCodec.HEADER_MAGIC, JournalCodec.HEADER)) {
-                    scan.headerBase = data.getLong(4);
-                    scan.previousBase = data.getLong(12);
-                } else {
-                    scan.fault(0, position, "a header that does not check out");
-                }
-            }
-            long last = base - 1;
-            while (position < size) {
-                // Any sequence here: one that does not belong is reported by checkBelongs, not skipped.
-                int length = entryAt(data, position, size, Long.MIN_VALUE, Long.MAX_VALUE);
-                if (length > 0) {
-                    last = data.getLong(position + JournalCodec.PREFIX);
-                    scan.entries.add(
-                            new long[] {last, data.getLong(position + JournalCodec.PREFIX + 8), position, length});
-                    position += length;
-                    continue;
-                }
-                if (JournalCodec.recordMatches(
-                        data.duplicate().position(position), JournalCodec.SEAL_MAGIC, JournalCodec.SEAL)) {
-                    scan.seal = data.getLong(position + 4);
-                    scan.sealAt = position;
-                    position += JournalCodec.SEAL;
-                    if (position < size) {
-                        scan.fault(position, size, "bytes after the segment's seal");
-                    }
-                    break;
-                }
-                String kind = describe(data, position, size);
-                int resumed = resync(data, position + 1, size, Math.max(last, base - 1), base + size);
-                scan.fault(position, resumed < 0 ? size : resumed, kind);
-                if (resumed < 0) {
-                    break;
-                }
-                position = resumed;
-            }
-        }
-        return scan;
-    }
-
-    /** The length of the entry at {@code at} if one that checks out is there, with a sequence in (after, upTo); else -1. */
-    private static int entryAt(ByteBuffer data, int at, int size, long after, long upTo) {
-        if (size - at < JournalCodec.PREFIX + JournalCodec.STAMP) {
-            return -1;
-        }
-        int length = data.getInt(at);
-        if (length < JournalCodec.STAMP
-                || length > JournalCodec.MAX_ENTRY
-                || length > size - at - JournalCodec.PREFIX) {
-            return -1;
-        }
-        long sequence = data.getLong(at + JournalCodec.PREFIX);
-        if (sequence <= after || sequence >= upTo) {
-            return -1;
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(data.duplicate().position(at + JournalCodec.PREFIX).limit(at + JournalCodec.PREFIX + length));
-        return (int) crc.getValue() == data.getInt(at + 4) ? JournalCodec.PREFIX + length : -1;
-    }
-
-    private static String describe(ByteBuffer data, int at, int size) {
-        if (size - at < JournalCodec.PREFIX + JournalCodec.STAMP) {
-            return "a torn entry header";
-        }
-        int length = data.getInt(at);
-        if (length < JournalCodec.STAMP
-                || length > JournalCodec.MAX_ENTRY
-                || length > size - at - JournalCodec.PREFIX) {
-            return "an entry of impossible length " + length;
-        }
-        return "an entry that does not check out";
-    }
-
-    /**
-     * The next position after damage where an entry that checks out starts, or a seal; -1 if none
-     * does. Sequences must go up and stay within what the file could hold, so a stretch of events'
-     * bytes is never taken for an entry before its checksum is even computed.
-     */
-    private static int resync(ByteBuffer data, int from, int size, long after, long upTo) {
-        for (int at = from; at <= size - JournalCodec.SEAL; at++) {
-            if (entryAt(data, at, size, after, upTo) > 0
-                    || JournalCodec.recordMatches(
-                            data.duplicate().position(at), JournalCodec.SEAL_MAGIC, JournalCodec.SEAL)) {
-                return at;
-            }
-        }
-        return -1;
     }
 
     /**
@@ -1197,11 +1009,7 @@ public final class Journal implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        try {
-            fileLock.release();
-        } finally {
-            lockChannel.close();
-        }
+        directoryLock.release();
     }
 
     private static final class Append {
