@@ -172,6 +172,25 @@ public final class Journal implements AutoCloseable {
         acknowledgements.acknowledge(sequence);
     }
 
+    /**
+     * Every gauge of the journal in one record, read from its parts one after the other: each value
+     * is current, though the parts do not stop for the reading.
+     */
+    public JournalStats stats() {
+        return new JournalStats(
+                bytes(),
+                maxBytes(),
+                segmentBytes(),
+                syncs(),
+                pendingEntries(),
+                oldestPendingMillis(),
+                damagedSegments(),
+                lostEntries(),
+                writeFailing(),
+                lastWriteFailureMillis(),
+                unrecordedDeliveries());
+    }
+
     /** Bytes the journal holds on disk, with entries queued to be written. */
     public long bytes() {
         return journal.bytes.get();
