@@ -1,6 +1,7 @@
 package io.firehosegateway.pipeline;
 
 import io.firehosegateway.journal.Journal;
+import io.firehosegateway.journal.JournalStats;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,23 +32,24 @@ final class JournalHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        double fullness = (double) journal.bytes() / journal.maxBytes();
-        OptionalLong failedAt = journal.lastWriteFailureMillis();
-        boolean failingNow = journal.writeFailing()
+        JournalStats stats = journal.stats();
+        double fullness = (double) stats.bytes() / stats.maxBytes();
+        OptionalLong failedAt = stats.lastWriteFailureMillis();
+        boolean failingNow = stats.writeFailing()
                 && failedAt.isPresent()
                 && clock.millis() - failedAt.getAsLong() < WRITE_FAILURE_HOLD.toMillis();
         Health.Builder builder = fullness >= BufferHealthIndicator.HIGH_WATER || failingNow
                 ? Health.status(Status.OUT_OF_SERVICE)
                 : Health.up();
-        builder.withDetail("bytes", journal.bytes())
-                .withDetail("maxBytes", journal.maxBytes())
-                .withDetail("pendingEntries", journal.pendingEntries())
-                .withDetail("damagedSegments", journal.damagedSegments())
-                .withDetail("lostEntries", journal.lostEntries())
-                .withDetail("unrecordedDeliveries", journal.unrecordedDeliveries());
-        builder.withDetail("writeFailing", journal.writeFailing());
+        builder.withDetail("bytes", stats.bytes())
+                .withDetail("maxBytes", stats.maxBytes())
+                .withDetail("pendingEntries", stats.pendingEntries())
+                .withDetail("damagedSegments", stats.damagedSegments())
+                .withDetail("lostEntries", stats.lostEntries())
+                .withDetail("unrecordedDeliveries", stats.unrecordedDeliveries());
+        builder.withDetail("writeFailing", stats.writeFailing());
         failedAt.ifPresent(at -> builder.withDetail("lastWriteFailure", Instant.ofEpochMilli(at)));
-        journal.oldestPendingMillis()
+        stats.oldestPendingMillis()
                 .ifPresent(oldest -> builder.withDetail("oldestPending", Instant.ofEpochMilli(oldest)));
         return builder.build();
     }

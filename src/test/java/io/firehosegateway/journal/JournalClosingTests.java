@@ -37,8 +37,15 @@ class JournalClosingTests {
     }
 
     private Journal open() throws IOException {
+        return open(JournalHooks.NONE);
+    }
+
+    private Journal open(JournalHooks hooks) throws IOException {
         journal = Journal.open(
-                new JournalProperties(directory, DataSize.ofMegabytes(64), DataSize.ofMegabytes(1)), Clock.systemUTC());
+                new JournalProperties(directory, DataSize.ofMegabytes(64), DataSize.ofMegabytes(1)),
+                Clock.systemUTC(),
+                JournalFiles.SYSTEM,
+                hooks);
         return journal;
     }
 
@@ -56,14 +63,14 @@ class JournalClosingTests {
 
     @Test
     void anAppendWrittenButNotSyncedWhenTheJournalClosesIsRefusedNotAcknowledged() throws Exception {
-        Journal closing = open();
         CountDownLatch syncing = new CountDownLatch(1);
-        closing.beforeSync = () -> {
-            syncing.countDown();
-            awaitResume();
-        };
         // The writer is held between writing the entry and syncing it, so close() stops waiting for it.
-        closing.closeWaitMillis = 1;
+        Journal closing = open(JournalHooks.NONE
+                .withBeforeSync(() -> {
+                    syncing.countDown();
+                    awaitResume();
+                })
+                .withCloseWaitMillis(1));
         CompletableFuture<Long> append = closing.append("events", events("e-0"), null);
         assertThat(syncing.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -79,12 +86,11 @@ class JournalClosingTests {
 
     @Test
     void anAppendThatFoundTheJournalOpenButQueuesAfterItClosedIsAnsweredRatherThanLeftWaiting() throws Exception {
-        Journal closing = open();
         CountDownLatch checked = new CountDownLatch(1);
-        closing.beforeQueue = () -> {
+        Journal closing = open(JournalHooks.NONE.withBeforeQueue(() -> {
             checked.countDown();
             awaitResume();
-        };
+        }));
         CompletableFuture<CompletableFuture<Long>> appending =
                 CompletableFuture.supplyAsync(() -> closing.append("events", events("e-0"), null));
         assertThat(checked.await(10, TimeUnit.SECONDS)).isTrue();
