@@ -6,5 +6,11 @@
  * delivered around, counted and set aside; segments whose entries were all delivered are deleted,
  * whether or not the disk had room to record the deliveries, so disk use stays bounded. Depends
  * only on {@code event}.
+ *
+ * <p>{@code Journal} is a facade over its parts, each with one job: {@code JournalDirectoryLock}
+ * (the lock), {@code JournalRecovery} and {@code SegmentScan} (opening: scan, cut torn tails, set
+ * damage aside), {@code JournalWriter} (group commit and rolls), {@code JournalReader} (the read
+ * cursor) and {@code JournalAcknowledgements} (delivery records, reclaiming space), sharing the
+ * state in {@code JournalLog}; {@code JournalStats} is what the gauges read.
  */
 package io.firehosegateway.journal;
