@@ -35,7 +35,7 @@ import org.yaml.snakeyaml.Yaml;
  * setting, whatever form it is written in; every form Spring's relaxed binding binds, and every key
  * the README, the compose file and the application's own configuration set, is known.
  */
-class UnknownSettingsTests {
+class UnknownSettingsIntegrationTests {
 
     private static final Path README = Path.of("README.md");
     private static final Path COMPOSE = Path.of("docker-compose.yml");
