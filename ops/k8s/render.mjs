@@ -1,4 +1,4 @@
-// Renders each overlay into rendered/<overlay>.yaml, the manifests OpsManifestsTests reads:
+// Renders each overlay into rendered/<overlay>.yaml, the manifests OpsManifestsIntegrationTests reads:
 // node render.mjs (validate.mjs fails while a rendering is stale).
 import fs from "node:fs";
 import path from "node:path";

@@ -2,7 +2,7 @@
 // overlay validates against the Kubernetes schemas (kubernetes-models) and the Prometheus Operator's
 // (@kubernetes-models/prometheus-operator), with no field the schema does not know; the committed
 // renderings in rendered/ are current; and, where kubectl is installed, kustomize itself renders
-// the same objects. Exits non-zero on any failure. OpsManifestsTests (JUnit) checks the renderings
+// the same objects. Exits non-zero on any failure. OpsManifestsIntegrationTests (JUnit) checks the renderings
 // against the application.
 import fs from "node:fs";
 import { execFileSync } from "node:child_process";

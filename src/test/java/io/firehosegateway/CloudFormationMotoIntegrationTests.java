@@ -343,7 +343,7 @@ class CloudFormationMotoIntegrationTests {
     /**
      * The policy as moto can check it: moto 5.2 checks Firehose and Kinesis calls against the
      * resource {@code *}, so their statements' resources become {@code *} (the template's own ARNs are
-     * checked above and by {@code CloudFormationTemplateTests}); actions stay as they are.
+     * checked above and by {@code CloudFormationTemplateIntegrationTests}); actions stay as they are.
      */
     private static JsonNode asMotoChecksIt(JsonNode policy) {
         ObjectNode copy = (ObjectNode) policy.deepCopy();

@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * only narrows what a subschema accepts, since all of a subschema's keywords must hold: two that
  * fill the same rule ({@code const} and {@code enum}) keep what both allow. So the gateway's
  * answers are networknt's as long as the shortcut never says valid where networknt says invalid,
- * which {@code SchemaShortcutTests} checks on generated and mutated events.
+ * which {@code SchemaShortcutIntegrationTests} checks on generated and mutated events.
  */
 public final class SchemaShortcut {
 

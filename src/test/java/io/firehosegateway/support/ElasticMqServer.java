@@ -16,7 +16,7 @@ import scala.math.BigDecimal;
  *
  * <p>Its message limit: ElasticMQ 1.6.11 still enforces the old 256 KiB. Its strict limits
  * ({@code org.elasticmq.StrictSQSLimits}, the default) hold {@code maxMessageLength = 262144} (read
- * from its bytecode with {@code javap -c}; {@code ElasticMqLimitsTests} shows it refusing a
+ * from its bytecode with {@code javap -c}; {@code ElasticMqLimitsIntegrationTests} shows it refusing a
  * message a byte over 256 KiB, 400 {@code InvalidAttributeValue}); its relaxed limits check nothing at all. Neither is
  * SQS since August 2025, so {@link #SQS_2025} is the strict limits with the largest message raised
  * to SQS's 1 MiB, and the servers here run with it: the sink's oversize cases then mean what they

@@ -27,7 +27,7 @@ import org.springframework.util.unit.DataSize;
  * destination takes the backlog. Skipped where a tmpfs cannot be mounted (not root, or in a
  * container without the capability).
  */
-class JournalFullDiskTests {
+class JournalFullDiskIntegrationTests {
 
     @TempDir
     Path work;

@@ -37,7 +37,7 @@ import org.yaml.snakeyaml.Yaml;
  * the docs (README.md and docs/), the compose file and the application's own configuration set, is
  * known.
  */
-class UnknownSettingsTests {
+class UnknownSettingsIntegrationTests {
 
     private static final Path README = Path.of("README.md");
     private static final Path DOCS = Path.of("docs");

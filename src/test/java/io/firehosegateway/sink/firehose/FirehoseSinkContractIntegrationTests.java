@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
  * and moto for the faults moto never has: failed entries and calls refused as invalid. A delivery
  * stream that does not exist is the configuration fault.
  */
-class FirehoseSinkContractTests extends SinkContractTests {
+class FirehoseSinkContractIntegrationTests extends SinkContractTests {
 
     @Override
     protected SinkUnderTest start() throws Exception {

@@ -22,9 +22,9 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * failed on SQS's side, and an entry refused with {@code SenderFault} as the invalid event. A queue
  * that does not exist is the configuration fault.
  */
-class SqsSinkContractTests extends SinkContractTests {
+class SqsSinkContractIntegrationTests extends SinkContractTests {
 
-    /** The SQS implementation behind the fault proxy: moto here, ElasticMQ in {@link ElasticMqSinkContractTests}. */
+    /** The SQS implementation behind the fault proxy: moto here, ElasticMQ in {@link ElasticMqSinkContractIntegrationTests}. */
     protected URI emulatorEndpoint() {
         return MotoServer.endpoint();
     }

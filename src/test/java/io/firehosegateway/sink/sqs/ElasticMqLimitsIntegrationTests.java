@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * since August 2025 (over 256 KiB), so the tests run it with {@link ElasticMqServer#SQS_2025}, which
  * takes 1 MiB and refuses a byte more, as SQS does.
  */
-class ElasticMqLimitsTests {
+class ElasticMqLimitsIntegrationTests {
 
     private static final int OLD_LIMIT = 256 * 1024;
 

@@ -24,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * rendered page. Skipped where Chromium is not installed (CI installs it).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SwaggerUiBrowserTests {
+class SwaggerUiBrowserIntegrationTests {
 
     @TempDir
     static Path work;

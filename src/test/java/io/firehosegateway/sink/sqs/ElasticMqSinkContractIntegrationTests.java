@@ -8,7 +8,7 @@ import java.net.URI;
  * protocol, started inside the test JVM with SQS's 1 MiB message limit (see {@link ElasticMqServer}
  * for what ElasticMQ itself enforces); the fault proxy sits between the SDK and it as for moto.
  */
-class ElasticMqSinkContractTests extends SqsSinkContractTests {
+class ElasticMqSinkContractIntegrationTests extends SqsSinkContractIntegrationTests {
 
     @Override
     protected URI emulatorEndpoint() {

@@ -39,7 +39,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code ops/cloudformation/gateway.yaml} read without AWS: every reference resolves, the names and
  * the S3 layout are the gateway's, and the policies grant what the gateway's code calls and no more.
  */
-class CloudFormationTemplateTests {
+class CloudFormationTemplateIntegrationTests {
 
     /** Names CloudFormation defines in every stack. */
     private static final Set<String> PSEUDO_PARAMETERS = Set.of(

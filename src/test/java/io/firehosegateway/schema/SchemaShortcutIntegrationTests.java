@@ -37,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
  * An event the shortcut calls valid and networknt refuses fails the test, naming the schema and the
  * event.
  */
-class SchemaShortcutTests {
+class SchemaShortcutIntegrationTests {
 
     private static final int FUZZ = 4_000;
 
@@ -575,7 +575,7 @@ class SchemaShortcutTests {
             }
         }
         System.out.printf(
-                "SchemaShortcutTests%s: %d schema/event pairs compared, %d called surely valid%n",
+                "SchemaShortcutIntegrationTests%s: %d schema/event pairs compared, %d called surely valid%n",
                 label, pairs, surelyValid);
         return new Comparison(pairs, surelyValid, unsound, thrown);
     }

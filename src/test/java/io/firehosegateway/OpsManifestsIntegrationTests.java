@@ -54,7 +54,7 @@ import tools.jackson.databind.json.JsonMapper;
  * binding) to a property the application declares, and the sizes and timeouts the manifests choose
  * fit together. {@code ops/k8s/validate.mjs} checks the same objects against the Kubernetes schemas.
  */
-class OpsManifestsTests {
+class OpsManifestsIntegrationTests {
 
     private static final Path RENDERED = Path.of("ops/k8s/rendered");
     private static final Path DOCKERFILE = Path.of("Dockerfile");
@@ -581,7 +581,7 @@ class OpsManifestsTests {
         static DeclaredProperties load() throws IOException {
             JsonMapper json = JsonMapper.builder().build();
             List<DeclaredProperty> properties = new ArrayList<>();
-            Enumeration<URL> files = OpsManifestsTests.class
+            Enumeration<URL> files = OpsManifestsIntegrationTests.class
                     .getClassLoader()
                     .getResources("META-INF/spring-configuration-metadata.json");
             boolean applications = false;

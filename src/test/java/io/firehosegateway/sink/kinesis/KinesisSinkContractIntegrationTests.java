@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * the faults moto never has: failed entries and calls refused as invalid. A stream that does not
  * exist is the configuration fault. moto speaks JSON only, so the client is built speaking JSON.
  */
-class KinesisSinkContractTests extends SinkContractTests {
+class KinesisSinkContractIntegrationTests extends SinkContractTests {
 
     @Override
     protected SinkUnderTest start() throws Exception {
