@@ -75,16 +75,43 @@ public final class UnknownSettings implements EnvironmentPostProcessor, Ordered 
     }
 
     /**
-     * Kubernetes gives every pod variables naming each Service of its namespace; a Service named
-     * {@code gateway} gives {@code GATEWAY_PORT}, {@code GATEWAY_SERVICE_HOST} and the like, which
-     * are no one's typo.
+     * Kubernetes gives every pod variables naming each Service of its namespace, so any Service whose
+     * name starts with {@code gateway} (the gateway's own, or a neighbour such as {@code gateway-admin})
+     * gives {@code GATEWAY_PORT}, {@code GATEWAY_ADMIN_SERVICE_HOST}, {@code
+     * GATEWAY_ADMIN_PORT_9000_TCP_ADDR} and the like, which are no one's typo. Only their exact shapes
+     * pass: {@code <service>_SERVICE_HOST}, {@code <service>_SERVICE_PORT[_<port name>]}, {@code
+     * <service>_PORT} and {@code <service>_PORT_<number>_<protocol>[_PROTO|_PORT|_ADDR]}.
      */
     private static boolean isServiceLink(ConfigurationPropertyName name) {
-        String first = name.getElement(1, Form.UNIFORM);
-        return first.equals("port")
-                || (first.equals("service")
-                        && name.getNumberOfElements() > 2
-                        && List.of("host", "port").contains(name.getElement(2, Form.UNIFORM)));
+        int count = name.getNumberOfElements();
+        for (int i = 1; i < count; i++) {
+            String element = name.getElement(i, Form.UNIFORM);
+            int left = count - i - 1;
+            if (element.equals("service") && left >= 1) {
+                String next = name.getElement(i + 1, Form.UNIFORM);
+                if ((next.equals("host") && left == 1) || next.equals("port")) {
+                    return true;
+                }
+            }
+            if (element.equals("port") && (left == 0 || isPortVariable(name, i + 1, left))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code <number>_<protocol>} with nothing after it, or one of {@code proto}, {@code port}, {@code addr}. */
+    private static boolean isPortVariable(ConfigurationPropertyName name, int from, int left) {
+        if (left != 2 && left != 3) {
+            return false;
+        }
+        String number = name.getElement(from, Form.UNIFORM);
+        String protocol = name.getElement(from + 1, Form.UNIFORM);
+        boolean shape = !number.isEmpty()
+                && number.chars().allMatch(Character::isDigit)
+                && List.of("tcp", "udp", "sctp").contains(protocol);
+        return shape
+                && (left == 2 || List.of("proto", "port", "addr").contains(name.getElement(from + 2, Form.UNIFORM)));
     }
 
     /** Before the context starts, once every source of settings is in the environment. */

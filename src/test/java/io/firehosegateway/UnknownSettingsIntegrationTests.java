@@ -206,6 +206,40 @@ class UnknownSettingsIntegrationTests {
                 .startsWith("gateway.port (");
     }
 
+    @Test
+    void theVariablesKubernetesSetsForAnyServiceWhoseNameStartsWithGatewayAreNoTypos() {
+        // A neighbouring Service named gateway-admin or gateway-api gives every pod of the namespace
+        // these, which Spring reads as gateway.admin.service.host and the like.
+        StandardEnvironment environment = environment(
+                Map.of(),
+                Map.of(
+                        "GATEWAY_ADMIN_SERVICE_HOST", "10.0.0.8",
+                        "GATEWAY_ADMIN_SERVICE_PORT", "9000",
+                        "GATEWAY_ADMIN_SERVICE_PORT_GRPC_WEB", "9000",
+                        "GATEWAY_ADMIN_PORT", "tcp://10.0.0.8:9000",
+                        "GATEWAY_ADMIN_PORT_9000_TCP", "tcp://10.0.0.8:9000",
+                        "GATEWAY_ADMIN_PORT_9000_TCP_PROTO", "tcp",
+                        "GATEWAY_ADMIN_PORT_9000_TCP_PORT", "9000",
+                        "GATEWAY_ADMIN_PORT_9000_TCP_ADDR", "10.0.0.8",
+                        "GATEWAY_API_V2_PORT_53_UDP_ADDR", "10.0.0.9"));
+
+        assertThat(UnknownSettings.unknown(environment)).isEmpty();
+    }
+
+    @Test
+    void aMistypedVariableThatOnlyLooksLikeAServiceLinkIsStillRefused() {
+        StandardEnvironment environment = environment(
+                Map.of(),
+                Map.of(
+                        "GATEWAY_STREAMS_CLICKS_ODERING", "per-key",
+                        "GATEWAY_ADMIN_PORT_9000_TCP_HOST", "10.0.0.8",
+                        "GATEWAY_ADMIN_SERVICE_ADDR", "10.0.0.8"));
+
+        assertThat(UnknownSettings.unknown(environment))
+                .hasSize(3)
+                .anySatisfy(line -> assertThat(line).startsWith("gateway.streams.clicks.odering ("));
+    }
+
     // ---- what the project itself sets is known
 
     @Test
