@@ -7,9 +7,6 @@ import io.firehosegateway.journal.JournalEntryTooLargeException;
 import io.firehosegateway.journal.JournalFullException;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.Sink;
-import io.firehosegateway.sink.SinkKind;
-import io.firehosegateway.sink.SinkLimits;
-import io.firehosegateway.sink.StreamRoutes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,13 +52,16 @@ public final class Pipeline implements SmartLifecycle {
     private final PipelineProperties properties;
     private final BufferBudget budget;
     private final ScheduledThreadPoolExecutor scheduler;
-    private final Map<String, StreamDispatcher> dispatchers = new LinkedHashMap<>();
-    private final Map<String, GatewayMetrics.StreamMeters> meters = new LinkedHashMap<>();
+    private final Map<String, StreamDispatcher> dispatchers;
+    private final Map<String, GatewayMetrics.StreamMeters> meters;
     private final Journal journal;
     private final NanoClock nanoClock;
     private volatile boolean running;
 
     /**
+     * A pipeline with its streams assembled here, as the application's start assembles them: for
+     * tests and tools that make a pipeline of their own.
+     *
      * @param journal the journal of the journaled mode; {@code null} in the other modes
      */
     public Pipeline(
@@ -70,6 +70,9 @@ public final class Pipeline implements SmartLifecycle {
     }
 
     /**
+     * A pipeline with its streams assembled here; see {@link #Pipeline(PipelineProperties, List,
+     * GatewayMetrics, Clock, Journal)}.
+     *
      * @param nanoClock what deadlines, pauses and throttling intervals are measured on
      * @param journal the journal of the journaled mode; {@code null} in the other modes
      */
@@ -80,96 +83,33 @@ public final class Pipeline implements SmartLifecycle {
             Clock clock,
             NanoClock nanoClock,
             Journal journal) {
-        this.properties = properties;
+        this(
+                properties,
+                PipelineAssembly.assemble(checkJournal(properties, journal), sinks, metrics, clock, nanoClock),
+                nanoClock,
+                journal);
+    }
+
+    /**
+     * @param streams the streams, as {@link PipelineAssembly} made them
+     * @param nanoClock what deadlines are measured on
+     * @param journal the journal of the journaled mode; {@code null} in the other modes
+     */
+    Pipeline(PipelineProperties properties, PipelineStreams streams, NanoClock nanoClock, Journal journal) {
+        this.properties = checkJournal(properties, journal);
+        this.budget = streams.budget();
+        this.scheduler = streams.timer();
+        this.dispatchers = streams.dispatchers();
+        this.meters = streams.meters();
         this.nanoClock = nanoClock;
         this.journal = journal;
+    }
+
+    private static PipelineProperties checkJournal(PipelineProperties properties, Journal journal) {
         if (properties.delivery().mode() == DeliveryMode.JOURNALED && journal == null) {
             throw new IllegalArgumentException("the journaled mode needs a journal");
         }
-        DeadLetterStore deadLetters = new DeadLetterStore(properties.delivery().deadLetterDirectory(), clock);
-        this.budget = new BufferBudget(
-                properties.buffer().maxRecords(), properties.buffer().maxBytes().toBytes());
-        this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "pipeline-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.setRemoveOnCancelPolicy(true);
-        metrics.bufferGauges(budget::records, budget::bytes);
-        metrics.bufferFullness(budget::fullness);
-        List<String> meaningless = properties.settingsMeaninglessForTheirSink();
-        if (!meaningless.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", meaningless));
-        }
-        Map<SinkKind, Sink> sinkByKind = byKind(sinks);
-        DestinationQuotas quotas = new DestinationQuotas(properties);
-        for (String stream : properties.streamNames()) {
-            SinkKind kind = properties.sink(stream);
-            Sink sink = sinkByKind.get(kind);
-            if (sink == null) {
-                throw new IllegalArgumentException("stream " + stream + " is sent to the " + kind.value()
-                        + " sink, but no such sink is configured");
-            }
-            StreamRoutes.Route route = new StreamRoutes.Route(
-                    stream,
-                    properties.destination(stream),
-                    kind,
-                    properties.stream(stream).partitionKey() != null);
-            SinkLimits limits = sink.limits(route);
-            long packBytes = properties.stream(stream).packBytes().toBytes();
-            if (packBytes > limits.maxRecordBytes()) {
-                throw new IllegalArgumentException("gateway.streams." + stream + ".pack-bytes is " + packBytes
-                        + " bytes, larger than the largest record its sink takes ("
-                        + limits.maxRecordBytes() + " bytes)");
-            }
-            GatewayMetrics.StreamMeters streamMeters =
-                    metrics.stream(stream, sink.kind().value());
-            meters.put(stream, streamMeters);
-            dispatchers.put(
-                    stream,
-                    new StreamDispatcher(
-                            route,
-                            sink,
-                            limits,
-                            keys(stream),
-                            ordering(stream, sink, route),
-                            (int) packBytes,
-                            quotas.of(route, limits),
-                            properties.maxInFlight(stream),
-                            properties.delivery(),
-                            properties.buffer(),
-                            scheduler,
-                            streamMeters,
-                            budget,
-                            deadLetters,
-                            clock,
-                            nanoClock));
-        }
-    }
-
-    private static Map<SinkKind, Sink> byKind(List<Sink> sinks) {
-        Map<SinkKind, Sink> byKind = new java.util.EnumMap<>(SinkKind.class);
-        for (Sink sink : sinks) {
-            Sink other = byKind.put(sink.kind(), sink);
-            if (other != null) {
-                throw new IllegalArgumentException(
-                        "two sinks of kind " + sink.kind().value() + ": " + other + " and " + sink);
-            }
-        }
-        return byKind;
-    }
-
-    /** The stream's own {@code ordering}, else per key where its destination orders per key by nature. */
-    private Ordering ordering(String stream, Sink sink, StreamRoutes.Route route) {
-        if (properties.stream(stream).ordering() != null) {
-            return properties.ordering(stream);
-        }
-        return sink.ordersPerKeyByDefault(route) ? Ordering.PER_KEY : Ordering.NONE;
-    }
-
-    private PartitionKeys keys(String stream) {
-        String pointer = properties.stream(stream).partitionKey();
-        return pointer != null ? PartitionKeys.at(pointer) : PartitionKeys.EVENT_ID;
+        return properties;
     }
 
     /** The quota each stream's calls are paced by: its destination's, shared by the streams sent there. */

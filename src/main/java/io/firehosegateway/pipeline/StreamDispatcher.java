@@ -82,43 +82,43 @@ final class StreamDispatcher {
     private boolean paused;
     private volatile DeliveryStatus status = DeliveryStatus.NONE;
 
-    StreamDispatcher(
-            StreamRoutes.Route route,
-            Sink sink,
-            SinkLimits limits,
-            PartitionKeys keys,
-            Ordering ordering,
-            int packBytes,
-            StreamQuota quota,
-            int maxInFlight,
-            PipelineProperties.Delivery delivery,
-            PipelineProperties.Buffer buffer,
-            ScheduledExecutorService scheduler,
-            StreamMeters meters,
-            BufferBudget budget,
-            DeadLetterStore deadLetters,
-            Clock clock,
-            NanoClock nanoClock) {
+    /**
+     * @param destination where the stream's records go, as its sink described it at the start
+     * @param policy how the stream packs, orders and paces its records
+     * @param shared what every stream's dispatcher shares
+     * @param meters the stream's own meters
+     */
+    StreamDispatcher(StreamDestination destination, StreamPolicy policy, DispatchShared shared, StreamMeters meters) {
+        PipelineProperties.Delivery delivery = shared.delivery();
+        PipelineProperties.Buffer buffer = shared.buffer();
+        this.route = destination.route();
         this.stream = route.stream();
-        this.route = route;
-        this.sink = sink;
-        this.limits = limits;
-        this.keys = keys;
-        this.ordering = ordering;
+        this.sink = destination.sink();
+        this.limits = destination.limits();
+        this.keys = policy.keys();
+        this.ordering = policy.ordering();
         this.sendWhenIdle = delivery.sendWhenIdle();
         this.backoff = new Backoff(delivery.initialBackoff(), delivery.maxBackoff());
         this.configurationFaultPauseNanos = delivery.configurationFaultPause().toNanos();
-        this.scheduler = scheduler;
+        this.scheduler = shared.timer();
         this.meters = meters;
-        this.clock = clock;
-        this.nanoClock = nanoClock;
-        this.queue = new BatchQueue(limits, packBytes, delivery.linger().toNanos(), scheduler, this::lingerPassed);
-        this.concurrencyLimit = new ConcurrencyLimit(stream, maxInFlight, nanoClock);
+        this.clock = shared.clock();
+        this.nanoClock = shared.nanoClock();
+        this.queue =
+                new BatchQueue(limits, policy.packBytes(), delivery.linger().toNanos(), scheduler, this::lingerPassed);
+        this.concurrencyLimit = new ConcurrencyLimit(stream, policy.maxInFlight(), nanoClock);
         this.slots = new CallSlots(concurrencyLimit);
-        this.streamQuota = quota;
-        this.quota = new QuotaGate(quota, wait -> schedule(this::quotaRefilled, wait));
+        this.streamQuota = policy.quota();
+        this.quota = new QuotaGate(streamQuota, wait -> schedule(this::quotaRefilled, wait));
         this.settlement = new Settlement(
-                stream, limits, sink::bytesAsSent, budget, meters, deadLetters, this::allSettled, this::resolved);
+                stream,
+                limits,
+                sink::bytesAsSent,
+                shared.budget(),
+                meters,
+                shared.deadLetters(),
+                this::allSettled,
+                this::resolved);
         this.faultLog = new DeliveryFaultLog(stream, sink.kind().value(), route.destination(), nanoClock);
         // One key's waiting events may hold as much of the buffer as one request may: a hot key
         // backs up into its own lane, and past this its clients are told to slow down, not the others.
@@ -126,7 +126,7 @@ final class StreamDispatcher {
         this.retryAfter = buffer.retryAfter();
         this.lanes = ordering == Ordering.PER_KEY
                 ? new KeyLanes(
-                        packBytes,
+                        policy.packBytes(),
                         limits.maxEventsPerRecord(),
                         maxKeyWaitingEvents,
                         BufferBudget.limitOf(buffer.maxBytes().toBytes(), buffer.requestShare()))
