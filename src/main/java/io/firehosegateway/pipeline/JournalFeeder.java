@@ -1,6 +1,5 @@
 package io.firehosegateway.pipeline;
 
-import io.firehosegateway.journal.Journal;
 import io.firehosegateway.journal.JournalEntry;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -10,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -18,8 +16,10 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Reads the journal in order and hands its entries to the pipeline as buffer room allows, taking at
  * most the background share so clients' bodies can still be read while the destination is down.
- * An entry is acknowledged, and its disk space freed in time, once all its events were delivered or
- * dead-lettered. Entries left at a crash are read again at the next start: at least once.
+ * Every entry takes one path, whether its request went to one stream or several: each part to its
+ * stream, and the {@link JournaledDelivery} acknowledges the entry (its disk space freed in time)
+ * once all its events were delivered or dead-lettered. Entries left at a crash are read again at
+ * the next start: at least once.
  *
  * <p>On a {@code per-key} stream, an entry of a backed-up partition key is set aside (in memory,
  * beside the buffer, at most the background share of the buffer's bound; past that the feeder
@@ -32,7 +32,7 @@ final class JournalFeeder implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JournalFeeder.class);
 
-    private final Journal journal;
+    private final JournaledDelivery journal;
     private final Pipeline pipeline;
     /** How often set-aside entries are tried again while nothing new is read. */
     private static final long PARKED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -45,7 +45,11 @@ final class JournalFeeder implements SmartLifecycle {
     private long parkedEvents;
     private long parkedBytes;
 
-    JournalFeeder(Journal journal, Pipeline pipeline) {
+    /**
+     * @param journal what the entries are read from and acknowledged to
+     * @param pipeline what delivers them
+     */
+    JournalFeeder(JournaledDelivery journal, Pipeline pipeline) {
         this.journal = journal;
         this.pipeline = pipeline;
     }
@@ -195,42 +199,10 @@ final class JournalFeeder implements SmartLifecycle {
             if (!admission.reserveWhenFree(entry.events().size(), bytes, () -> running)) {
                 return;
             }
-            @SuppressWarnings("unchecked")
-            Consumer<DeliveryTicket> onDelivered =
-                    entry.attachment() instanceof Consumer<?> consumer ? (Consumer<DeliveryTicket>) consumer : null;
-            if (entry.parts().size() == 1) {
-                DeliveryTicket ticket =
-                        pipeline.deliver(entry.stream(), entry.events(), admission, DeliveryMode.JOURNALED);
-                ticket.done().thenAccept(settled -> {
-                    acknowledge(entry, List.of(settled));
-                    if (onDelivered != null) {
-                        onDelivered.accept(settled);
-                    }
-                });
-                return;
-            }
-            // A routed request: acknowledged once every part was delivered or dead-lettered.
             List<DeliveryTicket> tickets = pipeline.deliver(entry.parts(), admission);
             CompletableFuture.allOf(tickets.stream().map(DeliveryTicket::done).toArray(CompletableFuture[]::new))
-                    .thenRun(() -> acknowledge(entry, tickets));
+                    .thenRun(() -> journal.settled(entry, tickets));
         }
-    }
-
-    /**
-     * Acknowledges a settled entry, unless an event given up on could not be dead-lettered: then
-     * the journal is its only copy, and the entry is read again at the next start.
-     */
-    private void acknowledge(JournalEntry entry, List<DeliveryTicket> tickets) {
-        for (DeliveryTicket ticket : tickets) {
-            if (!ticket.deadLettersWritten()) {
-                log.error(
-                        "Journal entry {}: events given up on could not be dead-lettered; it stays in the journal"
-                                + " and is read again at the next start",
-                        entry.sequence());
-                return;
-            }
-        }
-        journal.acknowledge(entry.sequence());
     }
 
     @Override

@@ -3,23 +3,17 @@ package io.firehosegateway.pipeline;
 import io.firehosegateway.event.Event;
 import io.firehosegateway.journal.Journal;
 import io.firehosegateway.journal.JournalEntry;
-import io.firehosegateway.journal.JournalEntryTooLargeException;
-import io.firehosegateway.journal.JournalFullException;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.Sink;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,15 +32,6 @@ public final class Pipeline implements SmartLifecycle {
     /** Background work (the generator) may fill the buffer only this far, leaving the rest to clients. */
     public static final double BACKGROUND_CEILING = 0.5;
 
-    /** A journal write normally takes one fsync; past this the disk is failing. */
-    static final Duration JOURNAL_WRITE_TIMEOUT = Duration.ofSeconds(10);
-
-    /** A confirmed promise is kept by its deadline's timer; this covers the timer's own delay. */
-    private static final Duration DEADLINE_SLACK = Duration.ofSeconds(1);
-
-    /** A full journal frees space as delivery catches up: longer than a full buffer's wait. */
-    private static final Duration JOURNAL_FULL_RETRY_AFTER = Duration.ofSeconds(5);
-
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
     private final PipelineProperties properties;
@@ -54,7 +39,8 @@ public final class Pipeline implements SmartLifecycle {
     private final ScheduledThreadPoolExecutor scheduler;
     private final Map<String, StreamDispatcher> dispatchers;
     private final Map<String, GatewayMetrics.StreamMeters> meters;
-    private final Journal journal;
+    private final JournaledDelivery journaled;
+    private final Promises promises;
     private final NanoClock nanoClock;
     private volatile boolean running;
 
@@ -87,25 +73,26 @@ public final class Pipeline implements SmartLifecycle {
                 properties,
                 PipelineAssembly.assemble(checkJournal(properties, journal), sinks, metrics, clock, nanoClock),
                 nanoClock,
-                journal);
+                journal == null ? null : new JournaledDelivery(journal));
     }
 
     /**
      * @param streams the streams, as {@link PipelineAssembly} made them
      * @param nanoClock what deadlines are measured on
-     * @param journal the journal of the journaled mode; {@code null} in the other modes
+     * @param journaled the journal's use in the journaled mode; {@code null} in the other modes
      */
-    Pipeline(PipelineProperties properties, PipelineStreams streams, NanoClock nanoClock, Journal journal) {
-        this.properties = checkJournal(properties, journal);
+    Pipeline(PipelineProperties properties, PipelineStreams streams, NanoClock nanoClock, JournaledDelivery journaled) {
+        this.properties = checkJournal(properties, journaled);
         this.budget = streams.budget();
         this.scheduler = streams.timer();
         this.dispatchers = streams.dispatchers();
         this.meters = streams.meters();
         this.nanoClock = nanoClock;
-        this.journal = journal;
+        this.journaled = journaled;
+        this.promises = new Promises(scheduler, properties.delivery().timeout());
     }
 
-    private static PipelineProperties checkJournal(PipelineProperties properties, Journal journal) {
+    private static PipelineProperties checkJournal(PipelineProperties properties, Object journal) {
         if (properties.delivery().mode() == DeliveryMode.JOURNALED && journal == null) {
             throw new IllegalArgumentException("the journaled mode needs a journal");
         }
@@ -228,8 +215,9 @@ public final class Pipeline implements SmartLifecycle {
     }
 
     /**
-     * Takes a whole request's events in {@code mode} and answers with the mode's promise: the one way
-     * in for clients and the generator alike, so the modes are told apart here only.
+     * Takes a whole request's events in {@code mode} and answers with the mode's promise: a request
+     * for one stream is taken as a request of one part, see {@link #accept(List, Admission,
+     * DeliveryMode)}.
      *
      * @param admission the room reserved for exactly these events; in the journaled mode the caller
      *     closes it once {@link Promise#taken()} completed, since the journal holds the events then
@@ -244,57 +232,18 @@ public final class Pipeline implements SmartLifecycle {
             DeliveryMode mode,
             Consumer<DeliveryTicket> onSettled) {
         checkStream(stream);
-        checkSizesAsSent(stream, events, null);
-        events = dispatchers.get(stream).keys().keyed(events);
-        if (mode == DeliveryMode.JOURNALED) {
-            CompletableFuture<Void> durable = journal(stream, events, onSettled).thenApply(sequence -> null);
-            return new Promise(mode, durable, durable.thenApply(ignored -> null), JOURNAL_WRITE_TIMEOUT);
-        }
-        DeliveryTicket ticket = submit(stream, events, admission, mode);
-        if (onSettled != null) {
-            ticket.done().thenAccept(onSettled);
-        }
-        CompletableFuture<Void> taken = CompletableFuture.completedFuture(null);
-        if (mode != DeliveryMode.CONFIRMED) {
-            return new Promise(mode, taken, CompletableFuture.completedFuture(null), Duration.ZERO);
-        }
-        return confirmed(List.of(ticket), tickets -> tickets.get(0).report());
+        return accept(
+                List.of(RequestPart.whole(stream, events)),
+                admission,
+                mode,
+                onSettled == null ? null : tickets -> onSettled.accept(tickets.get(0)));
     }
 
     /**
-     * The promise of a confirmed request: kept when every ticket is done or at the delivery timeout,
-     * with {@code report} of the tickets as they are then.
-     */
-    private Promise confirmed(
-            List<DeliveryTicket> tickets, java.util.function.Function<List<DeliveryTicket>, DeliveryReport> reportOf) {
-        CompletableFuture<DeliveryReport> kept = new CompletableFuture<>();
-        CompletableFuture.allOf(tickets.stream().map(DeliveryTicket::done).toArray(CompletableFuture[]::new))
-                .thenRun(() -> kept.complete(reportOf.apply(tickets)));
-        Duration timeout = properties.delivery().timeout();
-        Runnable expiry = () -> {
-            // Queued events fail for good; those in flight stay unknown until their call ends.
-            tickets.forEach(DeliveryTicket::expire);
-            kept.complete(reportOf.apply(tickets));
-        };
-        try {
-            ScheduledFuture<?> deadline = scheduler.schedule(expiry, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            kept.whenComplete((settled, failure) -> deadline.cancel(false));
-        } catch (RejectedExecutionException e) {
-            // Shutting down, the timer stopped: the promise is still kept at the deadline.
-            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
-                    .execute(expiry);
-        }
-        return new Promise(DeliveryMode.CONFIRMED, taken(), kept, timeout.plus(DEADLINE_SLACK), expiry);
-    }
-
-    private static CompletableFuture<Void> taken() {
-        return CompletableFuture.completedFuture(null);
-    }
-
-    /**
-     * Takes a whole request whose events go to several streams, in {@code mode}, as {@link #accept}
-     * takes a request for one: every part has the same promise, and in the journaled mode all parts
-     * are one journal entry, so the request is durable whole or not at all.
+     * Takes a whole request, whose events may go to several streams, in {@code mode}: the one way in
+     * for clients and the generator alike, so the modes are told apart here only. Every part has the
+     * same promise, and in the journaled mode all parts are one journal entry, so the request is
+     * durable whole or not at all.
      *
      * @param parts the request's events by stream; every index of the request in exactly one part
      * @param admission the room reserved for the request as it was read; it is resized to the parts'
@@ -304,14 +253,21 @@ public final class Pipeline implements SmartLifecycle {
      * @throws PartitionKeyBacklogException when a part's stream keeps order per key and one of the
      *     part's keys has its share of the buffer waiting; nothing of the request was taken
      */
-    public Promise accept(List<RequestPart> requestParts, Admission admission, DeliveryMode mode) {
-        int records = 0;
-        long bytes = 0;
-        List<RequestPart> parts = new ArrayList<>(requestParts.size());
-        for (RequestPart requestPart : requestParts) {
-            checkStream(requestPart.stream());
-            checkSizesAsSent(requestPart.stream(), requestPart.events(), requestPart.indexes());
+    public Promise accept(List<RequestPart> parts, Admission admission, DeliveryMode mode) {
+        return accept(parts, admission, mode, null);
+    }
+
+    private Promise accept(
+            List<RequestPart> requestParts,
+            Admission admission,
+            DeliveryMode mode,
+            Consumer<List<DeliveryTicket>> onSettled) {
+        for (RequestPart part : requestParts) {
+            checkStream(part.stream());
+            checkSizesAsSent(part);
         }
+        List<RequestPart> parts = new ArrayList<>(requestParts.size());
+        long bytes = 0;
         for (RequestPart requestPart : requestParts) {
             // Each part is keyed by its own stream's partition-key: a routed wrapper by the target's.
             RequestPart part = new RequestPart(
@@ -319,83 +275,71 @@ public final class Pipeline implements SmartLifecycle {
                     dispatchers.get(requestPart.stream()).keys().keyed(requestPart.events()),
                     requestPart.indexes());
             parts.add(part);
-            records += part.events().size();
             for (Event event : part.events()) {
                 bytes += event.size();
             }
         }
         if (mode == DeliveryMode.JOURNALED) {
-            CompletableFuture<Void> durable = journal(parts).thenApply(sequence -> null);
-            return new Promise(mode, durable, durable.thenApply(ignored -> null), JOURNAL_WRITE_TIMEOUT);
+            return Promises.journaled(journal(parts, onSettled));
         }
-        if (admission.records() != records) {
-            throw new IllegalArgumentException(
-                    "admission holds " + admission.records() + " events, the request has " + records);
-        }
+        checkHolds(admission, parts);
         admission.resize(bytes);
         long deadline = mode == DeliveryMode.CONFIRMED
                 ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
                 : Deadlines.NO_CLIENT_WAITS;
-        List<DeliveryTicket> tickets = new ArrayList<>(parts.size());
         List<StreamDispatcher.Offer> offers = new ArrayList<>(parts.size());
         for (RequestPart part : parts) {
-            DeliveryTicket ticket =
-                    new DeliveryTicket(part.stream(), part.events().size());
-            tickets.add(ticket);
-            offers.add(new StreamDispatcher.Offer(dispatchers.get(part.stream()), part.events(), ticket, deadline));
+            offers.add(offer(part.stream(), part.events(), deadline));
         }
-        // Offered first, as in deliver(): refused whole when a part's key is backed up, and the
-        // admission then still gives the room back.
-        StreamDispatcher.offer(offers, true);
-        admission.markSubmitted();
+        // Refused whole when a part's key is backed up, and the admission then still gives the room back.
+        List<DeliveryTicket> tickets = take(offers, admission, true);
         for (RequestPart part : parts) {
             meters.get(part.stream()).accepted(part.events().size());
         }
-        if (mode != DeliveryMode.CONFIRMED) {
-            return new Promise(mode, taken(), CompletableFuture.completedFuture(null), Duration.ZERO);
+        if (onSettled != null) {
+            Promises.allDone(tickets).thenRun(() -> onSettled.accept(tickets));
         }
-        return confirmed(tickets, settled -> report(parts, settled));
+        return mode == DeliveryMode.CONFIRMED ? promises.confirmed(parts, tickets) : Promises.taken(mode);
     }
 
     /**
      * Refuses a request whole when one of its events, as its stream's sink sends it, is larger than
      * the sink takes: the API measured the events as received, and a sink may write them larger.
-     *
-     * @param indexes the events' indexes in the request; null when they are the request's own
      */
-    private void checkSizesAsSent(String stream, List<Event> events, List<Integer> indexes) {
-        StreamDispatcher dispatcher = dispatchers.get(stream);
+    private void checkSizesAsSent(RequestPart part) {
+        StreamDispatcher dispatcher = dispatchers.get(part.stream());
         int max = dispatcher.limits().maxRecordBytes();
+        List<Event> events = part.events();
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
             int size = dispatcher.bytesAsSent(event.framed());
             if (size > max) {
-                rejected(stream, events.size());
-                throw new EventTooLargeAsSentException(indexes == null ? i : indexes.get(i), event.id(), size, max);
+                rejected(part.stream(), events.size());
+                throw new EventTooLargeAsSentException(part.indexes().get(i), event.id(), size, max);
             }
         }
     }
 
-    /** The tickets' reports as one, by the events' indexes in the request. */
-    private static DeliveryReport report(List<RequestPart> parts, List<DeliveryTicket> tickets) {
-        List<Integer> delivered = new ArrayList<>();
-        List<Integer> failed = new ArrayList<>();
-        List<Integer> unknown = new ArrayList<>();
-        FailureReason reason = null;
-        for (int p = 0; p < parts.size(); p++) {
-            List<Integer> indexes = parts.get(p).indexes();
-            DeliveryReport part = tickets.get(p).report();
-            part.delivered().forEach(i -> delivered.add(indexes.get(i)));
-            part.failed().forEach(i -> failed.add(indexes.get(i)));
-            part.unknown().forEach(i -> unknown.add(indexes.get(i)));
-            if (reason == null) {
-                reason = part.failureReason();
-            }
+    /**
+     * Writes a whole request to the journal as one entry; its events are delivered from there, in the
+     * background and after restarts, and counted as received once on disk.
+     */
+    private CompletableFuture<Long> journal(List<RequestPart> parts, Consumer<List<DeliveryTicket>> onSettled) {
+        if (journaled == null) {
+            throw new IllegalStateException("the journal is used in the journaled mode only");
         }
-        Collections.sort(delivered);
-        Collections.sort(failed);
-        Collections.sort(unknown);
-        return new DeliveryReport(delivered, failed, unknown, reason);
+        CompletableFuture<Long> durable;
+        try {
+            durable = journaled.append(parts, onSettled);
+        } catch (TooLargeForJournalException e) {
+            parts.forEach(part -> rejected(part.stream(), part.events().size()));
+            throw e;
+        }
+        return durable.thenApply(sequence -> {
+            parts.forEach(
+                    part -> meters.get(part.stream()).accepted(part.events().size()));
+            return sequence;
+        });
     }
 
     /**
@@ -405,9 +349,79 @@ public final class Pipeline implements SmartLifecycle {
      * @param mode {@link DeliveryMode#CONFIRMED} gives the events the delivery timeout as deadline
      */
     public DeliveryTicket submit(String stream, List<Event> events, Admission admission, DeliveryMode mode) {
-        DeliveryTicket ticket = deliver(stream, events, admission, mode);
+        checkStream(stream);
+        if (admission.records() != events.size()) {
+            throw new IllegalArgumentException(
+                    "admission holds " + admission.records() + " events, the request has " + events.size());
+        }
+        long deadline = mode == DeliveryMode.CONFIRMED
+                ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
+                : Deadlines.NO_CLIENT_WAITS;
+        DeliveryTicket ticket = take(
+                        List.of(offer(stream, events, deadline)), admission, mode != DeliveryMode.JOURNALED)
+                .get(0);
         meters.get(stream).accepted(events.size());
         return ticket;
+    }
+
+    /**
+     * Hands a journal entry's parts to their streams without counting them as received: the
+     * journal's replay. The admission holds room for every event of the entry.
+     *
+     * @return each part's ticket, in the parts' order
+     */
+    List<DeliveryTicket> deliver(List<JournalEntry.Part> parts, Admission admission) {
+        int records = 0;
+        List<StreamDispatcher.Offer> offers = new ArrayList<>(parts.size());
+        for (JournalEntry.Part part : parts) {
+            checkStream(part.stream());
+            records += part.events().size();
+            offers.add(offer(part.stream(), part.events(), Deadlines.NO_CLIENT_WAITS));
+        }
+        if (admission.records() != records) {
+            throw new IllegalArgumentException(
+                    "admission holds " + admission.records() + " events, the entry has " + records);
+        }
+        // A journaled entry is taken whatever its keys' backlog: it is on disk already.
+        return take(offers, admission, false);
+    }
+
+    private static void checkHolds(Admission admission, List<RequestPart> parts) {
+        int records = 0;
+        for (RequestPart part : parts) {
+            records += part.events().size();
+        }
+        if (admission.records() != records) {
+            throw new IllegalArgumentException(
+                    "admission holds " + admission.records() + " events, the request has " + records);
+        }
+    }
+
+    /** One stream's events with a new ticket, to be taken with the rest of their request. */
+    private StreamDispatcher.Offer offer(String stream, List<Event> events, long deadlineNanos) {
+        return new StreamDispatcher.Offer(
+                dispatchers.get(stream), events, new DeliveryTicket(stream, events.size()), deadlineNanos);
+    }
+
+    /**
+     * The one way events reach their streams, whatever brought them: every part is taken, or none.
+     * Offered first, and marked submitted only once taken: a per-key stream may refuse a backed-up
+     * key, and should taking throw, the admission still gives the room back. Nothing settles the
+     * events before they are marked submitted here, on this thread, before the caller closes the
+     * admission.
+     *
+     * @param mayRefuse whether a per-key stream may refuse a backed-up key
+     * @return each offer's ticket, in the offers' order
+     */
+    private static List<DeliveryTicket> take(
+            List<StreamDispatcher.Offer> offers, Admission admission, boolean mayRefuse) {
+        StreamDispatcher.offer(offers, mayRefuse);
+        admission.markSubmitted();
+        List<DeliveryTicket> tickets = new ArrayList<>(offers.size());
+        for (StreamDispatcher.Offer offer : offers) {
+            tickets.add(offer.ticket());
+        }
+        return tickets;
     }
 
     /**
@@ -430,109 +444,9 @@ public final class Pipeline implements SmartLifecycle {
         return BufferBudget.limitOf(properties.buffer().maxBytes().toBytes(), BACKGROUND_CEILING);
     }
 
-    /** Hands events to their stream without counting them as received: the journal's replay. */
-    DeliveryTicket deliver(String stream, List<Event> events, Admission admission, DeliveryMode mode) {
-        StreamDispatcher dispatcher = dispatchers.get(stream);
-        if (dispatcher == null) {
-            throw new UnknownStreamException(stream);
-        }
-        if (admission.records() != events.size()) {
-            throw new IllegalArgumentException(
-                    "admission holds " + admission.records() + " events, the request has " + events.size());
-        }
-        long deadline = mode == DeliveryMode.CONFIRMED
-                ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
-                : Deadlines.NO_CLIENT_WAITS;
-        DeliveryTicket ticket = new DeliveryTicket(stream, events.size());
-        // Offered first: a per-key stream may refuse a backed-up key, and the admission then still
-        // gives the room back. Nothing settles the events before they are marked submitted here,
-        // on this thread, before the caller closes the admission.
-        dispatcher.offer(events, ticket, deadline, mode != DeliveryMode.JOURNALED);
-        admission.markSubmitted();
-        return ticket;
-    }
-
-    /**
-     * Writes a whole request to the journal; its events are delivered from there, in the background
-     * and after restarts. The admission's room is the caller's to give back once the future completes.
-     *
-     * @param onDelivered called, in this process only, when the events were delivered or given up on
-     * @return completes when the events are on disk; fails if they could not be written
-     * @throws GatewayFullException when the journal is full
-     * @throws TooLargeForJournalException when the request is larger than the whole journal may hold
-     */
-    public CompletableFuture<Long> journal(String stream, List<Event> events, Consumer<DeliveryTicket> onDelivered) {
-        if (journal == null) {
-            throw new IllegalStateException("the journal is used in the journaled mode only");
-        }
-        checkStream(stream);
-        CompletableFuture<Long> durable;
-        try {
-            durable = journal.append(stream, events, onDelivered);
-        } catch (JournalFullException e) {
-            throw new GatewayFullException(GatewayFullException.Full.JOURNAL, JOURNAL_FULL_RETRY_AFTER);
-        } catch (JournalEntryTooLargeException e) {
-            rejected(stream, events.size());
-            throw new TooLargeForJournalException(e.entryBytes(), e.maxBytes());
-        }
-        return durable.thenApply(sequence -> {
-            meters.get(stream).accepted(events.size());
-            return sequence;
-        });
-    }
-
-    /** Writes a whole request for several streams to the journal as one entry; see {@link #journal(String, List, Consumer)}. */
-    private CompletableFuture<Long> journal(List<RequestPart> parts) {
-        if (journal == null) {
-            throw new IllegalStateException("the journal is used in the journaled mode only");
-        }
-        List<JournalEntry.Part> entry = new ArrayList<>(parts.size());
-        for (RequestPart part : parts) {
-            entry.add(new JournalEntry.Part(part.stream(), part.events()));
-        }
-        CompletableFuture<Long> durable;
-        try {
-            durable = journal.appendParts(entry, null);
-        } catch (JournalFullException e) {
-            throw new GatewayFullException(GatewayFullException.Full.JOURNAL, JOURNAL_FULL_RETRY_AFTER);
-        } catch (JournalEntryTooLargeException e) {
-            parts.forEach(part -> rejected(part.stream(), part.events().size()));
-            throw new TooLargeForJournalException(e.entryBytes(), e.maxBytes());
-        }
-        return durable.thenApply(sequence -> {
-            parts.forEach(
-                    part -> meters.get(part.stream()).accepted(part.events().size()));
-            return sequence;
-        });
-    }
-
-    /**
-     * Hands a journal entry's parts to their streams without counting them as received: the
-     * journal's replay. The admission holds room for every event of the entry.
-     */
-    List<DeliveryTicket> deliver(List<JournalEntry.Part> parts, Admission admission) {
-        int records = 0;
-        for (JournalEntry.Part part : parts) {
-            checkStream(part.stream());
-            records += part.events().size();
-        }
-        if (admission.records() != records) {
-            throw new IllegalArgumentException(
-                    "admission holds " + admission.records() + " events, the entry has " + records);
-        }
-        List<DeliveryTicket> tickets = new ArrayList<>(parts.size());
-        List<StreamDispatcher.Offer> offers = new ArrayList<>(parts.size());
-        for (JournalEntry.Part part : parts) {
-            DeliveryTicket ticket =
-                    new DeliveryTicket(part.stream(), part.events().size());
-            tickets.add(ticket);
-            offers.add(new StreamDispatcher.Offer(
-                    dispatchers.get(part.stream()), part.events(), ticket, Deadlines.NO_CLIENT_WAITS));
-        }
-        // Marked submitted only once taken: should taking the entry throw, its room is given back.
-        StreamDispatcher.offer(offers, false);
-        admission.markSubmitted();
-        return tickets;
+    /** The journaled mode's use of the journal, which the feeder reads through; null in the other modes. */
+    JournaledDelivery journaled() {
+        return journaled;
     }
 
     /** Counts events of a request that was refused. */

@@ -80,9 +80,9 @@ class PipelineConfiguration {
             PipelineProperties properties,
             Environment environment,
             PipelineStreams streams,
-            ObjectProvider<Journal> journal) {
+            ObjectProvider<JournaledDelivery> journaled) {
         return new Pipeline(
-                everyNamedStream(properties, environment), streams, NanoClock.SYSTEM, journal.getIfAvailable());
+                everyNamedStream(properties, environment), streams, NanoClock.SYSTEM, journaled.getIfAvailable());
     }
 
     /** The streams' names, for the features that check their settings against them without the pipeline. */
@@ -121,9 +121,15 @@ class PipelineConfiguration {
             return journal;
         }
 
+        /** The pipeline's use of the journal: appending requests, acknowledging settled entries. */
         @Bean
-        JournalFeeder journalFeeder(Journal journal, Pipeline pipeline) {
-            return new JournalFeeder(journal, pipeline);
+        JournaledDelivery journaledDelivery(Journal journal) {
+            return new JournaledDelivery(journal);
+        }
+
+        @Bean
+        JournalFeeder journalFeeder(JournaledDelivery journaled, Pipeline pipeline) {
+            return new JournalFeeder(journaled, pipeline);
         }
 
         @Bean
