@@ -8,15 +8,11 @@ import io.firehosegateway.sink.Sink;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -32,13 +28,9 @@ public final class Pipeline implements SmartLifecycle {
     /** Background work (the generator) may fill the buffer only this far, leaving the rest to clients. */
     public static final double BACKGROUND_CEILING = 0.5;
 
-    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
-
     private final PipelineProperties properties;
+    private final PipelineStreams streams;
     private final BufferBudget budget;
-    private final ScheduledThreadPoolExecutor scheduler;
-    private final Map<String, StreamDispatcher> dispatchers;
-    private final Map<String, GatewayMetrics.StreamMeters> meters;
     private final JournaledDelivery journaled;
     private final Promises promises;
     private final NanoClock nanoClock;
@@ -83,13 +75,11 @@ public final class Pipeline implements SmartLifecycle {
      */
     Pipeline(PipelineProperties properties, PipelineStreams streams, NanoClock nanoClock, JournaledDelivery journaled) {
         this.properties = checkJournal(properties, journaled);
+        this.streams = streams;
         this.budget = streams.budget();
-        this.scheduler = streams.timer();
-        this.dispatchers = streams.dispatchers();
-        this.meters = streams.meters();
         this.nanoClock = nanoClock;
         this.journaled = journaled;
-        this.promises = new Promises(scheduler, properties.delivery().timeout());
+        this.promises = new Promises(streams.timer(), properties.delivery().timeout());
     }
 
     private static PipelineProperties checkJournal(PipelineProperties properties, Object journal) {
@@ -101,13 +91,12 @@ public final class Pipeline implements SmartLifecycle {
 
     /** The quota each stream's calls are paced by: its destination's, shared by the streams sent there. */
     StreamQuota quotaOf(String stream) {
-        checkStream(stream);
-        return dispatchers.get(stream).quota();
+        return streams.dispatcher(stream).quota();
     }
 
     /** The streams clients may send to, the default one first. */
     public Set<String> streams() {
-        return dispatchers.keySet();
+        return streams.names();
     }
 
     /** The stream {@code POST /events} sends to. */
@@ -121,14 +110,12 @@ public final class Pipeline implements SmartLifecycle {
      * @throws UnknownStreamException when the stream is not configured
      */
     public int maxEventBytes(String stream) {
-        checkStream(stream);
-        return dispatchers.get(stream).limits().maxRecordBytes();
+        return streams.dispatcher(stream).limits().maxRecordBytes();
     }
 
     /** How the stream orders the events of one key: its setting, else what its destination does by nature. */
     Ordering ordering(String stream) {
-        checkStream(stream);
-        return dispatchers.get(stream).ordering();
+        return streams.dispatcher(stream).ordering();
     }
 
     /** The mode requests are answered in. */
@@ -148,9 +135,7 @@ public final class Pipeline implements SmartLifecycle {
 
     /** Each stream's recent calls, for the health endpoint. */
     public Map<String, DeliveryStatus> status() {
-        Map<String, DeliveryStatus> status = new LinkedHashMap<>();
-        dispatchers.forEach((stream, dispatcher) -> status.put(stream, dispatcher.status()));
-        return status;
+        return streams.status();
     }
 
     /**
@@ -159,9 +144,7 @@ public final class Pipeline implements SmartLifecycle {
      * @throws UnknownStreamException when it is neither the default stream nor configured
      */
     public void checkStream(String stream) {
-        if (!dispatchers.containsKey(stream)) {
-            throw new UnknownStreamException(stream);
-        }
+        streams.dispatcher(stream);
     }
 
     /** Opens an admission without a request's limits, which may fill the whole buffer. */
@@ -264,7 +247,7 @@ public final class Pipeline implements SmartLifecycle {
             Consumer<List<DeliveryTicket>> onSettled) {
         for (RequestPart part : requestParts) {
             checkStream(part.stream());
-            checkSizesAsSent(part);
+            streams.checkSizesAsSent(part);
         }
         List<RequestPart> parts = new ArrayList<>(requestParts.size());
         long bytes = 0;
@@ -272,7 +255,7 @@ public final class Pipeline implements SmartLifecycle {
             // Each part is keyed by its own stream's partition-key: a routed wrapper by the target's.
             RequestPart part = new RequestPart(
                     requestPart.stream(),
-                    dispatchers.get(requestPart.stream()).keys().keyed(requestPart.events()),
+                    streams.dispatcher(requestPart.stream()).keys().keyed(requestPart.events()),
                     requestPart.indexes());
             parts.add(part);
             for (Event event : part.events()) {
@@ -289,35 +272,17 @@ public final class Pipeline implements SmartLifecycle {
                 : Deadlines.NO_CLIENT_WAITS;
         List<StreamDispatcher.Offer> offers = new ArrayList<>(parts.size());
         for (RequestPart part : parts) {
-            offers.add(offer(part.stream(), part.events(), deadline));
+            offers.add(streams.offer(part.stream(), part.events(), deadline));
         }
         // Refused whole when a part's key is backed up, and the admission then still gives the room back.
-        List<DeliveryTicket> tickets = take(offers, admission, true);
+        List<DeliveryTicket> tickets = PipelineStreams.take(offers, admission, true);
         for (RequestPart part : parts) {
-            meters.get(part.stream()).accepted(part.events().size());
+            streams.accepted(part.stream(), part.events().size());
         }
         if (onSettled != null) {
             Promises.allDone(tickets).thenRun(() -> onSettled.accept(tickets));
         }
         return mode == DeliveryMode.CONFIRMED ? promises.confirmed(parts, tickets) : Promises.taken(mode);
-    }
-
-    /**
-     * Refuses a request whole when one of its events, as its stream's sink sends it, is larger than
-     * the sink takes: the API measured the events as received, and a sink may write them larger.
-     */
-    private void checkSizesAsSent(RequestPart part) {
-        StreamDispatcher dispatcher = dispatchers.get(part.stream());
-        int max = dispatcher.limits().maxRecordBytes();
-        List<Event> events = part.events();
-        for (int i = 0; i < events.size(); i++) {
-            Event event = events.get(i);
-            int size = dispatcher.bytesAsSent(event.framed());
-            if (size > max) {
-                rejected(part.stream(), events.size());
-                throw new EventTooLargeAsSentException(part.indexes().get(i), event.id(), size, max);
-            }
-        }
     }
 
     /**
@@ -336,8 +301,7 @@ public final class Pipeline implements SmartLifecycle {
             throw e;
         }
         return durable.thenApply(sequence -> {
-            parts.forEach(
-                    part -> meters.get(part.stream()).accepted(part.events().size()));
+            parts.forEach(part -> streams.accepted(part.stream(), part.events().size()));
             return sequence;
         });
     }
@@ -357,10 +321,10 @@ public final class Pipeline implements SmartLifecycle {
         long deadline = mode == DeliveryMode.CONFIRMED
                 ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
                 : Deadlines.NO_CLIENT_WAITS;
-        DeliveryTicket ticket = take(
-                        List.of(offer(stream, events, deadline)), admission, mode != DeliveryMode.JOURNALED)
+        DeliveryTicket ticket = PipelineStreams.take(
+                        List.of(streams.offer(stream, events, deadline)), admission, mode != DeliveryMode.JOURNALED)
                 .get(0);
-        meters.get(stream).accepted(events.size());
+        streams.accepted(stream, events.size());
         return ticket;
     }
 
@@ -376,14 +340,14 @@ public final class Pipeline implements SmartLifecycle {
         for (JournalEntry.Part part : parts) {
             checkStream(part.stream());
             records += part.events().size();
-            offers.add(offer(part.stream(), part.events(), Deadlines.NO_CLIENT_WAITS));
+            offers.add(streams.offer(part.stream(), part.events(), Deadlines.NO_CLIENT_WAITS));
         }
         if (admission.records() != records) {
             throw new IllegalArgumentException(
                     "admission holds " + admission.records() + " events, the entry has " + records);
         }
         // A journaled entry is taken whatever its keys' backlog: it is on disk already.
-        return take(offers, admission, false);
+        return PipelineStreams.take(offers, admission, false);
     }
 
     private static void checkHolds(Admission admission, List<RequestPart> parts) {
@@ -397,46 +361,17 @@ public final class Pipeline implements SmartLifecycle {
         }
     }
 
-    /** One stream's events with a new ticket, to be taken with the rest of their request. */
-    private StreamDispatcher.Offer offer(String stream, List<Event> events, long deadlineNanos) {
-        return new StreamDispatcher.Offer(
-                dispatchers.get(stream), events, new DeliveryTicket(stream, events.size()), deadlineNanos);
-    }
-
-    /**
-     * The one way events reach their streams, whatever brought them: every part is taken, or none.
-     * Offered first, and marked submitted only once taken: a per-key stream may refuse a backed-up
-     * key, and should taking throw, the admission still gives the room back. Nothing settles the
-     * events before they are marked submitted here, on this thread, before the caller closes the
-     * admission.
-     *
-     * @param mayRefuse whether a per-key stream may refuse a backed-up key
-     * @return each offer's ticket, in the offers' order
-     */
-    private static List<DeliveryTicket> take(
-            List<StreamDispatcher.Offer> offers, Admission admission, boolean mayRefuse) {
-        StreamDispatcher.offer(offers, mayRefuse);
-        admission.markSubmitted();
-        List<DeliveryTicket> tickets = new ArrayList<>(offers.size());
-        for (StreamDispatcher.Offer offer : offers) {
-            tickets.add(offer.ticket());
-        }
-        return tickets;
-    }
-
     /**
      * Whether the stream takes these events now without a partition key growing past its share of
      * the buffer: always, unless the stream keeps order per key and one of their keys is backed up.
      */
     boolean keysHaveRoom(String stream, List<Event> events) {
-        StreamDispatcher dispatcher = dispatchers.get(stream);
-        return dispatcher == null || dispatcher.keysHaveRoom(events);
+        return streams.keysHaveRoom(stream, events);
     }
 
     /** The partition keys of the events, as their stream finds them; none on a stream without order. */
     Set<String> orderedKeysOf(String stream, List<Event> events) {
-        StreamDispatcher dispatcher = dispatchers.get(stream);
-        return dispatcher == null || dispatcher.ordering() != Ordering.PER_KEY ? Set.of() : dispatcher.keysOf(events);
+        return streams.orderedKeysOf(stream, events);
     }
 
     /** The most bytes the journal's feeder sets aside behind backed-up keys: the background share. */
@@ -451,10 +386,7 @@ public final class Pipeline implements SmartLifecycle {
 
     /** Counts events of a request that was refused. */
     public void rejected(String stream, int events) {
-        GatewayMetrics.StreamMeters streamMeters = meters.get(stream);
-        if (streamMeters != null && events > 0) {
-            streamMeters.rejected(events);
-        }
+        streams.rejected(stream, events);
     }
 
     @Override
@@ -470,25 +402,10 @@ public final class Pipeline implements SmartLifecycle {
                 ? Duration.ofSeconds(
                         Math.min(5, properties.delivery().drainTimeout().toSeconds()))
                 : properties.delivery().drainTimeout();
-        long deadline = System.nanoTime() + drain.toNanos();
-        try {
-            for (Map.Entry<String, StreamDispatcher> entry : dispatchers.entrySet()) {
-                long left = entry.getValue().drain(Math.max(0, deadline - System.nanoTime()));
-                if (left > 0 && properties.delivery().mode() == DeliveryMode.JOURNALED) {
-                    log.info("Stream {}: {} events stay in the journal for the next start", entry.getKey(), left);
-                } else if (left > 0) {
-                    log.warn(
-                            "Stream {}: {} events were not delivered within the drain timeout of {} and are lost",
-                            entry.getKey(),
-                            left,
-                            properties.delivery().drainTimeout());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            scheduler.shutdownNow();
-        }
+        streams.drain(
+                drain,
+                properties.delivery().mode() == DeliveryMode.JOURNALED,
+                properties.delivery().drainTimeout());
     }
 
     @Override
