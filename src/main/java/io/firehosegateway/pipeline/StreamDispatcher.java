@@ -2,20 +2,15 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.metrics.GatewayMetrics.StreamMeters;
-import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
-import io.firehosegateway.sink.SinkException;
 import io.firehosegateway.sink.SinkLimits;
-import io.firehosegateway.sink.SinkRecord;
 import io.firehosegateway.sink.StreamRoutes;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,11 +51,7 @@ final class StreamDispatcher {
     private final PartitionKeys keys;
     private final Ordering ordering;
     private final boolean sendWhenIdle;
-    private final Backoff backoff;
-    private final long configurationFaultPauseNanos;
     private final ScheduledExecutorService scheduler;
-    private final StreamMeters meters;
-    private final Clock clock;
     private final NanoClock nanoClock;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -71,7 +62,7 @@ final class StreamDispatcher {
     private final QuotaGate quota;
     private final StreamQuota streamQuota;
     private final Settlement settlement;
-    private final DeliveryFaultLog faultLog;
+    private final StreamCalls calls;
     /** On a {@code per-key} stream, the keys' lanes; {@code null} when the stream keeps no order. */
     private final KeyLanes lanes;
 
@@ -80,7 +71,6 @@ final class StreamDispatcher {
 
     private long pausedUntilNanos;
     private boolean paused;
-    private volatile DeliveryStatus status = DeliveryStatus.NONE;
 
     /**
      * @param destination where the stream's records go, as its sink described it at the start
@@ -98,11 +88,7 @@ final class StreamDispatcher {
         this.keys = policy.keys();
         this.ordering = policy.ordering();
         this.sendWhenIdle = delivery.sendWhenIdle();
-        this.backoff = new Backoff(delivery.initialBackoff(), delivery.maxBackoff());
-        this.configurationFaultPauseNanos = delivery.configurationFaultPause().toNanos();
         this.scheduler = shared.timer();
-        this.meters = meters;
-        this.clock = shared.clock();
         this.nanoClock = shared.nanoClock();
         this.queue =
                 new BatchQueue(limits, policy.packBytes(), delivery.linger().toNanos(), scheduler, this::lingerPassed);
@@ -119,7 +105,8 @@ final class StreamDispatcher {
                 shared.deadLetters(),
                 this::allSettled,
                 this::resolved);
-        this.faultLog = new DeliveryFaultLog(stream, sink.kind().value(), route.destination(), nanoClock);
+        this.calls = new StreamCalls(
+                destination, meters, settlement, concurrencyLimit, delivery, shared, new CallsDispatch());
         // One key's waiting events may hold as much of the buffer as one request may: a hot key
         // backs up into its own lane, and past this its clients are told to slow down, not the others.
         this.maxKeyWaitingEvents = BufferBudget.limitOf(buffer.maxRecords(), buffer.requestShare());
@@ -132,7 +119,7 @@ final class StreamDispatcher {
                         BufferBudget.limitOf(buffer.maxBytes().toBytes(), buffer.requestShare()))
                 : null;
         meters.concurrencyLimit(concurrencyLimit::current);
-        meters.paused(() -> status.heldByConfigurationFault() ? 1 : 0);
+        meters.paused(() -> calls.status().heldByConfigurationFault() ? 1 : 0);
         // From zero, so that Prometheus' increase() sees the first failure too (the alerts rely on it).
         for (FailureReason reason : FailureReason.values()) {
             meters.failed(reason.value(), 0);
@@ -166,7 +153,7 @@ final class StreamDispatcher {
     }
 
     DeliveryStatus status() {
-        return status;
+        return calls.status();
     }
 
     /**
@@ -443,123 +430,8 @@ final class StreamDispatcher {
 
     private void send(List<List<PendingRecord>> batches) {
         for (List<PendingRecord> batch : batches) {
-            sendOne(batch);
+            calls.send(batch);
         }
-    }
-
-    private void sendOne(List<PendingRecord> candidates) {
-        List<PendingRecord> batch = new ArrayList<>(candidates.size());
-        for (PendingRecord record : candidates) {
-            PendingRecord claimed = settlement.claim(record);
-            if (claimed != null) {
-                batch.add(claimed);
-            }
-        }
-        if (batch.isEmpty()) {
-            slotFreed();
-            return;
-        }
-        List<SinkRecord> data = new ArrayList<>(batch.size());
-        long bytes = 0;
-        for (PendingRecord record : batch) {
-            record.attempts++;
-            data.add(record.toSinkRecord());
-            bytes += record.data.length;
-        }
-        meters.batch(batch.size(), bytes);
-        long start = nanoClock.nanoTime();
-        CompletableFuture<BatchResult> call;
-        try {
-            call = sink.putRecords(route, data);
-        } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
-        }
-        call.whenComplete((result, error) -> {
-            if (result != null) {
-                // A service that bills per call bills every answered call, whatever became of its entries.
-                meters.billedPerCall(sink.billedUnitsOfCall(route, data));
-            }
-            completed(batch, result, error, nanoClock.nanoTime() - start);
-        });
-    }
-
-    private void completed(List<PendingRecord> batch, BatchResult result, Throwable error, long nanos) {
-        try {
-            act(batch, CallOutcome.of(batch, result, error), nanos);
-        } catch (RuntimeException e) {
-            // Never leave a slot taken: a bug here must not stall the stream.
-            log.error("Stream {}: could not process the outcome of a call", stream, e);
-        } finally {
-            slotFreed();
-        }
-    }
-
-    private void act(List<PendingRecord> batch, CallOutcome outcome, long nanos) {
-        SinkException failure = outcome.failure();
-        // Counted before any ticket hears of its events, so whoever they wake sees the counts.
-        meters.request(nanos, batch.size(), outcome.failedCount(batch.size()), failure != null);
-        status = failure == null
-                ? status.succeeded(clock.instant())
-                : status.failed(clock.instant(), failure.kind(), failure.code());
-        for (PendingRecord record : outcome.delivered()) {
-            settlement.delivered(record);
-        }
-        if (outcome.possibleDuplicates() > 0) {
-            meters.possibleDuplicates(outcome.possibleDuplicates());
-        }
-        DeliveryFaultLog.Tally tally = new DeliveryFaultLog.Tally();
-        for (CallOutcome.Rejection rejection : outcome.rejected()) {
-            rejected(rejection, tally);
-        }
-        if (outcome.callThrottled() || (outcome.throttled() && sink.recordThrottlingIsDestinationWide())) {
-            concurrencyLimit.throttled();
-        } else if (failure == null) {
-            concurrencyLimit.unthrottled();
-        }
-        retryLater(outcome.retry(), tally);
-        if (!outcome.misconfigured().isEmpty()) {
-            configurationFault(outcome.misconfigured(), tally);
-        }
-        if (!outcome.split().isEmpty()) {
-            // Refused as invalid: halve the batch until the record at fault stands alone.
-            sendAgainToFindFault(outcome.split(), tally);
-            List<List<PendingRecord>> halves = BatchSplitter.halve(outcome.split());
-            returnFirst(halves.get(1));
-            returnFirst(halves.get(0));
-        }
-        faultLog.called(batch.size(), outcome, tally);
-    }
-
-    /**
-     * Stream not found, access denied, KMS: the events are fine, the setup is not. Confirmed
-     * requests fail at once; events held for later delivery wait, the stream paused, so an IAM
-     * mistake never throws a stream's events away. {@link DeliveryFaultLog} logs it.
-     */
-    private void configurationFault(List<PendingRecord> batch, DeliveryFaultLog.Tally tally) {
-        List<PendingRecord> keep = new ArrayList<>();
-        for (PendingRecord record : batch) {
-            if (!Deadlines.clientWaits(record.deadlineNanos)) {
-                keep.add(record);
-            } else {
-                settlement.giveUp(record, FailureReason.CONFIGURATION);
-                tally.givenUp(FailureReason.CONFIGURATION);
-            }
-        }
-        if (keep.isEmpty()) {
-            return;
-        }
-        lock.lock();
-        try {
-            paused = true;
-            pausedUntilNanos = nanoClock.nanoTime() + configurationFaultPauseNanos;
-        } finally {
-            lock.unlock();
-        }
-        status = status.paused(clock.instant().plusNanos(configurationFaultPauseNanos));
-        tally.paused();
-        settlement.waitAgain(keep, false);
-        returnFirst(keep);
-        schedule(this::resume, configurationFaultPauseNanos);
     }
 
     private void resume() {
@@ -577,70 +449,6 @@ final class StreamDispatcher {
         send(toSend);
     }
 
-    /**
-     * One record refused for good: a packed one is unpacked so that only the event at fault is
-     * given up; a single event is. {@link DeliveryFaultLog} logs it, once for the call.
-     */
-    private void rejected(CallOutcome.Rejection rejection, DeliveryFaultLog.Tally tally) {
-        PendingRecord record = rejection.record();
-        if (record.eventCount() == 1) {
-            settlement.giveUp(record, FailureReason.INVALID);
-            tally.givenUp(FailureReason.INVALID);
-            return;
-        }
-        List<PendingRecord> singles = BatchSplitter.unpack(record);
-        sendAgainToFindFault(singles, tally);
-        if (lanes == null) {
-            returnFirst(singles);
-            return;
-        }
-        // Still one record of the key unresolved: the others wait first in its lane.
-        lock.lock();
-        try {
-            returnFirst(List.of(lanes.unpacked(singles)));
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Records split or unpacked to find the one at fault are sent again too, and counted so. */
-    private void sendAgainToFindFault(List<PendingRecord> records, DeliveryFaultLog.Tally tally) {
-        settlement.waitAgain(records, false);
-        meters.retried(records.size());
-        tally.retried(records.size());
-        tally.resentToFindFault(records.size());
-    }
-
-    private void retryLater(List<PendingRecord> records, DeliveryFaultLog.Tally tally) {
-        if (records.isEmpty()) {
-            return;
-        }
-        int attempts = 0;
-        for (PendingRecord record : records) {
-            attempts = Math.max(attempts, record.attempts);
-        }
-        long delay = backoff.delayNanos(attempts);
-        long due = nanoClock.nanoTime() + delay;
-        List<PendingRecord> keep = new ArrayList<>(records.size());
-        for (PendingRecord record : records) {
-            // A pack may hold several requests' events: only those whose own deadline passes are given up.
-            PendingRecord waiting = settlement.giveUpExpiringBy(record, due);
-            if (waiting != record) {
-                tally.givenUp(FailureReason.DEADLINE);
-            }
-            if (waiting != null) {
-                keep.add(waiting);
-            }
-        }
-        if (keep.isEmpty()) {
-            return;
-        }
-        meters.retried(keep.size());
-        tally.retried(keep.size());
-        settlement.waitAgain(keep, false);
-        schedule(() -> requeue(keep), delay);
-    }
-
     private void returnFirst(List<PendingRecord> records) {
         lock.lock();
         try {
@@ -656,6 +464,56 @@ final class StreamDispatcher {
             scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             log.warn("Stream {}: shutting down; a retry or resume that was due is dropped", stream);
+        }
+    }
+
+    /** What the stream's calls hand back: each under the lock, as this class's own work is. */
+    private final class CallsDispatch implements StreamCalls.Dispatch {
+
+        @Override
+        public void slotFreed() {
+            StreamDispatcher.this.slotFreed();
+        }
+
+        @Override
+        public void returnFirst(List<PendingRecord> records) {
+            StreamDispatcher.this.returnFirst(records);
+        }
+
+        @Override
+        public void returnUnpacked(List<PendingRecord> singles) {
+            if (lanes == null) {
+                StreamDispatcher.this.returnFirst(singles);
+                return;
+            }
+            // Still one record of the key unresolved: the others wait first in its lane.
+            lock.lock();
+            try {
+                StreamDispatcher.this.returnFirst(List.of(lanes.unpacked(singles)));
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void requeueAfter(List<PendingRecord> records, long delayNanos) {
+            schedule(() -> requeue(records), delayNanos);
+        }
+
+        @Override
+        public void pauseUntil(long untilNanos) {
+            lock.lock();
+            try {
+                paused = true;
+                pausedUntilNanos = untilNanos;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void resumeAfter(long delayNanos) {
+            schedule(StreamDispatcher.this::resume, delayNanos);
         }
     }
 
