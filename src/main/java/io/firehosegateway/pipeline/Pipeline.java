@@ -270,7 +270,7 @@ public final class Pipeline implements SmartLifecycle {
         long deadline = mode == DeliveryMode.CONFIRMED
                 ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
                 : Deadlines.NO_CLIENT_WAITS;
-        List<StreamDispatcher.Offer> offers = new ArrayList<>(parts.size());
+        List<RequestIntake.Offer> offers = new ArrayList<>(parts.size());
         for (RequestPart part : parts) {
             offers.add(streams.offer(part.stream(), part.events(), deadline));
         }
@@ -336,7 +336,7 @@ public final class Pipeline implements SmartLifecycle {
      */
     List<DeliveryTicket> deliver(List<JournalEntry.Part> parts, Admission admission) {
         int records = 0;
-        List<StreamDispatcher.Offer> offers = new ArrayList<>(parts.size());
+        List<RequestIntake.Offer> offers = new ArrayList<>(parts.size());
         for (JournalEntry.Part part : parts) {
             checkStream(part.stream());
             records += part.events().size();

@@ -78,8 +78,8 @@ final class PipelineStreams {
     }
 
     /** One stream's events with a new ticket, to be taken with the rest of their request. */
-    StreamDispatcher.Offer offer(String stream, List<Event> events, long deadlineNanos) {
-        return new StreamDispatcher.Offer(
+    RequestIntake.Offer offer(String stream, List<Event> events, long deadlineNanos) {
+        return new RequestIntake.Offer(
                 dispatcher(stream), events, new DeliveryTicket(stream, events.size()), deadlineNanos);
     }
 
@@ -94,11 +94,11 @@ final class PipelineStreams {
      * @return each offer's ticket, in the offers' order
      * @throws PartitionKeyBacklogException when refused; nothing was taken
      */
-    static List<DeliveryTicket> take(List<StreamDispatcher.Offer> offers, Admission admission, boolean mayRefuse) {
-        StreamDispatcher.offer(offers, mayRefuse);
+    static List<DeliveryTicket> take(List<RequestIntake.Offer> offers, Admission admission, boolean mayRefuse) {
+        RequestIntake.take(offers, mayRefuse);
         admission.markSubmitted();
         List<DeliveryTicket> tickets = new ArrayList<>(offers.size());
-        for (StreamDispatcher.Offer offer : offers) {
+        for (RequestIntake.Offer offer : offers) {
             tickets.add(offer.ticket());
         }
         return tickets;
@@ -130,13 +130,15 @@ final class PipelineStreams {
      */
     boolean keysHaveRoom(String stream, List<Event> events) {
         StreamDispatcher dispatcher = dispatchers.get(stream);
-        return dispatcher == null || dispatcher.keysHaveRoom(events);
+        return dispatcher == null || RequestIntake.keysHaveRoom(dispatcher, events);
     }
 
     /** The partition keys of the events, as their stream finds them; none on a stream without order. */
     Set<String> orderedKeysOf(String stream, List<Event> events) {
         StreamDispatcher dispatcher = dispatchers.get(stream);
-        return dispatcher == null || dispatcher.ordering() != Ordering.PER_KEY ? Set.of() : dispatcher.keysOf(events);
+        return dispatcher == null || dispatcher.ordering() != Ordering.PER_KEY
+                ? Set.of()
+                : RequestIntake.keysOf(dispatcher, events);
     }
 
     /** Counts a stream's events received: taken in memory, or on disk in the journaled mode. */

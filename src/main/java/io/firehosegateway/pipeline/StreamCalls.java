@@ -51,6 +51,7 @@ final class StreamCalls {
     private final String stream;
     private final StreamRoutes.Route route;
     private final Sink sink;
+    private final long maxBytesPerCall;
     private final StreamMeters meters;
     private final Settlement settlement;
     private final ConcurrencyLimit concurrencyLimit;
@@ -79,6 +80,7 @@ final class StreamCalls {
         this.stream = destination.stream();
         this.route = destination.route();
         this.sink = destination.sink();
+        this.maxBytesPerCall = destination.limits().maxBytesPerCall();
         this.meters = meters;
         this.settlement = settlement;
         this.concurrencyLimit = concurrencyLimit;
@@ -88,6 +90,12 @@ final class StreamCalls {
         this.backoff = new Backoff(delivery.initialBackoff(), delivery.maxBackoff());
         this.configurationFaultPauseNanos = delivery.configurationFaultPause().toNanos();
         this.dispatch = dispatch;
+        meters.concurrencyLimit(concurrencyLimit::current);
+        meters.paused(() -> status.heldByConfigurationFault() ? 1 : 0);
+        // From zero, so that Prometheus' increase() sees the first failure too (the alerts rely on it).
+        for (FailureReason reason : FailureReason.values()) {
+            meters.failed(reason.value(), 0);
+        }
     }
 
     /** What the stream's recent calls said. */
@@ -130,6 +138,27 @@ final class StreamCalls {
             }
             completed(batch, result, error, nanoClock.nanoTime() - start);
         });
+    }
+
+    /**
+     * Records not even an empty call could carry, taken under larger limits (a journal replayed
+     * after its stream moved to a sink with smaller calls): sending them again would never help,
+     * and on a {@code per-key} stream their key would wait behind them for good. Called outside the
+     * dispatcher's lock, as giving up writes the dead letters and lets the key's next record go.
+     */
+    void giveUpTooLarge(List<PendingRecord> records) {
+        for (PendingRecord record : records) {
+            log.error(
+                    "Stream {}: a record of {} events and {} bytes is larger than one {} call may carry ({} bytes);"
+                            + " given up ({})",
+                    stream,
+                    record.eventCount(),
+                    record.data.length,
+                    sink.kind().value(),
+                    maxBytesPerCall,
+                    FailureReason.TOO_LARGE.value());
+            settlement.giveUp(record, FailureReason.TOO_LARGE);
+        }
     }
 
     private void completed(List<PendingRecord> batch, BatchResult result, Throwable error, long nanos) {

@@ -4,31 +4,28 @@ import io.firehosegateway.event.Event;
 import io.firehosegateway.metrics.GatewayMetrics.StreamMeters;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkLimits;
-import io.firehosegateway.sink.StreamRoutes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives the records of one stream from its requests to its sink: the one owner of its in-flight
- * calls. Each job has a class of its own, and this one calls them in order under one lock:
+ * Decides when one stream's records go to its sink: the one owner of its queue and its call slots.
+ * Each job has a class of its own, and this one calls them in order under one lock:
  *
  * <ul>
+ *   <li>{@link RequestIntake} takes a request's events in, whole across its streams;
  *   <li>{@link BatchQueue}: the open batch and its linger, and the sealed batches;
  *   <li>{@link CallSlots} within the {@link ConcurrencyLimit}, which adapts to throttling;
  *   <li>{@link QuotaGate}: the stream's throughput quota;
- *   <li>{@link CallOutcome}: what a call's answer means for each record, by failure kind;
- *   <li>{@link BatchSplitter}: halving an invalid batch, unpacking a rejected packed record;
+ *   <li>{@link StreamCalls} makes each call and acts on its answer, sending records back here;
  *   <li>{@link Settlement}: room, counts and tickets of records delivered, given up or waiting again;
  *   <li>{@link KeyLanes}, on a {@code per-key} stream: one record unresolved per partition key, its
  *       later events waiting behind it.
@@ -40,12 +37,11 @@ import org.slf4j.LoggerFactory;
  * come out full. After a call, records marked accepted are done for good; only the others are sent
  * again, after a backoff.
  */
-final class StreamDispatcher {
+final class StreamDispatcher implements StreamCalls.Dispatch {
 
     private static final Logger log = LoggerFactory.getLogger(StreamDispatcher.class);
 
     private final String stream;
-    private final StreamRoutes.Route route;
     private final Sink sink;
     private final SinkLimits limits;
     private final PartitionKeys keys;
@@ -81,8 +77,7 @@ final class StreamDispatcher {
     StreamDispatcher(StreamDestination destination, StreamPolicy policy, DispatchShared shared, StreamMeters meters) {
         PipelineProperties.Delivery delivery = shared.delivery();
         PipelineProperties.Buffer buffer = shared.buffer();
-        this.route = destination.route();
-        this.stream = route.stream();
+        this.stream = destination.stream();
         this.sink = destination.sink();
         this.limits = destination.limits();
         this.keys = policy.keys();
@@ -105,8 +100,7 @@ final class StreamDispatcher {
                 shared.deadLetters(),
                 this::allSettled,
                 this::resolved);
-        this.calls = new StreamCalls(
-                destination, meters, settlement, concurrencyLimit, delivery, shared, new CallsDispatch());
+        this.calls = new StreamCalls(destination, meters, settlement, concurrencyLimit, delivery, shared, this);
         // One key's waiting events may hold as much of the buffer as one request may: a hot key
         // backs up into its own lane, and past this its clients are told to slow down, not the others.
         this.maxKeyWaitingEvents = BufferBudget.limitOf(buffer.maxRecords(), buffer.requestShare());
@@ -118,16 +112,6 @@ final class StreamDispatcher {
                         maxKeyWaitingEvents,
                         BufferBudget.limitOf(buffer.maxBytes().toBytes(), buffer.requestShare()))
                 : null;
-        meters.concurrencyLimit(concurrencyLimit::current);
-        meters.paused(() -> calls.status().heldByConfigurationFault() ? 1 : 0);
-        // From zero, so that Prometheus' increase() sees the first failure too (the alerts rely on it).
-        for (FailureReason reason : FailureReason.values()) {
-            meters.failed(reason.value(), 0);
-        }
-    }
-
-    int concurrencyLimit() {
-        return concurrencyLimit.current();
     }
 
     /** How the stream orders the events of one key. */
@@ -156,113 +140,37 @@ final class StreamDispatcher {
         return calls.status();
     }
 
-    /**
-     * One request's events for one stream, with the ticket they report to and their deadline.
-     *
-     * @param deadlineNanos when their client stops waiting; {@link Deadlines#NO_CLIENT_WAITS} for never
-     */
-    record Offer(StreamDispatcher dispatcher, List<Event> events, DeliveryTicket ticket, long deadlineNanos) {}
-
-    /** Takes a request's events for this stream alone; see {@link #offer(List, boolean)}. */
-    void offer(List<Event> events, DeliveryTicket ticket, long deadlineNanos, boolean mayRefuse) {
-        offer(List.of(new Offer(this, events, ticket, deadlineNanos)), mayRefuse);
+    String stream() {
+        return stream;
     }
 
-    /**
-     * Takes a whole request, whose parts may go to several streams; the caller has reserved their
-     * room in the budget. Every part's dispatcher is locked at once (in the streams' name order, so
-     * two requests never wait for each other), so the parts are checked and taken as one: a request
-     * is taken whole or not at all, and no part of it passes a key's bound.
-     *
-     * @param mayRefuse whether a {@code per-key} stream may refuse the events when one of their keys
-     *     has its share of the buffer waiting already; false for events that must be taken (the
-     *     journal's)
-     * @throws PartitionKeyBacklogException when refused; nothing of the request was taken
-     */
-    static void offer(List<Offer> offers, boolean mayRefuse) {
-        List<StreamDispatcher> dispatchers = new ArrayList<>(offers.size());
-        for (Offer offer : offers) {
-            if (!dispatchers.contains(offer.dispatcher())) {
-                dispatchers.add(offer.dispatcher());
-            }
-        }
-        dispatchers.sort(Comparator.comparing(dispatcher -> dispatcher.stream));
-        List<List<List<PendingRecord>>> toSend = new ArrayList<>(dispatchers.size());
-        List<List<PendingRecord>> tooLarge = new ArrayList<>(dispatchers.size());
-        int locked = 0;
-        try {
-            for (StreamDispatcher dispatcher : dispatchers) {
-                dispatcher.lock.lock();
-                locked++;
-            }
-            List<List<PendingRecord>> records = new ArrayList<>(offers.size());
-            for (Offer offer : offers) {
-                records.add(
-                        offer.dispatcher().lanes == null
-                                ? null
-                                : offer.dispatcher().recordsOf(offer));
-            }
-            if (mayRefuse) {
-                for (StreamDispatcher dispatcher : dispatchers) {
-                    dispatcher.refuseIfBackedUp(offers, records);
-                }
-            }
-            for (int i = 0; i < offers.size(); i++) {
-                offers.get(i).dispatcher().take(offers.get(i), records.get(i));
-            }
-            for (StreamDispatcher dispatcher : dispatchers) {
-                dispatcher.queue.sealIfFull();
-                toSend.add(dispatcher.takeSendable());
-                tooLarge.add(dispatcher.queue.takeTooLarge());
-            }
-        } finally {
-            for (int i = locked - 1; i >= 0; i--) {
-                dispatchers.get(i).lock.unlock();
-            }
-        }
-        for (int i = 0; i < toSend.size(); i++) {
-            dispatchers.get(i).giveUpTooLarge(tooLarge.get(i));
-            dispatchers.get(i).send(toSend.get(i));
-        }
+    /** Whether the stream keeps the events of one key in order, in the keys' lanes. */
+    boolean keepsKeyOrder() {
+        return lanes != null;
     }
 
-    /** The offer's events as records of one event each, for a {@code per-key} stream's lanes. */
-    private List<PendingRecord> recordsOf(Offer offer) {
-        List<Event> events = offer.events();
-        List<PendingRecord> records = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            Event event = events.get(i);
-            records.add(PendingRecord.single(
-                    event.framed(), keys.keyOf(event), event.id(), offer.ticket(), i, offer.deadlineNanos()));
-        }
-        return records;
+    /** Locks the stream for {@link RequestIntake}, which locks every stream of a request at once. */
+    void lock() {
+        lock.lock();
     }
 
-    /** Under the lock: refuses the request if this stream's lanes cannot take its records for this stream. */
-    private void refuseIfBackedUp(List<Offer> offers, List<List<PendingRecord>> records) {
-        if (lanes == null) {
-            return;
-        }
-        List<PendingRecord> mine = null;
-        for (int i = 0; i < offers.size(); i++) {
-            if (offers.get(i).dispatcher() != this) {
-                continue;
-            }
-            if (mine == null) {
-                mine = records.get(i);
-            } else {
-                // Two parts for one stream count together against its keys' bound.
-                mine = new ArrayList<>(mine);
-                mine.addAll(records.get(i));
-            }
-        }
-        if (mine != null && !lanes.fits(mine)) {
+    void unlock() {
+        lock.unlock();
+    }
+
+    /** Under the lock: refuses the records when one of their keys has its share of the buffer waiting. */
+    void refuseIfBackedUp(List<PendingRecord> records) {
+        if (!fits(records)) {
             throw new PartitionKeyBacklogException(stream, maxKeyWaitingEvents, retryAfter);
         }
     }
 
-    /** Under the lock: each event is queued, or on a {@code per-key} stream joins its key's lane. */
-    private void take(Offer offer, List<PendingRecord> records) {
+    /**
+     * Under the lock: each event is queued, or on a {@code per-key} stream joins its key's lane.
+     *
+     * @param records the offer's events as single records, on a {@code per-key} stream; else null
+     */
+    void take(RequestIntake.Offer offer, List<PendingRecord> records) {
         List<Event> events = offer.events();
         settlement.taken(events.size());
         if (lanes == null) {
@@ -281,30 +189,28 @@ final class StreamDispatcher {
     }
 
     /**
-     * Whether the events would be taken now by {@link #offer(List, boolean)} with refusal on: always
-     * on a stream that keeps no order; on a {@code per-key} one, unless one of their keys has its
-     * share waiting.
+     * What a change under the lock lets go, handed on once the lock is released.
+     *
+     * @param toSend the batches that claimed a slot
+     * @param tooLarge records no call could carry, to be given up
      */
-    boolean keysHaveRoom(List<Event> events) {
-        if (lanes == null) {
-            return true;
-        }
-        List<PendingRecord> records = recordsOf(new Offer(this, events, null, Deadlines.NO_CLIENT_WAITS));
-        lock.lock();
-        try {
-            return lanes.fits(records);
-        } finally {
-            lock.unlock();
-        }
+    record Handoff(List<List<PendingRecord>> toSend, List<PendingRecord> tooLarge) {}
+
+    /** Under the lock: seals a full batch and takes what may go now. */
+    Handoff sealed() {
+        queue.sealIfFull();
+        return new Handoff(takeSendable(), queue.takeTooLarge());
     }
 
-    /** The partition keys of the events, as this stream finds them. */
-    Set<String> keysOf(List<Event> events) {
-        Set<String> found = new HashSet<>();
-        for (Event event : events) {
-            found.add(keys.keyOf(event));
-        }
-        return found;
+    /** Outside the lock: gives up what no call could carry, and sends what may go. */
+    void handOn(Handoff handoff) {
+        giveUpTooLarge(handoff.tooLarge());
+        send(handoff.toSend());
+    }
+
+    /** Under the lock: whether the keys' lanes take these records without a key passing its bound. */
+    boolean fits(List<PendingRecord> records) {
+        return lanes.fits(records);
     }
 
     /**
@@ -332,75 +238,53 @@ final class StreamDispatcher {
 
     /** Records back from a failed call, after their backoff. */
     private void requeue(List<PendingRecord> records) {
-        List<List<PendingRecord>> toSend;
-        List<PendingRecord> tooLarge;
+        Handoff handoff;
         lock.lock();
         try {
             for (PendingRecord record : records) {
                 queue.add(record);
             }
-            queue.sealIfFull();
-            toSend = takeSendable();
-            tooLarge = queue.takeTooLarge();
+            handoff = sealed();
         } finally {
             lock.unlock();
         }
-        giveUpTooLarge(tooLarge);
-        send(toSend);
+        handOn(handoff);
     }
 
-    /**
-     * Records not even an empty call could carry, taken under larger limits (a journal replayed
-     * after its stream moved to a sink with smaller calls): sending them again would never help,
-     * and on a {@code per-key} stream their key would wait behind them for good. Outside the lock,
-     * as giving up writes the dead letters and lets the key's next record go.
-     */
+    /** Outside the lock: records no call could carry are given up, and what waited behind them may go. */
     private void giveUpTooLarge(List<PendingRecord> records) {
-        for (PendingRecord record : records) {
-            log.error(
-                    "Stream {}: a record of {} events and {} bytes is larger than one {} call may carry ({} bytes);"
-                            + " given up ({})",
-                    stream,
-                    record.eventCount(),
-                    record.data.length,
-                    sink.kind().value(),
-                    limits.maxBytesPerCall(),
-                    FailureReason.TOO_LARGE.value());
-            settlement.giveUp(record, FailureReason.TOO_LARGE);
-        }
         if (records.isEmpty()) {
             return;
         }
+        calls.giveUpTooLarge(records);
         // The keys' next records joined the queue meanwhile; no call's end will send them.
-        List<List<PendingRecord>> toSend;
-        lock.lock();
-        try {
-            toSend = takeSendable();
-        } finally {
-            lock.unlock();
-        }
-        send(toSend);
+        sendAfter(() -> true);
     }
 
     private void lingerPassed(BatchQueue.Lingering batch) {
-        List<List<PendingRecord>> toSend;
-        lock.lock();
-        try {
-            if (!queue.lingerPassed(batch)) {
-                return;
-            }
-            toSend = takeSendable();
-        } finally {
-            lock.unlock();
-        }
-        send(toSend);
+        sendAfter(() -> queue.lingerPassed(batch));
     }
 
     private void quotaRefilled() {
+        sendAfter(() -> {
+            quota.woke();
+            return true;
+        });
+    }
+
+    /**
+     * Makes a change under the lock and then sends, outside it, the batches that may go now: the
+     * way every timer, call end and resume lets records go.
+     *
+     * @param change false when it found nothing to do, and nothing is sent
+     */
+    private void sendAfter(BooleanSupplier change) {
         List<List<PendingRecord>> toSend;
         lock.lock();
         try {
-            quota.woke();
+            if (!change.getAsBoolean()) {
+                return;
+            }
             toSend = takeSendable();
         } finally {
             lock.unlock();
@@ -435,21 +319,17 @@ final class StreamDispatcher {
     }
 
     private void resume() {
-        List<List<PendingRecord>> toSend;
-        lock.lock();
-        try {
+        sendAfter(() -> {
             if (nanoClock.nanoTime() - pausedUntilNanos < 0) {
-                return;
+                return false;
             }
             paused = false;
-            toSend = takeSendable();
-        } finally {
-            lock.unlock();
-        }
-        send(toSend);
+            return true;
+        });
     }
 
-    private void returnFirst(List<PendingRecord> records) {
+    @Override
+    public void returnFirst(List<PendingRecord> records) {
         lock.lock();
         try {
             queue.addFirst(new ArrayList<>(records));
@@ -467,54 +347,40 @@ final class StreamDispatcher {
         }
     }
 
-    /** What the stream's calls hand back: each under the lock, as this class's own work is. */
-    private final class CallsDispatch implements StreamCalls.Dispatch {
-
-        @Override
-        public void slotFreed() {
-            StreamDispatcher.this.slotFreed();
+    @Override
+    public void returnUnpacked(List<PendingRecord> singles) {
+        if (lanes == null) {
+            returnFirst(singles);
+            return;
         }
-
-        @Override
-        public void returnFirst(List<PendingRecord> records) {
-            StreamDispatcher.this.returnFirst(records);
+        // Still one record of the key unresolved: the others wait first in its lane.
+        lock.lock();
+        try {
+            returnFirst(List.of(lanes.unpacked(singles)));
+        } finally {
+            lock.unlock();
         }
+    }
 
-        @Override
-        public void returnUnpacked(List<PendingRecord> singles) {
-            if (lanes == null) {
-                StreamDispatcher.this.returnFirst(singles);
-                return;
-            }
-            // Still one record of the key unresolved: the others wait first in its lane.
-            lock.lock();
-            try {
-                StreamDispatcher.this.returnFirst(List.of(lanes.unpacked(singles)));
-            } finally {
-                lock.unlock();
-            }
-        }
+    @Override
+    public void requeueAfter(List<PendingRecord> records, long delayNanos) {
+        schedule(() -> requeue(records), delayNanos);
+    }
 
-        @Override
-        public void requeueAfter(List<PendingRecord> records, long delayNanos) {
-            schedule(() -> requeue(records), delayNanos);
+    @Override
+    public void pauseUntil(long untilNanos) {
+        lock.lock();
+        try {
+            paused = true;
+            pausedUntilNanos = untilNanos;
+        } finally {
+            lock.unlock();
         }
+    }
 
-        @Override
-        public void pauseUntil(long untilNanos) {
-            lock.lock();
-            try {
-                paused = true;
-                pausedUntilNanos = untilNanos;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void resumeAfter(long delayNanos) {
-            schedule(StreamDispatcher.this::resume, delayNanos);
-        }
+    @Override
+    public void resumeAfter(long delayNanos) {
+        schedule(this::resume, delayNanos);
     }
 
     private void allSettled() {
@@ -527,16 +393,12 @@ final class StreamDispatcher {
         }
     }
 
-    private void slotFreed() {
-        List<List<PendingRecord>> toSend;
-        lock.lock();
-        try {
+    @Override
+    public void slotFreed() {
+        sendAfter(() -> {
             slots.free();
-            toSend = takeSendable();
-        } finally {
-            lock.unlock();
-        }
-        send(toSend);
+            return true;
+        });
     }
 
     /**
@@ -544,15 +406,10 @@ final class StreamDispatcher {
      * timeout passes. Returns the number of events still unsettled.
      */
     long drain(long timeoutNanos) throws InterruptedException {
-        List<List<PendingRecord>> toSend;
-        lock.lock();
-        try {
+        sendAfter(() -> {
             queue.drain();
-            toSend = takeSendable();
-        } finally {
-            lock.unlock();
-        }
-        send(toSend);
+            return true;
+        });
         lock.lock();
         try {
             // Shutdown runs on the real clock: the condition counts down what is left.
