@@ -34,6 +34,7 @@ final class JournalFeeder implements SmartLifecycle {
 
     private final JournaledDelivery journal;
     private final Pipeline pipeline;
+    private final PipelineStreams streams;
     /** How often set-aside entries are tried again while nothing new is read. */
     private static final long PARKED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -52,6 +53,7 @@ final class JournalFeeder implements SmartLifecycle {
     JournalFeeder(JournaledDelivery journal, Pipeline pipeline) {
         this.journal = journal;
         this.pipeline = pipeline;
+        this.streams = pipeline.byName();
     }
 
     @Override
@@ -130,7 +132,7 @@ final class JournalFeeder implements SmartLifecycle {
     private Set<StreamKey> orderedKeysOf(JournalEntry entry) {
         Set<StreamKey> keys = new HashSet<>();
         for (JournalEntry.Part part : entry.parts()) {
-            for (String key : pipeline.orderedKeysOf(part.stream(), part.events())) {
+            for (String key : streams.orderedKeysOf(part.stream(), part.events())) {
                 keys.add(new StreamKey(part.stream(), key));
             }
         }
@@ -140,7 +142,7 @@ final class JournalFeeder implements SmartLifecycle {
     /** Whether every part's stream takes its events now without a key growing past its share. */
     private boolean keysHaveRoom(JournalEntry entry) {
         for (JournalEntry.Part part : entry.parts()) {
-            if (!pipeline.keysHaveRoom(part.stream(), part.events())) {
+            if (!streams.keysHaveRoom(part.stream(), part.events())) {
                 return false;
             }
         }
@@ -183,7 +185,7 @@ final class JournalFeeder implements SmartLifecycle {
 
     private void hand(JournalEntry entry) throws InterruptedException {
         for (JournalEntry.Part part : entry.parts()) {
-            if (!pipeline.streams().contains(part.stream())) {
+            if (!streams.names().contains(part.stream())) {
                 log.error(
                         "Journal entry {} is for stream {}, which is no longer configured; it stays in the journal",
                         entry.sequence(),

@@ -63,7 +63,7 @@ public final class Pipeline implements SmartLifecycle {
             Journal journal) {
         this(
                 properties,
-                PipelineAssembly.assemble(checkJournal(properties, journal), sinks, metrics, clock, nanoClock),
+                PipelineAssembly.assemble(checkJournal(properties, journal != null), sinks, metrics, clock, nanoClock),
                 nanoClock,
                 journal == null ? null : new JournaledDelivery(journal));
     }
@@ -74,7 +74,7 @@ public final class Pipeline implements SmartLifecycle {
      * @param journaled the journal's use in the journaled mode; {@code null} in the other modes
      */
     Pipeline(PipelineProperties properties, PipelineStreams streams, NanoClock nanoClock, JournaledDelivery journaled) {
-        this.properties = checkJournal(properties, journaled);
+        this.properties = checkJournal(properties, journaled != null);
         this.streams = streams;
         this.budget = streams.budget();
         this.nanoClock = nanoClock;
@@ -82,8 +82,9 @@ public final class Pipeline implements SmartLifecycle {
         this.promises = new Promises(streams.timer(), properties.delivery().timeout());
     }
 
-    private static PipelineProperties checkJournal(PipelineProperties properties, Object journal) {
-        if (properties.delivery().mode() == DeliveryMode.JOURNALED && journal == null) {
+    /** The journaled mode is refused without a journal, before anything is made for it. */
+    private static PipelineProperties checkJournal(PipelineProperties properties, boolean hasJournal) {
+        if (properties.delivery().mode() == DeliveryMode.JOURNALED && !hasJournal) {
             throw new IllegalArgumentException("the journaled mode needs a journal");
         }
         return properties;
@@ -361,27 +362,14 @@ public final class Pipeline implements SmartLifecycle {
         }
     }
 
-    /**
-     * Whether the stream takes these events now without a partition key growing past its share of
-     * the buffer: always, unless the stream keeps order per key and one of their keys is backed up.
-     */
-    boolean keysHaveRoom(String stream, List<Event> events) {
-        return streams.keysHaveRoom(stream, events);
-    }
-
-    /** The partition keys of the events, as their stream finds them; none on a stream without order. */
-    Set<String> orderedKeysOf(String stream, List<Event> events) {
-        return streams.orderedKeysOf(stream, events);
+    /** The streams by name, which the journal's feeder asks of its entries' keys. */
+    PipelineStreams byName() {
+        return streams;
     }
 
     /** The most bytes the journal's feeder sets aside behind backed-up keys: the background share. */
     long maxParkedBytes() {
         return BufferBudget.limitOf(properties.buffer().maxBytes().toBytes(), BACKGROUND_CEILING);
-    }
-
-    /** The journaled mode's use of the journal, which the feeder reads through; null in the other modes. */
-    JournaledDelivery journaled() {
-        return journaled;
     }
 
     /** Counts events of a request that was refused. */
