@@ -1,6 +1,8 @@
 package io.firehosegateway.pipeline;
 
+import io.firehosegateway.journal.Journal;
 import io.firehosegateway.journal.JournalEntry;
+import io.firehosegateway.pipeline.PipelineStreams.StreamKey;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -32,7 +34,8 @@ final class JournalFeeder implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JournalFeeder.class);
 
-    private final JournaledDelivery journal;
+    private final Journal journal;
+    private final JournaledDelivery journaled;
     private final Pipeline pipeline;
     private final PipelineStreams streams;
     /** How often set-aside entries are tried again while nothing new is read. */
@@ -47,11 +50,12 @@ final class JournalFeeder implements SmartLifecycle {
     private long parkedBytes;
 
     /**
-     * @param journal what the entries are read from and acknowledged to
+     * @param journaled the journal the entries are read from, and what acknowledges them
      * @param pipeline what delivers them
      */
-    JournalFeeder(JournaledDelivery journal, Pipeline pipeline) {
-        this.journal = journal;
+    JournalFeeder(JournaledDelivery journaled, Pipeline pipeline) {
+        this.journal = journaled.journal();
+        this.journaled = journaled;
         this.pipeline = pipeline;
         this.streams = pipeline.byName();
     }
@@ -98,12 +102,12 @@ final class JournalFeeder implements SmartLifecycle {
      * stream although the request's own stream keeps no order.
      */
     private void handOrPark(JournalEntry entry) throws InterruptedException {
-        Set<StreamKey> keys = orderedKeysOf(entry);
-        if (keys.isEmpty() || (!sharesAKey(keys, blockedKeys()) && keysHaveRoom(entry))) {
+        PipelineStreams.KeysNow now = streams.keysNow(entry.parts());
+        if (now.keys().isEmpty() || (!sharesAKey(now.keys(), blockedKeys()) && now.haveRoom())) {
             hand(entry);
             return;
         }
-        Parked set = new Parked(entry, keys, bytesOf(entry));
+        Parked set = new Parked(entry, now.keys(), bytesOf(entry));
         parked.add(set);
         parkedEvents += entry.events().size();
         parkedBytes += set.bytes;
@@ -117,7 +121,8 @@ final class JournalFeeder implements SmartLifecycle {
         Set<StreamKey> blocked = new HashSet<>();
         for (Iterator<Parked> it = parked.iterator(); it.hasNext() && running; ) {
             Parked next = it.next();
-            if (!sharesAKey(next.keys, blocked) && keysHaveRoom(next.entry)) {
+            if (!sharesAKey(next.keys, blocked)
+                    && streams.keysNow(next.entry.parts()).haveRoom()) {
                 it.remove();
                 parkedEvents -= next.entry.events().size();
                 parkedBytes -= next.bytes;
@@ -126,27 +131,6 @@ final class JournalFeeder implements SmartLifecycle {
                 blocked.addAll(next.keys);
             }
         }
-    }
-
-    /** The partition keys of every part of the entry whose stream keeps order per key. */
-    private Set<StreamKey> orderedKeysOf(JournalEntry entry) {
-        Set<StreamKey> keys = new HashSet<>();
-        for (JournalEntry.Part part : entry.parts()) {
-            for (String key : streams.orderedKeysOf(part.stream(), part.events())) {
-                keys.add(new StreamKey(part.stream(), key));
-            }
-        }
-        return keys;
-    }
-
-    /** Whether every part's stream takes its events now without a key growing past its share. */
-    private boolean keysHaveRoom(JournalEntry entry) {
-        for (JournalEntry.Part part : entry.parts()) {
-            if (!streams.keysHaveRoom(part.stream(), part.events())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Set<StreamKey> blockedKeys() {
@@ -168,9 +152,6 @@ final class JournalFeeder implements SmartLifecycle {
         }
         return false;
     }
-
-    /** A partition key on one stream: the same key on two streams is two lanes. */
-    private record StreamKey(String stream, String key) {}
 
     /** An entry set aside, with its partition keys. */
     private record Parked(JournalEntry entry, Set<StreamKey> keys, long bytes) {}
@@ -203,7 +184,7 @@ final class JournalFeeder implements SmartLifecycle {
             }
             List<DeliveryTicket> tickets = pipeline.deliver(entry.parts(), admission);
             CompletableFuture.allOf(tickets.stream().map(DeliveryTicket::done).toArray(CompletableFuture[]::new))
-                    .thenRun(() -> journal.settled(entry, tickets));
+                    .thenRun(() -> journaled.settled(entry, tickets));
         }
     }
 

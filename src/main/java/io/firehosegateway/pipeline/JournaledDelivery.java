@@ -62,12 +62,9 @@ final class JournaledDelivery {
         }
     }
 
-    /**
-     * The next entry to deliver, in journal order, waiting up to {@code timeoutMillis}; {@code null}
-     * when none came. The feeder's thread only.
-     */
-    JournalEntry poll(long timeoutMillis) throws InterruptedException {
-        return journal.poll(timeoutMillis);
+    /** The journal appended to, which the {@link JournalFeeder} reads in order. */
+    Journal journal() {
+        return journal;
     }
 
     /**

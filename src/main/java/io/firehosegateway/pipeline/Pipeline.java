@@ -7,7 +7,6 @@ import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.Sink;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -111,7 +110,7 @@ public final class Pipeline implements SmartLifecycle {
      * @throws UnknownStreamException when the stream is not configured
      */
     public int maxEventBytes(String stream) {
-        return streams.dispatcher(stream).limits().maxRecordBytes();
+        return streams.dispatcher(stream).destination().limits().maxRecordBytes();
     }
 
     /** How the stream orders the events of one key: its setting, else what its destination does by nature. */
@@ -246,19 +245,9 @@ public final class Pipeline implements SmartLifecycle {
             Admission admission,
             DeliveryMode mode,
             Consumer<List<DeliveryTicket>> onSettled) {
-        for (RequestPart part : requestParts) {
-            checkStream(part.stream());
-            streams.checkSizesAsSent(part);
-        }
-        List<RequestPart> parts = new ArrayList<>(requestParts.size());
+        List<RequestPart> parts = streams.keyed(requestParts);
         long bytes = 0;
-        for (RequestPart requestPart : requestParts) {
-            // Each part is keyed by its own stream's partition-key: a routed wrapper by the target's.
-            RequestPart part = new RequestPart(
-                    requestPart.stream(),
-                    streams.dispatcher(requestPart.stream()).keys().keyed(requestPart.events()),
-                    requestPart.indexes());
-            parts.add(part);
+        for (RequestPart part : parts) {
             for (Event event : part.events()) {
                 bytes += event.size();
             }
@@ -271,12 +260,8 @@ public final class Pipeline implements SmartLifecycle {
         long deadline = mode == DeliveryMode.CONFIRMED
                 ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
                 : Deadlines.NO_CLIENT_WAITS;
-        List<RequestIntake.Offer> offers = new ArrayList<>(parts.size());
-        for (RequestPart part : parts) {
-            offers.add(streams.offer(part.stream(), part.events(), deadline));
-        }
         // Refused whole when a part's key is backed up, and the admission then still gives the room back.
-        List<DeliveryTicket> tickets = PipelineStreams.take(offers, admission, true);
+        List<DeliveryTicket> tickets = streams.take(parts, deadline, admission, true);
         for (RequestPart part : parts) {
             streams.accepted(part.stream(), part.events().size());
         }
@@ -322,8 +307,8 @@ public final class Pipeline implements SmartLifecycle {
         long deadline = mode == DeliveryMode.CONFIRMED
                 ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
                 : Deadlines.NO_CLIENT_WAITS;
-        DeliveryTicket ticket = PipelineStreams.take(
-                        List.of(streams.offer(stream, events, deadline)), admission, mode != DeliveryMode.JOURNALED)
+        DeliveryTicket ticket = streams.take(
+                        List.of(RequestPart.whole(stream, events)), deadline, admission, mode != DeliveryMode.JOURNALED)
                 .get(0);
         streams.accepted(stream, events.size());
         return ticket;
@@ -337,18 +322,15 @@ public final class Pipeline implements SmartLifecycle {
      */
     List<DeliveryTicket> deliver(List<JournalEntry.Part> parts, Admission admission) {
         int records = 0;
-        List<RequestIntake.Offer> offers = new ArrayList<>(parts.size());
         for (JournalEntry.Part part : parts) {
             checkStream(part.stream());
             records += part.events().size();
-            offers.add(streams.offer(part.stream(), part.events(), Deadlines.NO_CLIENT_WAITS));
         }
         if (admission.records() != records) {
             throw new IllegalArgumentException(
                     "admission holds " + admission.records() + " events, the entry has " + records);
         }
-        // A journaled entry is taken whatever its keys' backlog: it is on disk already.
-        return PipelineStreams.take(offers, admission, false);
+        return streams.take(parts, admission);
     }
 
     private static void checkHolds(Admission admission, List<RequestPart> parts) {

@@ -1,9 +1,11 @@
 package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
+import io.firehosegateway.journal.JournalEntry;
 import io.firehosegateway.metrics.GatewayMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,24 +79,79 @@ final class PipelineStreams {
         return status;
     }
 
-    /** One stream's events with a new ticket, to be taken with the rest of their request. */
-    RequestIntake.Offer offer(String stream, List<Event> events, long deadlineNanos) {
-        return new RequestIntake.Offer(
-                dispatcher(stream), events, new DeliveryTicket(stream, events.size()), deadlineNanos);
+    /**
+     * A request's parts checked and keyed, each by its own stream's partition-key (a routed wrapper
+     * by its target's): every part's stream must be configured, and every event fit its sink as the
+     * sink sends it, the API having measured the events as received, and a sink may write them larger.
+     *
+     * @throws UnknownStreamException when a part's stream is not configured
+     * @throws EventTooLargeAsSentException naming the first event too large, the part's events counted refused
+     * @throws InvalidPartitionKeyException when an event's partition key cannot be read
+     */
+    List<RequestPart> keyed(List<RequestPart> parts) {
+        for (RequestPart part : parts) {
+            checkSizesAsSent(part, dispatcher(part.stream()).destination());
+        }
+        List<RequestPart> keyed = new ArrayList<>(parts.size());
+        for (RequestPart part : parts) {
+            keyed.add(new RequestPart(
+                    part.stream(), dispatcher(part.stream()).keys().keyed(part.events()), part.indexes()));
+        }
+        return keyed;
+    }
+
+    private void checkSizesAsSent(RequestPart part, StreamDestination destination) {
+        int max = destination.limits().maxRecordBytes();
+        List<Event> events = part.events();
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            int size = destination.sink().bytesAsSent(event.framed());
+            if (size > max) {
+                rejected(part.stream(), events.size());
+                throw new EventTooLargeAsSentException(part.indexes().get(i), event.id(), size, max);
+            }
+        }
     }
 
     /**
-     * The one way events reach their streams, whatever brought them: every offer is taken, or none.
+     * The one way events reach their streams, whatever brought them: every part is taken, or none.
      * Offered first, and marked submitted only once taken: a per-key stream may refuse a backed-up
      * key, and should taking throw, the admission still gives the room back. Nothing settles the
      * events before they are marked submitted here, on this thread, before the caller closes the
      * admission.
      *
+     * @param deadlineNanos when the parts' client stops waiting; {@link Deadlines#NO_CLIENT_WAITS} for never
      * @param mayRefuse whether a per-key stream may refuse a backed-up key
-     * @return each offer's ticket, in the offers' order
+     * @return each part's ticket, in the parts' order
      * @throws PartitionKeyBacklogException when refused; nothing was taken
      */
-    static List<DeliveryTicket> take(List<RequestIntake.Offer> offers, Admission admission, boolean mayRefuse) {
+    List<DeliveryTicket> take(List<RequestPart> parts, long deadlineNanos, Admission admission, boolean mayRefuse) {
+        List<RequestIntake.Offer> offers = new ArrayList<>(parts.size());
+        for (RequestPart part : parts) {
+            offers.add(offer(part.stream(), part.events(), deadlineNanos));
+        }
+        return take(offers, admission, mayRefuse);
+    }
+
+    /**
+     * A journal entry's parts taken whole, whatever their keys' backlog: the entry is on disk already.
+     *
+     * @return each part's ticket, in the parts' order
+     */
+    List<DeliveryTicket> take(List<JournalEntry.Part> parts, Admission admission) {
+        List<RequestIntake.Offer> offers = new ArrayList<>(parts.size());
+        for (JournalEntry.Part part : parts) {
+            offers.add(offer(part.stream(), part.events(), Deadlines.NO_CLIENT_WAITS));
+        }
+        return take(offers, admission, false);
+    }
+
+    private RequestIntake.Offer offer(String stream, List<Event> events, long deadlineNanos) {
+        return new RequestIntake.Offer(
+                dispatcher(stream), events, new DeliveryTicket(stream, events.size()), deadlineNanos);
+    }
+
+    private static List<DeliveryTicket> take(List<RequestIntake.Offer> offers, Admission admission, boolean mayRefuse) {
         RequestIntake.take(offers, mayRefuse);
         admission.markSubmitted();
         List<DeliveryTicket> tickets = new ArrayList<>(offers.size());
@@ -104,41 +161,32 @@ final class PipelineStreams {
         return tickets;
     }
 
+    /** A partition key on one stream: the same key on two streams is two lanes. */
+    record StreamKey(String stream, String key) {}
+
     /**
-     * Refuses a request whole when one of its events, as its stream's sink sends it, is larger than
-     * the sink takes: the API measured the events as received, and a sink may write them larger.
+     * What the journal's feeder asks of an entry before it hands it on.
      *
-     * @throws EventTooLargeAsSentException naming the first such event, the part's events counted refused
+     * @param keys the partition keys of every part whose stream keeps order per key
+     * @param haveRoom whether every part's stream takes its events now without a key growing past its share
      */
-    void checkSizesAsSent(RequestPart part) {
-        StreamDispatcher dispatcher = dispatcher(part.stream());
-        int max = dispatcher.limits().maxRecordBytes();
-        List<Event> events = part.events();
-        for (int i = 0; i < events.size(); i++) {
-            Event event = events.get(i);
-            int size = dispatcher.bytesAsSent(event.framed());
-            if (size > max) {
-                rejected(part.stream(), events.size());
-                throw new EventTooLargeAsSentException(part.indexes().get(i), event.id(), size, max);
+    record KeysNow(Set<StreamKey> keys, boolean haveRoom) {}
+
+    /** The entry's ordered keys and whether they have room now, in one question. */
+    KeysNow keysNow(List<JournalEntry.Part> parts) {
+        Set<StreamKey> keys = new HashSet<>();
+        boolean haveRoom = true;
+        for (JournalEntry.Part part : parts) {
+            StreamDispatcher dispatcher = dispatchers.get(part.stream());
+            if (dispatcher == null || !dispatcher.keepsKeyOrder()) {
+                continue;
             }
+            for (Event event : part.events()) {
+                keys.add(new StreamKey(part.stream(), dispatcher.keys().keyOf(event)));
+            }
+            haveRoom = haveRoom && dispatcher.keysHaveRoom(part.events());
         }
-    }
-
-    /**
-     * Whether the stream takes these events now without a partition key growing past its share of
-     * the buffer: always, unless the stream keeps order per key and one of their keys is backed up.
-     */
-    boolean keysHaveRoom(String stream, List<Event> events) {
-        StreamDispatcher dispatcher = dispatchers.get(stream);
-        return dispatcher == null || RequestIntake.keysHaveRoom(dispatcher, events);
-    }
-
-    /** The partition keys of the events, as their stream finds them; none on a stream without order. */
-    Set<String> orderedKeysOf(String stream, List<Event> events) {
-        StreamDispatcher dispatcher = dispatchers.get(stream);
-        return dispatcher == null || dispatcher.ordering() != Ordering.PER_KEY
-                ? Set.of()
-                : RequestIntake.keysOf(dispatcher, events);
+        return new KeysNow(keys, haveRoom);
     }
 
     /** Counts a stream's events received: taken in memory, or on disk in the journaled mode. */

@@ -3,9 +3,7 @@ package io.firehosegateway.pipeline;
 import io.firehosegateway.event.Event;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Takes a whole request into its streams' dispatchers, whose parts may go to several streams: every
@@ -49,7 +47,12 @@ final class RequestIntake {
             }
             List<List<PendingRecord>> records = new ArrayList<>(offers.size());
             for (Offer offer : offers) {
-                records.add(offer.dispatcher().keepsKeyOrder() ? recordsOf(offer) : null);
+                StreamDispatcher dispatcher = offer.dispatcher();
+                records.add(
+                        dispatcher.keepsKeyOrder()
+                                ? PendingRecord.singles(
+                                        offer.events(), dispatcher.keys(), offer.ticket(), offer.deadlineNanos())
+                                : null);
             }
             if (mayRefuse) {
                 for (StreamDispatcher dispatcher : dispatchers) {
@@ -70,45 +73,6 @@ final class RequestIntake {
         for (int i = 0; i < handoffs.size(); i++) {
             dispatchers.get(i).handOn(handoffs.get(i));
         }
-    }
-
-    /**
-     * Whether the events would be taken now with refusal on: always on a stream that keeps no order;
-     * on a {@code per-key} one, unless one of their keys has its share waiting.
-     */
-    static boolean keysHaveRoom(StreamDispatcher dispatcher, List<Event> events) {
-        if (!dispatcher.keepsKeyOrder()) {
-            return true;
-        }
-        List<PendingRecord> records = recordsOf(new Offer(dispatcher, events, null, Deadlines.NO_CLIENT_WAITS));
-        dispatcher.lock();
-        try {
-            return dispatcher.fits(records);
-        } finally {
-            dispatcher.unlock();
-        }
-    }
-
-    /** The partition keys of the events, as the dispatcher's stream finds them. */
-    static Set<String> keysOf(StreamDispatcher dispatcher, List<Event> events) {
-        Set<String> found = new HashSet<>();
-        for (Event event : events) {
-            found.add(dispatcher.keys().keyOf(event));
-        }
-        return found;
-    }
-
-    /** The offer's events as records of one event each, for a {@code per-key} stream's lanes. */
-    static List<PendingRecord> recordsOf(Offer offer) {
-        PartitionKeys keys = offer.dispatcher().keys();
-        List<Event> events = offer.events();
-        List<PendingRecord> records = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            Event event = events.get(i);
-            records.add(PendingRecord.single(
-                    event.framed(), keys.keyOf(event), event.id(), offer.ticket(), i, offer.deadlineNanos()));
-        }
-        return records;
     }
 
     /** Under the locks: refuses the request if the dispatcher's lanes cannot take its records for that stream. */

@@ -2,7 +2,6 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.metrics.GatewayMetrics.StreamMeters;
-import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkLimits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +40,8 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
 
     private static final Logger log = LoggerFactory.getLogger(StreamDispatcher.class);
 
+    private final StreamDestination destination;
     private final String stream;
-    private final Sink sink;
     private final SinkLimits limits;
     private final PartitionKeys keys;
     private final Ordering ordering;
@@ -77,8 +76,8 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
     StreamDispatcher(StreamDestination destination, StreamPolicy policy, DispatchShared shared, StreamMeters meters) {
         PipelineProperties.Delivery delivery = shared.delivery();
         PipelineProperties.Buffer buffer = shared.buffer();
+        this.destination = destination;
         this.stream = destination.stream();
-        this.sink = destination.sink();
         this.limits = destination.limits();
         this.keys = policy.keys();
         this.ordering = policy.ordering();
@@ -94,7 +93,7 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
         this.settlement = new Settlement(
                 stream,
                 limits,
-                sink::bytesAsSent,
+                destination.sink()::bytesAsSent,
                 shared.budget(),
                 meters,
                 shared.deadLetters(),
@@ -119,13 +118,9 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
         return ordering;
     }
 
-    /** A record's bytes as the stream's sink sends it. */
-    int bytesAsSent(byte[] data) {
-        return sink.bytesAsSent(data);
-    }
-
-    SinkLimits limits() {
-        return limits;
+    /** Where the stream's records go: its sink and the sink's limits. */
+    StreamDestination destination() {
+        return destination;
     }
 
     StreamQuota quota() {
@@ -160,7 +155,7 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
 
     /** Under the lock: refuses the records when one of their keys has its share of the buffer waiting. */
     void refuseIfBackedUp(List<PendingRecord> records) {
-        if (!fits(records)) {
+        if (!lanes.fits(records)) {
             throw new PartitionKeyBacklogException(stream, maxKeyWaitingEvents, retryAfter);
         }
     }
@@ -208,9 +203,21 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
         send(handoff.toSend());
     }
 
-    /** Under the lock: whether the keys' lanes take these records without a key passing its bound. */
-    boolean fits(List<PendingRecord> records) {
-        return lanes.fits(records);
+    /**
+     * Whether the stream would take these events now with refusal on: always on a stream that keeps
+     * no order; on a {@code per-key} one, unless one of their keys has its share waiting.
+     */
+    boolean keysHaveRoom(List<Event> events) {
+        if (lanes == null) {
+            return true;
+        }
+        List<PendingRecord> records = PendingRecord.singles(events, keys, null, Deadlines.NO_CLIENT_WAITS);
+        lock.lock();
+        try {
+            return lanes.fits(records);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
