@@ -48,6 +48,11 @@ public final class Admission implements AutoCloseable {
         static final Limits NONE = new Limits(Long.MAX_VALUE, Long.MAX_VALUE, null, 1.0);
     }
 
+    /** Whether it admits a client's request, whose refusal counts its events as rejected. */
+    boolean ofClientRequest() {
+        return limits != Limits.NONE;
+    }
+
     /**
      * Reserves room for one more event.
      *

@@ -215,7 +215,8 @@ public final class Pipeline implements SmartLifecycle {
             DeliveryMode mode,
             Consumer<DeliveryTicket> onSettled) {
         checkStream(stream);
-        return accept(
+        return acceptWhole(
+                stream,
                 List.of(RequestPart.whole(stream, events)),
                 admission,
                 mode,
@@ -237,10 +238,62 @@ public final class Pipeline implements SmartLifecycle {
      *     part's keys has its share of the buffer waiting; nothing of the request was taken
      */
     public Promise accept(List<RequestPart> parts, Admission admission, DeliveryMode mode) {
-        return accept(parts, admission, mode, null);
+        return accept(parts.get(0).stream(), parts, admission, mode);
     }
 
-    private Promise accept(
+    /**
+     * Takes a whole request sent to {@code stream}, whose events may go to several streams; see
+     * {@link #accept(List, Admission, DeliveryMode)}. Should a client's request be refused, all its
+     * events are counted refused under {@code stream}, whichever streams its parts go to.
+     */
+    public Promise accept(String stream, List<RequestPart> parts, Admission admission, DeliveryMode mode) {
+        return acceptWhole(stream, parts, admission, mode, null);
+    }
+
+    /** The one accept: what it refuses is counted here, once. */
+    private Promise acceptWhole(
+            String stream,
+            List<RequestPart> requestParts,
+            Admission admission,
+            DeliveryMode mode,
+            Consumer<List<DeliveryTicket>> onSettled) {
+        try {
+            return handOn(requestParts, admission, mode, onSettled);
+        } catch (RuntimeException e) {
+            refused(e, stream, requestParts, admission);
+            throw e;
+        }
+    }
+
+    /**
+     * Counts the events of a request that was refused. An event larger as sent than its sink takes
+     * counts its part, and a request larger than the whole journal each part by its own stream,
+     * whoever sent them; a client's request refused for now (no room, a key backed up or invalid)
+     * counts all its events under the stream it was sent to, while background work that is refused
+     * tries again later and is not counted.
+     */
+    private void refused(RuntimeException refusal, String stream, List<RequestPart> parts, Admission admission) {
+        if (refusal instanceof EventTooLargeAsSentException tooLarge) {
+            for (RequestPart part : parts) {
+                if (part.indexes().contains(tooLarge.index())) {
+                    rejected(part.stream(), part.events().size());
+                }
+            }
+        } else if (refusal instanceof TooLargeForJournalException) {
+            parts.forEach(part -> rejected(part.stream(), part.events().size()));
+        } else if ((refusal instanceof GatewayFullException
+                        || refusal instanceof InvalidPartitionKeyException
+                        || refusal instanceof PartitionKeyBacklogException)
+                && admission.ofClientRequest()) {
+            int events = 0;
+            for (RequestPart part : parts) {
+                events += part.events().size();
+            }
+            rejected(stream, events);
+        }
+    }
+
+    private Promise handOn(
             List<RequestPart> requestParts,
             Admission admission,
             DeliveryMode mode,
@@ -279,14 +332,7 @@ public final class Pipeline implements SmartLifecycle {
         if (journaled == null) {
             throw new IllegalStateException("the journal is used in the journaled mode only");
         }
-        CompletableFuture<Long> durable;
-        try {
-            durable = journaled.append(parts, onSettled);
-        } catch (TooLargeForJournalException e) {
-            parts.forEach(part -> rejected(part.stream(), part.events().size()));
-            throw e;
-        }
-        return durable.thenApply(sequence -> {
+        return journaled.append(parts, onSettled).thenApply(sequence -> {
             parts.forEach(part -> streams.accepted(part.stream(), part.events().size()));
             return sequence;
         });

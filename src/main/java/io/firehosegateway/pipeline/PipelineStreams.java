@@ -85,7 +85,7 @@ final class PipelineStreams {
      * sink sends it, the API having measured the events as received, and a sink may write them larger.
      *
      * @throws UnknownStreamException when a part's stream is not configured
-     * @throws EventTooLargeAsSentException naming the first event too large, the part's events counted refused
+     * @throws EventTooLargeAsSentException naming the first event too large
      * @throws InvalidPartitionKeyException when an event's partition key cannot be read
      */
     List<RequestPart> keyed(List<RequestPart> parts) {
@@ -107,7 +107,6 @@ final class PipelineStreams {
             Event event = events.get(i);
             int size = destination.sink().bytesAsSent(event.framed());
             if (size > max) {
-                rejected(part.stream(), events.size());
                 throw new EventTooLargeAsSentException(part.indexes().get(i), event.id(), size, max);
             }
         }
