@@ -48,6 +48,17 @@ public final class Admission implements AutoCloseable {
         static final Limits NONE = new Limits(Long.MAX_VALUE, Long.MAX_VALUE, null, 1.0);
     }
 
+    /**
+     * Checks that it holds room for exactly {@code events} events.
+     *
+     * @param of what holds them, for the message
+     */
+    void checkHolds(int events, String of) {
+        if (records != events) {
+            throw new IllegalArgumentException("admission holds " + records + " events, " + of + " has " + events);
+        }
+    }
+
     /** Whether it admits a client's request, whose refusal counts its events as rejected. */
     boolean ofClientRequest() {
         return limits != Limits.NONE;

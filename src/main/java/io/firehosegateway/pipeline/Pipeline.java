@@ -91,7 +91,7 @@ public final class Pipeline implements SmartLifecycle {
 
     /** The quota each stream's calls are paced by: its destination's, shared by the streams sent there. */
     StreamQuota quotaOf(String stream) {
-        return streams.dispatcher(stream).quota();
+        return streams.dispatcher(stream).policy().quota();
     }
 
     /** The streams clients may send to, the default one first. */
@@ -115,7 +115,7 @@ public final class Pipeline implements SmartLifecycle {
 
     /** How the stream orders the events of one key: its setting, else what its destination does by nature. */
     Ordering ordering(String stream) {
-        return streams.dispatcher(stream).ordering();
+        return streams.dispatcher(stream).policy().ordering();
     }
 
     /** The mode requests are answered in. */
@@ -260,36 +260,8 @@ public final class Pipeline implements SmartLifecycle {
         try {
             return handOn(requestParts, admission, mode, onSettled);
         } catch (RuntimeException e) {
-            refused(e, stream, requestParts, admission);
+            streams.refused(e, stream, requestParts, admission.ofClientRequest());
             throw e;
-        }
-    }
-
-    /**
-     * Counts the events of a request that was refused. An event larger as sent than its sink takes
-     * counts its part, and a request larger than the whole journal each part by its own stream,
-     * whoever sent them; a client's request refused for now (no room, a key backed up or invalid)
-     * counts all its events under the stream it was sent to, while background work that is refused
-     * tries again later and is not counted.
-     */
-    private void refused(RuntimeException refusal, String stream, List<RequestPart> parts, Admission admission) {
-        if (refusal instanceof EventTooLargeAsSentException tooLarge) {
-            for (RequestPart part : parts) {
-                if (part.indexes().contains(tooLarge.index())) {
-                    rejected(part.stream(), part.events().size());
-                }
-            }
-        } else if (refusal instanceof TooLargeForJournalException) {
-            parts.forEach(part -> rejected(part.stream(), part.events().size()));
-        } else if ((refusal instanceof GatewayFullException
-                        || refusal instanceof InvalidPartitionKeyException
-                        || refusal instanceof PartitionKeyBacklogException)
-                && admission.ofClientRequest()) {
-            int events = 0;
-            for (RequestPart part : parts) {
-                events += part.events().size();
-            }
-            rejected(stream, events);
         }
     }
 
@@ -308,7 +280,8 @@ public final class Pipeline implements SmartLifecycle {
         if (mode == DeliveryMode.JOURNALED) {
             return Promises.journaled(journal(parts, onSettled));
         }
-        checkHolds(admission, parts);
+        admission.checkHolds(
+                parts.stream().mapToInt(part -> part.events().size()).sum(), "the request");
         admission.resize(bytes);
         long deadline = mode == DeliveryMode.CONFIRMED
                 ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
@@ -346,10 +319,7 @@ public final class Pipeline implements SmartLifecycle {
      */
     public DeliveryTicket submit(String stream, List<Event> events, Admission admission, DeliveryMode mode) {
         checkStream(stream);
-        if (admission.records() != events.size()) {
-            throw new IllegalArgumentException(
-                    "admission holds " + admission.records() + " events, the request has " + events.size());
-        }
+        admission.checkHolds(events.size(), "the request");
         long deadline = mode == DeliveryMode.CONFIRMED
                 ? nanoClock.nanoTime() + properties.delivery().timeout().toNanos()
                 : Deadlines.NO_CLIENT_WAITS;
@@ -372,22 +342,8 @@ public final class Pipeline implements SmartLifecycle {
             checkStream(part.stream());
             records += part.events().size();
         }
-        if (admission.records() != records) {
-            throw new IllegalArgumentException(
-                    "admission holds " + admission.records() + " events, the entry has " + records);
-        }
+        admission.checkHolds(records, "the entry");
         return streams.take(parts, admission);
-    }
-
-    private static void checkHolds(Admission admission, List<RequestPart> parts) {
-        int records = 0;
-        for (RequestPart part : parts) {
-            records += part.events().size();
-        }
-        if (admission.records() != records) {
-            throw new IllegalArgumentException(
-                    "admission holds " + admission.records() + " events, the request has " + records);
-        }
     }
 
     /** The streams by name, which the journal's feeder asks of its entries' keys. */

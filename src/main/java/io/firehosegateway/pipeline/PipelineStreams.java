@@ -95,7 +95,7 @@ final class PipelineStreams {
         List<RequestPart> keyed = new ArrayList<>(parts.size());
         for (RequestPart part : parts) {
             keyed.add(new RequestPart(
-                    part.stream(), dispatcher(part.stream()).keys().keyed(part.events()), part.indexes()));
+                    part.stream(), dispatcher(part.stream()).policy().keys().keyed(part.events()), part.indexes()));
         }
         return keyed;
     }
@@ -181,11 +181,39 @@ final class PipelineStreams {
                 continue;
             }
             for (Event event : part.events()) {
-                keys.add(new StreamKey(part.stream(), dispatcher.keys().keyOf(event)));
+                keys.add(new StreamKey(part.stream(), dispatcher.policy().keys().keyOf(event)));
             }
             haveRoom = haveRoom && dispatcher.keysHaveRoom(part.events());
         }
         return new KeysNow(keys, haveRoom);
+    }
+
+    /**
+     * Counts the events of a request the pipeline's accept refused. An event larger as sent than its sink takes
+     * counts its part, and a request larger than the whole journal each part by its own stream,
+     * whoever sent them; a client's request refused for now (no room, a key backed up or invalid)
+     * counts all its events under the stream it was sent to, while background work that is refused
+     * tries again later and is not counted.
+     */
+    void refused(RuntimeException refusal, String stream, List<RequestPart> parts, boolean clientRequest) {
+        if (refusal instanceof EventTooLargeAsSentException tooLarge) {
+            for (RequestPart part : parts) {
+                if (part.indexes().contains(tooLarge.index())) {
+                    rejected(part.stream(), part.events().size());
+                }
+            }
+        } else if (refusal instanceof TooLargeForJournalException) {
+            parts.forEach(part -> rejected(part.stream(), part.events().size()));
+        } else if ((refusal instanceof GatewayFullException
+                        || refusal instanceof InvalidPartitionKeyException
+                        || refusal instanceof PartitionKeyBacklogException)
+                && clientRequest) {
+            int events = 0;
+            for (RequestPart part : parts) {
+                events += part.events().size();
+            }
+            rejected(stream, events);
+        }
     }
 
     /** Counts a stream's events received: taken in memory, or on disk in the journaled mode. */

@@ -51,7 +51,10 @@ final class RequestIntake {
                 records.add(
                         dispatcher.keepsKeyOrder()
                                 ? PendingRecord.singles(
-                                        offer.events(), dispatcher.keys(), offer.ticket(), offer.deadlineNanos())
+                                        offer.events(),
+                                        dispatcher.policy().keys(),
+                                        offer.ticket(),
+                                        offer.deadlineNanos())
                                 : null);
             }
             if (mayRefuse) {

@@ -3,7 +3,6 @@ package io.firehosegateway.pipeline;
 import io.firehosegateway.event.Event;
 import io.firehosegateway.metrics.GatewayMetrics.StreamMeters;
 import io.firehosegateway.sink.SinkLimits;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,10 +40,10 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
     private static final Logger log = LoggerFactory.getLogger(StreamDispatcher.class);
 
     private final StreamDestination destination;
+    private final StreamPolicy policy;
     private final String stream;
     private final SinkLimits limits;
     private final PartitionKeys keys;
-    private final Ordering ordering;
     private final boolean sendWhenIdle;
     private final ScheduledExecutorService scheduler;
     private final NanoClock nanoClock;
@@ -55,14 +54,10 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
     private final ConcurrencyLimit concurrencyLimit;
     private final CallSlots slots;
     private final QuotaGate quota;
-    private final StreamQuota streamQuota;
     private final Settlement settlement;
     private final StreamCalls calls;
     /** On a {@code per-key} stream, the keys' lanes; {@code null} when the stream keeps no order. */
     private final KeyLanes lanes;
-
-    private final long maxKeyWaitingEvents;
-    private final Duration retryAfter;
 
     private long pausedUntilNanos;
     private boolean paused;
@@ -75,12 +70,11 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
      */
     StreamDispatcher(StreamDestination destination, StreamPolicy policy, DispatchShared shared, StreamMeters meters) {
         PipelineProperties.Delivery delivery = shared.delivery();
-        PipelineProperties.Buffer buffer = shared.buffer();
         this.destination = destination;
+        this.policy = policy;
         this.stream = destination.stream();
         this.limits = destination.limits();
         this.keys = policy.keys();
-        this.ordering = policy.ordering();
         this.sendWhenIdle = delivery.sendWhenIdle();
         this.scheduler = shared.timer();
         this.nanoClock = shared.nanoClock();
@@ -88,8 +82,7 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
                 new BatchQueue(limits, policy.packBytes(), delivery.linger().toNanos(), scheduler, this::lingerPassed);
         this.concurrencyLimit = new ConcurrencyLimit(stream, policy.maxInFlight(), nanoClock);
         this.slots = new CallSlots(concurrencyLimit);
-        this.streamQuota = policy.quota();
-        this.quota = new QuotaGate(streamQuota, wait -> schedule(this::quotaRefilled, wait));
+        this.quota = new QuotaGate(policy.quota(), wait -> schedule(this::quotaRefilled, wait));
         this.settlement = new Settlement(
                 stream,
                 limits,
@@ -100,35 +93,19 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
                 this::allSettled,
                 this::resolved);
         this.calls = new StreamCalls(destination, meters, settlement, concurrencyLimit, delivery, shared, this);
-        // One key's waiting events may hold as much of the buffer as one request may: a hot key
-        // backs up into its own lane, and past this its clients are told to slow down, not the others.
-        this.maxKeyWaitingEvents = BufferBudget.limitOf(buffer.maxRecords(), buffer.requestShare());
-        this.retryAfter = buffer.retryAfter();
-        this.lanes = ordering == Ordering.PER_KEY
-                ? new KeyLanes(
-                        policy.packBytes(),
-                        limits.maxEventsPerRecord(),
-                        maxKeyWaitingEvents,
-                        BufferBudget.limitOf(buffer.maxBytes().toBytes(), buffer.requestShare()))
+        this.lanes = policy.ordering() == Ordering.PER_KEY
+                ? new KeyLanes(stream, policy.packBytes(), limits.maxEventsPerRecord(), shared.buffer())
                 : null;
     }
 
-    /** How the stream orders the events of one key. */
-    Ordering ordering() {
-        return ordering;
+    /** How the stream keys, orders, packs and paces its records. */
+    StreamPolicy policy() {
+        return policy;
     }
 
     /** Where the stream's records go: its sink and the sink's limits. */
     StreamDestination destination() {
         return destination;
-    }
-
-    StreamQuota quota() {
-        return streamQuota;
-    }
-
-    PartitionKeys keys() {
-        return keys;
     }
 
     DeliveryStatus status() {
@@ -155,9 +132,7 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
 
     /** Under the lock: refuses the records when one of their keys has its share of the buffer waiting. */
     void refuseIfBackedUp(List<PendingRecord> records) {
-        if (!lanes.fits(records)) {
-            throw new PartitionKeyBacklogException(stream, maxKeyWaitingEvents, retryAfter);
-        }
+        lanes.refuseIfBackedUp(records);
     }
 
     /**
@@ -337,9 +312,14 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
 
     @Override
     public void returnFirst(List<PendingRecord> records) {
+        underLock(() -> queue.addFirst(new ArrayList<>(records)));
+    }
+
+    /** Makes a change under the lock that lets nothing go by itself. */
+    private void underLock(Runnable change) {
         lock.lock();
         try {
-            queue.addFirst(new ArrayList<>(records));
+            change.run();
         } finally {
             lock.unlock();
         }
@@ -361,12 +341,7 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
             return;
         }
         // Still one record of the key unresolved: the others wait first in its lane.
-        lock.lock();
-        try {
-            returnFirst(List.of(lanes.unpacked(singles)));
-        } finally {
-            lock.unlock();
-        }
+        underLock(() -> returnFirst(List.of(lanes.unpacked(singles))));
     }
 
     @Override
@@ -376,13 +351,10 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
 
     @Override
     public void pauseUntil(long untilNanos) {
-        lock.lock();
-        try {
+        underLock(() -> {
             paused = true;
             pausedUntilNanos = untilNanos;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -392,12 +364,7 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
 
     private void allSettled() {
         // The lock only for the rare signal: taking it per record contended with offer() (JFR).
-        lock.lock();
-        try {
-            settled.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        underLock(settled::signalAll);
     }
 
     @Override
