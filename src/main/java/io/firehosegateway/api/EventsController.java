@@ -6,8 +6,6 @@ import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.DeliveryReport;
 import io.firehosegateway.pipeline.GatewayFullException;
-import io.firehosegateway.pipeline.InvalidPartitionKeyException;
-import io.firehosegateway.pipeline.PartitionKeyBacklogException;
 import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.Promise;
 import io.firehosegateway.pipeline.ShareExceededException;
@@ -195,15 +193,10 @@ class EventsController {
     private DeliveryReport kept(
             String stream, List<Event> events, SchemaEnforcement.Routed routed, Admission admission, DeliveryMode mode)
             throws InterruptedException {
-        Promise promise;
-        try {
-            promise = routed == null
-                    ? pipeline.accept(stream, events, admission, mode, null)
-                    : pipeline.accept(routed.parts(), admission, mode);
-        } catch (GatewayFullException | InvalidPartitionKeyException | PartitionKeyBacklogException e) {
-            pipeline.rejected(stream, events.size());
-            throw e;
-        }
+        // The pipeline counts what it refuses.
+        Promise promise = routed == null
+                ? pipeline.accept(stream, events, admission, mode, null)
+                : pipeline.accept(stream, routed.parts(), admission, mode);
         try {
             return promise.kept().get(promise.keptWithin().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

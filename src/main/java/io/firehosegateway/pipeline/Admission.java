@@ -49,6 +49,22 @@ public final class Admission implements AutoCloseable {
     }
 
     /**
+     * Checks that it holds room for exactly {@code events} events.
+     *
+     * @param of what holds them, for the message
+     */
+    void checkHolds(int events, String of) {
+        if (records != events) {
+            throw new IllegalArgumentException("admission holds " + records + " events, " + of + " has " + events);
+        }
+    }
+
+    /** Whether it admits a client's request, whose refusal counts its events as rejected. */
+    boolean ofClientRequest() {
+        return limits != Limits.NONE;
+    }
+
+    /**
      * Reserves room for one more event.
      *
      * @throws GatewayFullException when the buffer has no room for it

@@ -2,6 +2,7 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.journal.Journal;
 import io.firehosegateway.journal.JournalEntry;
+import io.firehosegateway.pipeline.PipelineStreams.StreamKey;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -10,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -18,8 +18,10 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Reads the journal in order and hands its entries to the pipeline as buffer room allows, taking at
  * most the background share so clients' bodies can still be read while the destination is down.
- * An entry is acknowledged, and its disk space freed in time, once all its events were delivered or
- * dead-lettered. Entries left at a crash are read again at the next start: at least once.
+ * Every entry takes one path, whether its request went to one stream or several: each part to its
+ * stream, and the {@link JournaledDelivery} acknowledges the entry (its disk space freed in time)
+ * once all its events were delivered or dead-lettered. Entries left at a crash are read again at
+ * the next start: at least once.
  *
  * <p>On a {@code per-key} stream, an entry of a backed-up partition key is set aside (in memory,
  * beside the buffer, at most the background share of the buffer's bound; past that the feeder
@@ -33,7 +35,9 @@ final class JournalFeeder implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(JournalFeeder.class);
 
     private final Journal journal;
+    private final JournaledDelivery journaled;
     private final Pipeline pipeline;
+    private final PipelineStreams streams;
     /** How often set-aside entries are tried again while nothing new is read. */
     private static final long PARKED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -45,9 +49,15 @@ final class JournalFeeder implements SmartLifecycle {
     private long parkedEvents;
     private long parkedBytes;
 
-    JournalFeeder(Journal journal, Pipeline pipeline) {
-        this.journal = journal;
+    /**
+     * @param journaled the journal the entries are read from, and what acknowledges them
+     * @param pipeline what delivers them
+     */
+    JournalFeeder(JournaledDelivery journaled, Pipeline pipeline) {
+        this.journal = journaled.journal();
+        this.journaled = journaled;
         this.pipeline = pipeline;
+        this.streams = pipeline.byName();
     }
 
     @Override
@@ -92,12 +102,12 @@ final class JournalFeeder implements SmartLifecycle {
      * stream although the request's own stream keeps no order.
      */
     private void handOrPark(JournalEntry entry) throws InterruptedException {
-        Set<StreamKey> keys = orderedKeysOf(entry);
-        if (keys.isEmpty() || (!sharesAKey(keys, blockedKeys()) && keysHaveRoom(entry))) {
+        PipelineStreams.KeysNow now = streams.keysNow(entry.parts());
+        if (now.keys().isEmpty() || (!sharesAKey(now.keys(), blockedKeys()) && now.haveRoom())) {
             hand(entry);
             return;
         }
-        Parked set = new Parked(entry, keys, bytesOf(entry));
+        Parked set = new Parked(entry, now.keys(), bytesOf(entry));
         parked.add(set);
         parkedEvents += entry.events().size();
         parkedBytes += set.bytes;
@@ -111,7 +121,8 @@ final class JournalFeeder implements SmartLifecycle {
         Set<StreamKey> blocked = new HashSet<>();
         for (Iterator<Parked> it = parked.iterator(); it.hasNext() && running; ) {
             Parked next = it.next();
-            if (!sharesAKey(next.keys, blocked) && keysHaveRoom(next.entry)) {
+            if (!sharesAKey(next.keys, blocked)
+                    && streams.keysNow(next.entry.parts()).haveRoom()) {
                 it.remove();
                 parkedEvents -= next.entry.events().size();
                 parkedBytes -= next.bytes;
@@ -120,27 +131,6 @@ final class JournalFeeder implements SmartLifecycle {
                 blocked.addAll(next.keys);
             }
         }
-    }
-
-    /** The partition keys of every part of the entry whose stream keeps order per key. */
-    private Set<StreamKey> orderedKeysOf(JournalEntry entry) {
-        Set<StreamKey> keys = new HashSet<>();
-        for (JournalEntry.Part part : entry.parts()) {
-            for (String key : pipeline.orderedKeysOf(part.stream(), part.events())) {
-                keys.add(new StreamKey(part.stream(), key));
-            }
-        }
-        return keys;
-    }
-
-    /** Whether every part's stream takes its events now without a key growing past its share. */
-    private boolean keysHaveRoom(JournalEntry entry) {
-        for (JournalEntry.Part part : entry.parts()) {
-            if (!pipeline.keysHaveRoom(part.stream(), part.events())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Set<StreamKey> blockedKeys() {
@@ -163,9 +153,6 @@ final class JournalFeeder implements SmartLifecycle {
         return false;
     }
 
-    /** A partition key on one stream: the same key on two streams is two lanes. */
-    private record StreamKey(String stream, String key) {}
-
     /** An entry set aside, with its partition keys. */
     private record Parked(JournalEntry entry, Set<StreamKey> keys, long bytes) {}
 
@@ -179,7 +166,7 @@ final class JournalFeeder implements SmartLifecycle {
 
     private void hand(JournalEntry entry) throws InterruptedException {
         for (JournalEntry.Part part : entry.parts()) {
-            if (!pipeline.streams().contains(part.stream())) {
+            if (!streams.names().contains(part.stream())) {
                 log.error(
                         "Journal entry {} is for stream {}, which is no longer configured; it stays in the journal",
                         entry.sequence(),
@@ -195,42 +182,10 @@ final class JournalFeeder implements SmartLifecycle {
             if (!admission.reserveWhenFree(entry.events().size(), bytes, () -> running)) {
                 return;
             }
-            @SuppressWarnings("unchecked")
-            Consumer<DeliveryTicket> onDelivered =
-                    entry.attachment() instanceof Consumer<?> consumer ? (Consumer<DeliveryTicket>) consumer : null;
-            if (entry.parts().size() == 1) {
-                DeliveryTicket ticket =
-                        pipeline.deliver(entry.stream(), entry.events(), admission, DeliveryMode.JOURNALED);
-                ticket.done().thenAccept(settled -> {
-                    acknowledge(entry, List.of(settled));
-                    if (onDelivered != null) {
-                        onDelivered.accept(settled);
-                    }
-                });
-                return;
-            }
-            // A routed request: acknowledged once every part was delivered or dead-lettered.
             List<DeliveryTicket> tickets = pipeline.deliver(entry.parts(), admission);
             CompletableFuture.allOf(tickets.stream().map(DeliveryTicket::done).toArray(CompletableFuture[]::new))
-                    .thenRun(() -> acknowledge(entry, tickets));
+                    .thenRun(() -> journaled.settled(entry, tickets));
         }
-    }
-
-    /**
-     * Acknowledges a settled entry, unless an event given up on could not be dead-lettered: then
-     * the journal is its only copy, and the entry is read again at the next start.
-     */
-    private void acknowledge(JournalEntry entry, List<DeliveryTicket> tickets) {
-        for (DeliveryTicket ticket : tickets) {
-            if (!ticket.deadLettersWritten()) {
-                log.error(
-                        "Journal entry {}: events given up on could not be dead-lettered; it stays in the journal"
-                                + " and is read again at the next start",
-                        entry.sequence());
-                return;
-            }
-        }
-        journal.acknowledge(entry.sequence());
     }
 
     @Override

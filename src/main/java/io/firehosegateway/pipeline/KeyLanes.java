@@ -1,5 +1,6 @@
 package io.firehosegateway.pipeline;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,23 +21,36 @@ import java.util.Map;
  */
 final class KeyLanes {
 
+    private final String stream;
     private final int packBytes;
     private final int maxEventsPerRecord;
     private final long maxWaitingEvents;
     private final long maxWaitingBytes;
+    private final Duration retryAfter;
     private final Map<String, Lane> lanes = new HashMap<>();
 
     /**
+     * One key's waiting events may hold as much of the buffer as one request may: a hot key backs up
+     * into its own lane, and past this its clients are told to slow down, not the others.
+     *
      * @param packBytes waiting events of a key share a record up to this size; 0 sends each alone
      * @param maxEventsPerRecord the most events the sink takes in one record
-     * @param maxWaitingEvents the most events one key may have waiting behind its unresolved record
-     * @param maxWaitingBytes the most bytes one key may have waiting behind its unresolved record
+     * @param buffer the buffer's bound and request share, and the wait a refused client is told
      */
-    KeyLanes(int packBytes, int maxEventsPerRecord, long maxWaitingEvents, long maxWaitingBytes) {
+    KeyLanes(String stream, int packBytes, int maxEventsPerRecord, PipelineProperties.Buffer buffer) {
+        this.stream = stream;
         this.packBytes = packBytes;
         this.maxEventsPerRecord = maxEventsPerRecord;
-        this.maxWaitingEvents = maxWaitingEvents;
-        this.maxWaitingBytes = maxWaitingBytes;
+        this.maxWaitingEvents = BufferBudget.limitOf(buffer.maxRecords(), buffer.requestShare());
+        this.maxWaitingBytes = BufferBudget.limitOf(buffer.maxBytes().toBytes(), buffer.requestShare());
+        this.retryAfter = buffer.retryAfter();
+    }
+
+    /** Refuses the records when one of their keys has its share of the buffer waiting. */
+    void refuseIfBackedUp(List<PendingRecord> records) {
+        if (!fits(records)) {
+            throw new PartitionKeyBacklogException(stream, maxWaitingEvents, retryAfter);
+        }
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.firehosegateway.pipeline;
 
+import io.firehosegateway.event.Event;
 import io.firehosegateway.sink.SinkRecord;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One record on its way: its bytes (one framed event, or several packed), its partition key and,
@@ -66,6 +69,22 @@ final class PendingRecord {
             byte[] framed, String key, String id, DeliveryTicket ticket, int index, long deadlineNanos) {
         return new PendingRecord(
                 framed, key, new String[] {id}, new DeliveryTicket[] {ticket}, new int[] {index}, deadlineNanos);
+    }
+
+    /**
+     * Events as records of one event each, for a {@code per-key} stream's lanes.
+     *
+     * @param keys how their stream finds each event's partition key
+     * @param ticket what they report to; {@code null} when the records are only measured
+     */
+    static List<PendingRecord> singles(
+            List<Event> events, PartitionKeys keys, DeliveryTicket ticket, long deadlineNanos) {
+        List<PendingRecord> records = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            records.add(single(event.framed(), keys.keyOf(event), event.id(), ticket, i, deadlineNanos));
+        }
+        return records;
     }
 
     /**

@@ -55,20 +55,34 @@ class PipelineConfiguration {
         return new StreamRoutes(routes, properties.delivery().maxInFlight(), ownCaps);
     }
 
+    /**
+     * The pipeline's streams, made in the open at the start: the settings checked against their
+     * sinks, and for each stream its destination described (for Kinesis a blocking {@code
+     * DescribeStreamSummary}, bounded in time), its {@code pack-bytes} checked, its dispatcher made.
+     */
     @Bean
-    Pipeline pipeline(
+    PipelineStreams pipelineStreams(
             PipelineProperties properties,
             Environment environment,
             ObjectProvider<Sink> sinks,
             GatewayMetrics metrics,
-            Clock clock,
-            ObjectProvider<Journal> journal) {
-        return new Pipeline(
+            Clock clock) {
+        return PipelineAssembly.assemble(
                 everyNamedStream(properties, environment),
                 sinks.orderedStream().toList(),
                 metrics,
                 clock,
-                journal.getIfAvailable());
+                NanoClock.SYSTEM);
+    }
+
+    @Bean
+    Pipeline pipeline(
+            PipelineProperties properties,
+            Environment environment,
+            PipelineStreams streams,
+            ObjectProvider<JournaledDelivery> journaled) {
+        return new Pipeline(
+                everyNamedStream(properties, environment), streams, NanoClock.SYSTEM, journaled.getIfAvailable());
     }
 
     /** The streams' names, for the features that check their settings against them without the pipeline. */
@@ -107,9 +121,15 @@ class PipelineConfiguration {
             return journal;
         }
 
+        /** The pipeline's use of the journal: appending requests, acknowledging settled entries. */
         @Bean
-        JournalFeeder journalFeeder(Journal journal, Pipeline pipeline) {
-            return new JournalFeeder(journal, pipeline);
+        JournaledDelivery journaledDelivery(Journal journal) {
+            return new JournaledDelivery(journal);
+        }
+
+        @Bean
+        JournalFeeder journalFeeder(JournaledDelivery journaled, Pipeline pipeline) {
+            return new JournalFeeder(journaled, pipeline);
         }
 
         @Bean

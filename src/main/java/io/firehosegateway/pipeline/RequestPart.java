@@ -2,6 +2,7 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The events of one request that go to one stream, when a request's events go to several (valid
@@ -19,5 +20,11 @@ public record RequestPart(String stream, List<Event> events, List<Integer> index
         if (events.size() != indexes.size()) {
             throw new IllegalArgumentException(events.size() + " events but " + indexes.size() + " indexes");
         }
+    }
+
+    /** All of a request's events, to one stream: a request for one stream is a request of one part. */
+    public static RequestPart whole(String stream, List<Event> events) {
+        return new RequestPart(
+                stream, events, IntStream.range(0, events.size()).boxed().toList());
     }
 }

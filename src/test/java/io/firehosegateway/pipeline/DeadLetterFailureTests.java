@@ -97,9 +97,13 @@ class DeadLetterFailureTests {
         pipeline.start();
         CompletableFuture<DeliveryTicket> settled = new CompletableFuture<>();
         Consumer<DeliveryTicket> onSettled = settled::complete;
-        journal.append("events", events("lost", 1), onSettled).get(10, TimeUnit.SECONDS);
+        journal.append(
+                        "events",
+                        events("lost", 1),
+                        new JournaledDelivery.OnSettled(tickets -> onSettled.accept(tickets.get(0))))
+                .get(10, TimeUnit.SECONDS);
 
-        feeder = new JournalFeeder(journal, pipeline);
+        feeder = new JournalFeeder(new JournaledDelivery(journal), pipeline);
         feeder.start();
 
         // The feeder has decided whether to acknowledge the entry by the time it reports it settled.

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
-import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.spy;
 
@@ -83,12 +82,12 @@ class JournalFeederTests {
                     return invocation.callRealMethod();
                 })
                 .when(failingTwice)
-                .deliver(anyString(), anyList(), any(), any());
+                .deliver(anyList(), any());
         journal.append("events", keyed("first", 0, 30), null).get(10, TimeUnit.SECONDS);
         journal.append("events", keyed("second", 0, 30), null).get(10, TimeUnit.SECONDS);
         journal.append("events", keyed("third", 0, 30), null).get(10, TimeUnit.SECONDS);
 
-        feeder = new JournalFeeder(journal, failingTwice);
+        feeder = new JournalFeeder(new JournaledDelivery(journal), failingTwice);
         feeder.start();
 
         await().atMost(Duration.ofSeconds(20))
@@ -127,7 +126,7 @@ class JournalFeederTests {
                 .get(10, TimeUnit.SECONDS);
         journal.append("events", keyed("last", 0, 1), null).get(10, TimeUnit.SECONDS);
 
-        feeder = new JournalFeeder(journal, pipeline);
+        feeder = new JournalFeeder(new JournaledDelivery(journal), pipeline);
         feeder.start();
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> throttlingK.firstCopiesByKey().containsKey("last"));

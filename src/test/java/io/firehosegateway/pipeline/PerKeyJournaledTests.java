@@ -62,7 +62,7 @@ class PerKeyJournaledTests {
                 NanoClock.SYSTEM,
                 journal);
         pipeline.start();
-        feeder = new JournalFeeder(journal, pipeline);
+        feeder = new JournalFeeder(new JournaledDelivery(journal), pipeline);
         feeder.start();
     }
 
