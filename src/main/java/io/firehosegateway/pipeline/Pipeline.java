@@ -6,6 +6,7 @@ import io.firehosegateway.journal.JournalEntry;
 import io.firehosegateway.journal.JournalEntryTooLargeException;
 import io.firehosegateway.journal.JournalFullException;
 import io.firehosegateway.metrics.GatewayMetrics;
+import io.firehosegateway.sink.PackFormat;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
@@ -110,13 +111,16 @@ public final class Pipeline implements SmartLifecycle {
                 throw new IllegalArgumentException("stream " + stream + " is sent to the " + kind.value()
                         + " sink, but no such sink is configured");
             }
+            long packBytes = properties.stream(stream).packBytes().toBytes();
+            PackFormat packFormat = properties.stream(stream).packFormat();
             StreamRoutes.Route route = new StreamRoutes.Route(
                     stream,
                     properties.destination(stream),
                     kind,
-                    properties.stream(stream).partitionKey() != null);
+                    properties.stream(stream).partitionKey() != null,
+                    packFormat,
+                    (int) Math.min(packBytes, Integer.MAX_VALUE));
             SinkLimits limits = sink.limits(route);
-            long packBytes = properties.stream(stream).packBytes().toBytes();
             if (packBytes > limits.maxRecordBytes()) {
                 throw new IllegalArgumentException("gateway.streams." + stream + ".pack-bytes is " + packBytes
                         + " bytes, larger than the largest record its sink takes ("
@@ -133,7 +137,8 @@ public final class Pipeline implements SmartLifecycle {
                             limits,
                             keys(stream),
                             ordering(stream, sink, route),
-                            (int) packBytes,
+                            // The sink aggregates a kpl stream's records: the pipeline hands it single events.
+                            packFormat == PackFormat.KPL ? 0 : (int) packBytes,
                             quotas.of(route, limits),
                             properties.maxInFlight(stream),
                             properties.delivery(),

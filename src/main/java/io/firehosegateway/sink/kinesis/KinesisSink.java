@@ -1,12 +1,16 @@
 package io.firehosegateway.sink.kinesis;
 
 import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.sink.FailureKind;
+import io.firehosegateway.sink.PackFormat;
 import io.firehosegateway.sink.RecordOutcome;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkException;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.SinkRecord;
 import io.firehosegateway.sink.StreamRoutes;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,12 +43,16 @@ final class KinesisSink implements Sink {
 
     private static final Logger log = LoggerFactory.getLogger(KinesisSink.class);
 
+    /** The error code of a user record that landed in an aggregate on a shard its key no longer maps to. */
+    static final String SHARD_MAP_STALE = "ShardMapStale";
+
     private final KinesisAsyncClient client;
     private final KinesisRetryClassifier classifier;
     private final KinesisStreamDescriptions descriptions;
     private final long maxBytesPerCall;
     private final Duration describeWait;
     private final Map<String, SinkLimits> limitsByDestination = new ConcurrentHashMap<>();
+    private final Map<String, KinesisShardMap> shardMaps = new ConcurrentHashMap<>();
 
     /**
      * @param maxBytesPerCall the call's bytes as Kinesis counts them
@@ -80,7 +88,42 @@ final class KinesisSink implements Sink {
             throw new IllegalArgumentException(
                     "gateway.streams." + route.stream() + ".destination " + route.destination() + " " + invalid);
         }
-        return limitsByDestination.computeIfAbsent(route.destination(), this::learnLimits);
+        SinkLimits limits = limitsByDestination.computeIfAbsent(route.destination(), this::learnLimits);
+        if (route.packFormat() != PackFormat.KPL) {
+            return limits;
+        }
+        learnShards(route.destination());
+        return KinesisLimits.aggregated(
+                maxBytesPerCall, (limits.maxRecordBytes() + KinesisPartitionKeys.MAX_KEY_BYTES) / 1024);
+    }
+
+    /**
+     * Lists the stream's shards once at start, so the first calls aggregate. A stream whose shards
+     * cannot be listed is sent one record per event until a listing succeeds, which every call
+     * tries again: never wrong, only dearer.
+     */
+    private void learnShards(String destination) {
+        KinesisShardMap map = shardMap(destination);
+        if (!map.current().open().isEmpty()) {
+            return;
+        }
+        try {
+            map.refresh().get(describeWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn(
+                    "Could not list the shards of Kinesis stream {} ({}): sending one record per event until they can be",
+                    destination,
+                    e instanceof ExecutionException
+                            ? classifier.classify(e.getCause()).code()
+                            : "no answer");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private KinesisShardMap shardMap(String destination) {
+        return shardMaps.computeIfAbsent(
+                destination, ignored -> new KinesisShardMap(client, destination, System::nanoTime));
     }
 
     private SinkLimits learnLimits(String destination) {
@@ -115,6 +158,9 @@ final class KinesisSink implements Sink {
 
     @Override
     public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> records) {
+        if (route.packFormat() == PackFormat.KPL) {
+            return putAggregated(route, records);
+        }
         List<PutRecordsRequestEntry> entries = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
             // The pipeline never changes a record's bytes once built, so the SDK may use them as they are.
@@ -135,6 +181,164 @@ final class KinesisSink implements Sink {
             }
             return toResult(response, records.size());
         });
+    }
+
+    /**
+     * Sends a {@code kpl} stream's records aggregated by shard (see {@link KinesisAggregator}), in
+     * as many calls as the aggregates need (one, unless the records touch more shards than a call
+     * takes records), and answers for each user record what became of its Kinesis record.
+     *
+     * <p>An answer that places a Kinesis record on another shard than the map expected means the
+     * stream was resharded since the map was made: the map is listed again, and the record's user
+     * records whose keys the shard it landed on does not hold are answered as failed, to be sent
+     * again to their own shard, since the KCL would not hand them to the consumer there. Those it
+     * holds landed where they belong.
+     */
+    private CompletableFuture<BatchResult> putAggregated(StreamRoutes.Route route, List<SinkRecord> records) {
+        KinesisShardMap map = shardMap(route.destination());
+        CompletableFuture<KinesisShardMap.Shards> known = map.current().open().isEmpty()
+                ? map.refresh().exceptionally(error -> map.current())
+                : CompletableFuture.completedFuture(map.current());
+        int maxRecordBytes = limitsByDestination
+                .computeIfAbsent(route.destination(), this::learnLimits)
+                .maxRecordBytes();
+        int maxAggregateBytes = route.packBytes() > 0 ? Math.min(route.packBytes(), maxRecordBytes) : maxRecordBytes;
+        return known.thenCompose(shards -> {
+            KinesisAggregator.Plan plan = KinesisAggregator.pack(records, shards, maxAggregateBytes);
+            List<List<KinesisAggregator.Packed>> calls = splitIntoCalls(plan.packed());
+            List<CompletableFuture<Answer>> answers = new ArrayList<>(calls.size());
+            for (List<KinesisAggregator.Packed> call : calls) {
+                answers.add(send(
+                                route,
+                                call.stream()
+                                        .map(KinesisAggregator.Packed::entry)
+                                        .toList())
+                        .handle(Answer::new));
+            }
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .thenCompose(ignored -> outcomes(
+                            map,
+                            plan,
+                            calls,
+                            answers.stream().map(CompletableFuture::join).toList(),
+                            records.size()));
+        });
+    }
+
+    /** One call's answer, or why there is none. */
+    private record Answer(PutRecordsResponse response, Throwable error) {}
+
+    private List<List<KinesisAggregator.Packed>> splitIntoCalls(List<KinesisAggregator.Packed> packed) {
+        List<List<KinesisAggregator.Packed>> calls = new ArrayList<>();
+        List<KinesisAggregator.Packed> call = new ArrayList<>();
+        long bytes = 0;
+        for (KinesisAggregator.Packed one : packed) {
+            if (!call.isEmpty()
+                    && (call.size() == KinesisLimits.MAX_RECORDS_PER_CALL || bytes + one.bytes() > maxBytesPerCall)) {
+                calls.add(call);
+                call = new ArrayList<>();
+                bytes = 0;
+            }
+            call.add(one);
+            bytes += one.bytes();
+        }
+        if (!call.isEmpty()) {
+            calls.add(call);
+        }
+        return calls;
+    }
+
+    private CompletableFuture<PutRecordsResponse> send(StreamRoutes.Route route, List<PutRecordsRequestEntry> entries) {
+        PutRecordsRequest.Builder request = PutRecordsRequest.builder().records(entries);
+        if (KinesisStreamDescriptions.isArn(route.destination())) {
+            request.streamARN(route.destination());
+        } else {
+            request.streamName(route.destination());
+        }
+        return client.putRecords(request.build());
+    }
+
+    private CompletableFuture<BatchResult> outcomes(
+            KinesisShardMap map,
+            KinesisAggregator.Plan plan,
+            List<List<KinesisAggregator.Packed>> calls,
+            List<Answer> answers,
+            int count) {
+        RecordOutcome[] outcomes = new RecordOutcome[count];
+        List<KinesisAggregator.Packed> misplaced = new ArrayList<>();
+        List<String> landedOn = new ArrayList<>();
+        for (int c = 0; c < calls.size(); c++) {
+            List<KinesisAggregator.Packed> call = calls.get(c);
+            PutRecordsResponse response = answers.get(c).response();
+            if (response == null) {
+                SinkException failure = classifier.classify(answers.get(c).error());
+                // One call failing whole is the pipeline's to judge whole, as for a stream that does
+                // not aggregate: it splits an invalid batch to find the record at fault.
+                if (calls.size() == 1 || failure.kind() == FailureKind.INVALID_REQUEST) {
+                    return CompletableFuture.failedFuture(failure);
+                }
+                RecordOutcome failed = new RecordOutcome(failure.kind(), failure.code(), failure.getMessage());
+                for (KinesisAggregator.Packed packed : call) {
+                    set(outcomes, packed, failed);
+                }
+                continue;
+            }
+            for (int e = 0; e < call.size(); e++) {
+                KinesisAggregator.Packed packed = call.get(e);
+                PutRecordsResultEntry entry = response.records().get(e);
+                if (entry.errorCode() != null) {
+                    set(
+                            outcomes,
+                            packed,
+                            new RecordOutcome(
+                                    classifier.classifyEntry(entry.errorCode()),
+                                    entry.errorCode(),
+                                    entry.errorMessage()));
+                } else if (packed.shardId() == null
+                        || packed.shardId().equals(entry.shardId())
+                        || entry.shardId() == null) {
+                    set(outcomes, packed, RecordOutcome.ACCEPTED);
+                } else {
+                    misplaced.add(packed);
+                    landedOn.add(entry.shardId());
+                }
+            }
+        }
+        if (misplaced.isEmpty()) {
+            return CompletableFuture.completedFuture(new BatchResult(List.of(outcomes)));
+        }
+        return map.refresh().exceptionally(error -> map.current()).thenApply(shards -> {
+            for (int m = 0; m < misplaced.size(); m++) {
+                KinesisShardMap.Range landed = shards.byId().get(landedOn.get(m));
+                for (int index : misplaced.get(m).records()) {
+                    outcomes[index] = judgeLanded(landed, landedOn.get(m), plan.hashKeys()[index]);
+                }
+            }
+            return new BatchResult(List.of(outcomes));
+        });
+    }
+
+    private static RecordOutcome judgeLanded(KinesisShardMap.Range landed, String shardId, BigInteger hashKey) {
+        if (landed == null) {
+            // The shard is not in the listing (it could not be made): the record may be readable there or not.
+            return new RecordOutcome(
+                    FailureKind.UNKNOWN_OUTCOME,
+                    SHARD_MAP_STALE,
+                    "landed on shard " + shardId + ", which the stream's shard listing does not show");
+        }
+        if (landed.contains(hashKey)) {
+            return RecordOutcome.ACCEPTED;
+        }
+        return new RecordOutcome(
+                FailureKind.RETRYABLE,
+                SHARD_MAP_STALE,
+                "landed in an aggregate on shard " + shardId + ", which its key does not map to since a reshard");
+    }
+
+    private static void set(RecordOutcome[] outcomes, KinesisAggregator.Packed packed, RecordOutcome outcome) {
+        for (int index : packed.records()) {
+            outcomes[index] = outcome;
+        }
     }
 
     private BatchResult toResult(PutRecordsResponse response, int sent) {
