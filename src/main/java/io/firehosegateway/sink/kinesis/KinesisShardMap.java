@@ -20,9 +20,10 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * range of any shard a record landed on, closed ones included, so that a record that landed after
  * a split or merge the map did not know of can be judged.
  *
- * <p>Learned at start and refreshed when a {@code PutRecords} answer shows a record landed on
- * another shard than the map expected; refreshes are made one at a time and at most one per
- * {@link #MIN_REFRESH_INTERVAL}, since every call of a busy stream may show the same news.
+ * <p>Learned at start and refreshed when a {@code PutRecords} answer shows a record landed on a
+ * shard the map does not know; refreshes are made one at a time, every call in flight sharing the
+ * one under way, and a stream whose shards could not be listed is asked again at most once per
+ * {@link #MIN_REFRESH_INTERVAL}.
  */
 final class KinesisShardMap {
 
@@ -109,15 +110,18 @@ final class KinesisShardMap {
     }
 
     /**
-     * Lists the shards again, unless a listing is under way (its answer is shared) or one
-     * was answered or failed less than {@link #MIN_REFRESH_INTERVAL} ago (the map as it is is
-     * given). Completes exceptionally when Kinesis could not be asked; the map then stays as it was.
+     * Lists the shards again, unless a listing is under way (its answer is shared) or, when not
+     * {@code news}, one was answered or failed less than {@link #MIN_REFRESH_INTERVAL} ago (the map
+     * as it is is given). Completes exceptionally when Kinesis could not be asked; the map then
+     * stays as it was.
+     *
+     * @param news whether a record landed on a shard the map does not know: it is stale for sure
      */
-    synchronized CompletableFuture<Shards> refresh() {
+    synchronized CompletableFuture<Shards> refresh(boolean news) {
         if (refreshing != null) {
             return refreshing;
         }
-        if (refreshedOnce && nanoTime.getAsLong() - refreshedAtNanos < MIN_REFRESH_INTERVAL.toNanos()) {
+        if (!news && refreshedOnce && nanoTime.getAsLong() - refreshedAtNanos < MIN_REFRESH_INTERVAL.toNanos()) {
             return CompletableFuture.completedFuture(shards);
         }
         CompletableFuture<Shards> listing = list(new ArrayList<>(), null).thenApply(Shards::of);

@@ -108,7 +108,7 @@ final class KinesisSink implements Sink {
             return;
         }
         try {
-            map.refresh().get(describeWait.toMillis(), TimeUnit.MILLISECONDS);
+            map.refresh(false).get(describeWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             log.warn(
                     "Could not list the shards of Kinesis stream {} ({}): sending one record per event until they can be",
@@ -197,7 +197,7 @@ final class KinesisSink implements Sink {
     private CompletableFuture<BatchResult> putAggregated(StreamRoutes.Route route, List<SinkRecord> records) {
         KinesisShardMap map = shardMap(route.destination());
         CompletableFuture<KinesisShardMap.Shards> known = map.current().open().isEmpty()
-                ? map.refresh().exceptionally(error -> map.current())
+                ? map.refresh(false).exceptionally(error -> map.current())
                 : CompletableFuture.completedFuture(map.current());
         int maxRecordBytes = limitsByDestination
                 .computeIfAbsent(route.destination(), this::learnLimits)
@@ -307,7 +307,14 @@ final class KinesisSink implements Sink {
         if (misplaced.isEmpty()) {
             return CompletableFuture.completedFuture(new BatchResult(List.of(outcomes)));
         }
-        return map.refresh().exceptionally(error -> map.current()).thenApply(shards -> {
+        // A shard the map knows (another call listed it already, or moto's closed parent) is judged
+        // by it; one it does not know is news of a reshard, worth listing at once.
+        boolean news =
+                landedOn.stream().anyMatch(shardId -> !map.current().byId().containsKey(shardId));
+        CompletableFuture<KinesisShardMap.Shards> known = news
+                ? map.refresh(true).exceptionally(error -> map.current())
+                : CompletableFuture.completedFuture(map.current());
+        return known.thenApply(shards -> {
             for (int m = 0; m < misplaced.size(); m++) {
                 KinesisShardMap.Range landed = shards.byId().get(landedOn.get(m));
                 for (int index : misplaced.get(m).records()) {
