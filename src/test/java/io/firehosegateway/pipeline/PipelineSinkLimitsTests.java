@@ -3,6 +3,7 @@ package io.firehosegateway.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.PackFormat;
 import io.firehosegateway.sink.Sink;
@@ -168,10 +169,13 @@ class PipelineSinkLimitsTests {
             @Override
             public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> records) {
                 routes.add(route);
-                return sink.putRecords(route, records);
+                // As an aggregating sink answers: all of the call's events in one record, billed one unit.
+                return sink.putRecords(route, records)
+                        .thenApply(result -> new BatchResult(result.outcomes(), List.of(records.size()), 1));
             }
         };
-        Pipeline pipeline = PipelineTestSupport.pipeline(properties, seeingRoutes, new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Pipeline pipeline = PipelineTestSupport.pipeline(properties, seeingRoutes, registry);
         try {
             PipelineTestSupport.submit(pipeline, PipelineTestSupport.events("e", 20), DeliveryMode.CONFIRMED)
                     .done()
@@ -182,6 +186,18 @@ class PipelineSinkLimitsTests {
                 assertThat(route.packFormat()).isEqualTo(PackFormat.KPL);
                 assertThat(route.packBytes()).isEqualTo(4 * 1024);
             });
+            io.micrometer.core.instrument.distribution.HistogramSnapshot perRecord = registry.get(
+                            GatewayMetrics.SINK_USER_RECORDS_PER_RECORD)
+                    .tag(GatewayMetrics.TAG_STREAM, "events")
+                    .summary()
+                    .takeSnapshot();
+            assertThat(perRecord.total()).isEqualTo(20);
+            assertThat(perRecord.count()).isEqualTo(routes.size());
+            assertThat(registry.get(GatewayMetrics.SINK_BILLED_UNITS_PER_1000_EVENTS)
+                            .tag(GatewayMetrics.TAG_STREAM, "events")
+                            .gauge()
+                            .value())
+                    .isEqualTo(routes.size() * 1000.0 / 20);
         } finally {
             pipeline.stop();
         }

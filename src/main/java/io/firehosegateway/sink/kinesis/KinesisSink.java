@@ -199,9 +199,9 @@ final class KinesisSink implements Sink {
         CompletableFuture<KinesisShardMap.Shards> known = map.current().open().isEmpty()
                 ? map.refresh(false).exceptionally(error -> map.current())
                 : CompletableFuture.completedFuture(map.current());
-        int maxRecordBytes = limitsByDestination
-                .computeIfAbsent(route.destination(), this::learnLimits)
-                .maxRecordBytes();
+        // The stream's limits as a stream that does not aggregate: its largest record, its billing.
+        SinkLimits plain = limitsByDestination.computeIfAbsent(route.destination(), this::learnLimits);
+        int maxRecordBytes = plain.maxRecordBytes();
         int maxAggregateBytes = route.packBytes() > 0 ? Math.min(route.packBytes(), maxRecordBytes) : maxRecordBytes;
         return known.thenCompose(shards -> {
             KinesisAggregator.Plan plan = KinesisAggregator.pack(records, shards, maxAggregateBytes);
@@ -221,7 +221,8 @@ final class KinesisSink implements Sink {
                             plan,
                             calls,
                             answers.stream().map(CompletableFuture::join).toList(),
-                            records.size()));
+                            records.size(),
+                            plain));
         });
     }
 
@@ -263,8 +264,10 @@ final class KinesisSink implements Sink {
             KinesisAggregator.Plan plan,
             List<List<KinesisAggregator.Packed>> calls,
             List<Answer> answers,
-            int count) {
+            int count,
+            SinkLimits billing) {
         RecordOutcome[] outcomes = new RecordOutcome[count];
+        List<KinesisAggregator.Packed> landed = new ArrayList<>();
         List<KinesisAggregator.Packed> misplaced = new ArrayList<>();
         List<String> landedOn = new ArrayList<>();
         for (int c = 0; c < calls.size(); c++) {
@@ -294,9 +297,10 @@ final class KinesisSink implements Sink {
                                     classifier.classifyEntry(entry.errorCode()),
                                     entry.errorCode(),
                                     entry.errorMessage()));
-                } else if (packed.shardId() == null
-                        || packed.shardId().equals(entry.shardId())
-                        || entry.shardId() == null) {
+                    continue;
+                }
+                landed.add(packed);
+                if (packed.shardId() == null || packed.shardId().equals(entry.shardId()) || entry.shardId() == null) {
                     set(outcomes, packed, RecordOutcome.ACCEPTED);
                 } else {
                     misplaced.add(packed);
@@ -305,7 +309,7 @@ final class KinesisSink implements Sink {
             }
         }
         if (misplaced.isEmpty()) {
-            return CompletableFuture.completedFuture(new BatchResult(List.of(outcomes)));
+            return CompletableFuture.completedFuture(result(outcomes, landed, billing));
         }
         // A shard the map knows (another call listed it already, or moto's closed parent) is judged
         // by it; one it does not know is news of a reshard, worth listing at once.
@@ -316,13 +320,25 @@ final class KinesisSink implements Sink {
                 : CompletableFuture.completedFuture(map.current());
         return known.thenApply(shards -> {
             for (int m = 0; m < misplaced.size(); m++) {
-                KinesisShardMap.Range landed = shards.byId().get(landedOn.get(m));
+                KinesisShardMap.Range range = shards.byId().get(landedOn.get(m));
                 for (int index : misplaced.get(m).records()) {
-                    outcomes[index] = judgeLanded(landed, landedOn.get(m), plan.hashKeys()[index]);
+                    outcomes[index] = judgeLanded(range, landedOn.get(m), plan.hashKeys()[index]);
                 }
             }
-            return new BatchResult(List.of(outcomes));
+            return result(outcomes, landed, billing);
         });
+    }
+
+    /** The answer, with what the destination took: the user records in each record, the units billed. */
+    private static BatchResult result(
+            RecordOutcome[] outcomes, List<KinesisAggregator.Packed> landed, SinkLimits billing) {
+        List<Integer> userRecords = new ArrayList<>(landed.size());
+        long units = 0;
+        for (KinesisAggregator.Packed packed : landed) {
+            userRecords.add(packed.records().length);
+            units += billing.billedUnits(packed.entry().data().asByteBuffer().remaining());
+        }
+        return new BatchResult(List.of(outcomes), userRecords, units);
     }
 
     private static RecordOutcome judgeLanded(KinesisShardMap.Range landed, String shardId, BigInteger hashKey) {

@@ -2,11 +2,14 @@ package io.firehosegateway.sink.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.support.KinesisEmulator;
 import io.firehosegateway.support.KinesisEmulator.ShardRecords;
 import io.firehosegateway.support.KinesisFaultProxy;
 import io.firehosegateway.support.KinesisFaultProxy.Fault;
 import io.firehosegateway.support.MotoServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -57,6 +61,9 @@ class KinesisAggregationIntegrationTests {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MeterRegistry meters;
 
     /** One event as a consumer of the KCL gets it. */
     private record UserRecord(String shard, String partitionKey, String id, String user, int n) {}
@@ -131,6 +138,18 @@ class KinesisAggregationIntegrationTests {
                 .mapToInt(shard -> shard.records().size())
                 .sum();
         assertThat(kinesisRecords).as("Kinesis records for %d events", events).isLessThan(events / 2);
+        HistogramSnapshot perRecord = meters.get(GatewayMetrics.SINK_USER_RECORDS_PER_RECORD)
+                .tag(GatewayMetrics.TAG_STREAM, stream("clean"))
+                .summary()
+                .takeSnapshot();
+        assertThat(perRecord.total()).isEqualTo(events);
+        assertThat(perRecord.count()).isEqualTo(kinesisRecords);
+        assertThat(meters.get(GatewayMetrics.SINK_BILLED_UNITS_PER_1000_EVENTS)
+                        .tag(GatewayMetrics.TAG_STREAM, stream("clean"))
+                        .gauge()
+                        .value())
+                .as("one 25 KiB payload unit per Kinesis record of at most 1 KB")
+                .isEqualTo(kinesisRecords * 1000.0 / events);
     }
 
     @Test

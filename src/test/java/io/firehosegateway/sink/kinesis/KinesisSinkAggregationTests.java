@@ -142,6 +142,12 @@ class KinesisSinkAggregationTests {
 
         assertThat(kinesis.puts).hasSize(1);
         assertThat(kinesis.puts.get(0).records()).hasSize(2);
+        long upperHalf = records.stream()
+                .filter(record -> KinesisPartitionKeys.hashKey(record.key()).compareTo(HALF) >= 0)
+                .count();
+        // Only the aggregate that landed counts: its user records, one 25 KiB payload unit.
+        assertThat(result.userRecordsPerRecord()).containsExactly((int) upperHalf);
+        assertThat(result.billedUnits()).isEqualTo(1);
         for (int i = 0; i < records.size(); i++) {
             boolean lowerHalf =
                     KinesisPartitionKeys.hashKey(records.get(i).key()).compareTo(HALF) < 0;
