@@ -38,6 +38,9 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * {@code DescribeStreamSummary}: its largest record ({@code MaxRecordSizeInKiB}) and its billing
  * mode (one call, allowed 20 s: it is the first of a cold JVM). When the stream cannot be described (moto gives no largest record, a producer role may not
  * be allowed to describe) the defaults hold: 1 MiB records, billed as a provisioned stream.
+ *
+ * <p>A {@code pack-format: kpl} stream's records are single events, which this sink aggregates by
+ * shard itself (see {@link #putAggregated}); its limits count events, not Kinesis records.
  */
 final class KinesisSink implements Sink {
 
