@@ -10,6 +10,8 @@ Two suites (--suite): core (the no-op ceiling, the three delivery modes, the les
 backbones (confirmed gateways to Firehose, Kinesis and SQS, and Firehose gateways with a JSON Schema
 and with metadata against one without, on a realistic event). Each writes its own section of
 docs/benchmarks.md, between its own markers; --suite all (the default) runs both, one after the other.
+A third suite, kpl (issue 26), runs only when named: Kinesis streams against the fake's shards at
+Kinesis's per-shard limits, one record per event against `lines` and `kpl` packing.
 """
 import argparse
 import datetime
@@ -45,6 +47,10 @@ BB_APPS = BACKBONES + EDGE
 REALISTIC_EVENT = os.path.join(BENCH, "order-event.json")
 REALISTIC_SCHEMA = os.path.join(BENCH, "order-schema.json")
 METADATA_FACTS = "received-at,key,request-id,instance,client-address,schema-hash"
+# The kpl suite (issue 26): three confirmed Kinesis gateways, each with its own stream, against the fake's shards.
+KPL_BEGIN, KPL_END = "<!-- bench-kpl:begin -->", "<!-- bench-kpl:end -->"
+KPL_APPS = ["kpl-one", "kpl-lines", "kpl-kpl"]
+KPL_PACK_BYTES = "64KB"
 
 
 def log(message):
@@ -215,6 +221,29 @@ class Bench:
         for app in apps:
             self.processes[app].await_ready()
             log(f"{app} is ready on port {self.ports[app]}")
+
+    def start_kpl_app(self, app):
+        """A confirmed Kinesis gateway of the kpl suite, its default stream named as the app: one record per
+        event (kpl-one), newline packs (kpl-lines) or KPL aggregates (kpl-kpl) of up to KPL_PACK_BYTES.
+        Partition keys are the event ids (no partition-key), so events spread over the shards."""
+        port = free_port()
+        self.ports[app] = port
+        settings = [
+            f"--server.port={port}", "--spring.threads.virtual.enabled=true",
+            "--gateway.sink=kinesis", f"--gateway.kinesis.endpoint={self.fake.url}", "--gateway.kinesis.cbor=false",
+            "--gateway.aws.region=us-east-1", "--gateway.delivery.mode=confirmed", f"--gateway.default-stream={app}",
+            f"--gateway.journal.directory={os.path.join(WORK, 'journal-' + app)}",
+            f"--gateway.delivery.dead-letter-directory={os.path.join(WORK, 'dead-letter-' + app)}",
+        ]
+        if app != "kpl-one":
+            settings.append(f"--gateway.streams.{app}.pack-bytes={KPL_PACK_BYTES}")
+        if app == "kpl-kpl":
+            settings.append(f"--gateway.streams.{app}.pack-format=kpl")
+        shutil.rmtree(os.path.join(WORK, "journal-" + app), ignore_errors=True)
+        env = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1"}
+        self.processes[app] = Process(
+            app, self.java_args("io.firehosegateway.GatewayApplication", *settings), env=env,
+            ready_url=f"http://127.0.0.1:{port}/actuator/health/readiness")
 
     def stop_apps(self, apps):
         for app in reversed(apps):
@@ -564,6 +593,64 @@ class Bench:
                         f"{run.get('records_per_call', 0):6.1f} per call {run.get('billed_units_per_1000', 0):7.1f} "
                         f"units/1000 {run['statuses']}")
 
+    # ---------------------------------------------------------------- kpl: a shard's limits
+
+    def measure_kpl(self):
+        """Each gateway in turn under the same load (64 connections, 100-event requests of the core suite's
+        event), round after round, after a warm-up each. Events, records and bytes are what the fake's shards
+        took in the run's window (a KPL aggregate's user records, a newline pack's lines); the gateway's CPU is
+        its /proc/<pid>/stat utime + stime over the same window."""
+        shards = self.args.kpl_shards
+        log(f"kpl: warming up every app for {self.args.kpl_warmup} s")
+        for app in KPL_APPS:
+            self.wrk(app, 64, 100, self.args.kpl_warmup)
+        runs = []
+        for r in range(self.args.runs):
+            for app in KPL_APPS:
+                process = self.processes[app]
+                before, cpu_before, started = self.fake.stats(), process.cpu_seconds(), time.time()
+                load = self.wrk(app, 64, 100, self.args.kpl_duration)
+                after, cpu_after, elapsed = self.fake.stats(), process.cpu_seconds(), time.time() - started
+                b = before["streams"].get(app, {})
+                a = after["streams"].get(app, {})
+                taken = {k: a.get(k, 0) - b.get(k, 0) for k in ("calls", "records", "events", "throttled")}
+                # The shards count a record's data and partition key, as Kinesis counts them against 1 MiB/s.
+                taken["shard_bytes"] = sum(shard["bytes"] - b.get("shards", {}).get(sid, {}).get("bytes", 0)
+                                           for sid, shard in a.get("shards", {}).items())
+                per_shard = {sid: (shard["events"] - b.get("shards", {}).get(sid, {}).get("events", 0)) / elapsed
+                             for sid, shard in a.get("shards", {}).items()}
+                run = {
+                    "app": app, "round": r, "seconds": elapsed, "fake": taken,
+                    "events_per_s_per_shard": taken["events"] / elapsed / shards,
+                    "records_per_s_per_shard": taken["records"] / elapsed / shards,
+                    "bytes_per_s_per_shard": taken["shard_bytes"] / elapsed / shards,
+                    "throttled_per_s_per_shard": taken["throttled"] / elapsed / shards,
+                    "events_per_s_by_shard": per_shard,
+                    "gateway_cpu_s": cpu_after - cpu_before,
+                    "cpu_us_per_event": (1e6 * (cpu_after - cpu_before) / taken["events"]) if taken["events"] else None,
+                    "statuses": load["statuses"], "p50_ms": load["p50_ms"], "p99_ms": load["p99_ms"],
+                }
+                runs.append(run)
+                log(f"kpl round {r + 1} {app:<9} {run['events_per_s_per_shard']:8.0f} events/s/shard "
+                    f"{run['records_per_s_per_shard']:6.0f} records/s/shard "
+                    f"{run['bytes_per_s_per_shard'] / 1048576:5.2f} MiB/s/shard "
+                    f"{run['throttled_per_s_per_shard']:6.0f} throttled/s/shard "
+                    f"cpu {fmt(run['cpu_us_per_event'], 1)} us/event {load['statuses']}")
+        self.results["kpl"]["runs"] = runs
+
+    def run_kpl(self):
+        began = time.time()
+        if "fake" not in self.processes:
+            self.start_fake()
+        # Before the gateways start: each lists its stream's shards once at start.
+        self.fake.set(kinesisShards=self.args.kpl_shards)
+        self.results["kpl"] = {"shards": self.args.kpl_shards, "pack_bytes": KPL_PACK_BYTES}
+        self.start_all(KPL_APPS, self.start_kpl_app)
+        self.measure_kpl()
+        self.stop_apps(KPL_APPS)
+        self.fake.set(kinesisShards=0)
+        self.results["kpl"]["seconds"] = time.time() - began
+
     # ---------------------------------------------------------------- report
 
     def machine(self):
@@ -592,7 +679,7 @@ class Bench:
         self.results["command"] = " ".join(["bench/run", *self.args.argv])
         self.results["settings"] = {k: getattr(self.args, k) for k in
                                     ("runs", "duration", "warmup", "warmup_max", "overload", "lesson_events", "concurrency",
-                                     "bb_warmup", "bb_warmup_max")}
+                                     "bb_warmup", "bb_warmup_max", "kpl_warmup", "kpl_duration", "kpl_shards")}
         self.results["suite"] = self.args.suite
         started = time.time()
         try:
@@ -612,6 +699,8 @@ class Bench:
                 self.measure_backbones()
                 self.stop_apps(BB_APPS)
                 self.results["backbones"]["seconds"] = time.time() - began
+            if self.args.suite == "kpl":
+                self.run_kpl()
         finally:
             self.stop_all()
         self.results["machine"]["load_after"] = os.getloadavg()
@@ -792,6 +881,8 @@ def report(results, args):
         report_core(results, args)
     if "backbones" in results:
         report_backbones(results)
+    if "kpl" in results:
+        report_kpl(results)
 
 
 def write_section(begin, end, generated):
@@ -1097,6 +1188,67 @@ def report_backbones(results):
     write_section(BB_BEGIN, BB_END, "\n".join(lines))
 
 
+def report_kpl(results):
+    settings = argparse.Namespace(**results["settings"])
+    machine = results["machine"]
+    kpl = results["kpl"]
+    by = {}
+    for run in kpl["runs"]:
+        by.setdefault(run["app"], []).append(run)
+
+    def per_round(a, b):
+        ratios = [x["events_per_s_per_shard"] / y["events_per_s_per_shard"]
+                  for x in by.get(a, []) for y in by.get(b, [])
+                  if x["round"] == y["round"] and y["events_per_s_per_shard"]]
+        return median(ratios)
+
+    ratios = {app: per_round(app, "kpl-one") for app in KPL_APPS}
+    lines = []
+    w = lines.append
+    w(f"Generated by `{results['command']}` on {results['started'][:19]}Z; this suite took "
+      f"{kpl.get('seconds', results['seconds']) / 60:.1f} minutes; raw figures in `bench/results/`.")
+    w("")
+    w(f"- Machine: {machine['cpu']}, {machine['cores']} cores, shared with other builds running at the same time "
+      f"(load average {machine['load_before'][0]:.1f} before, {machine['load_after'][0]:.1f} after); "
+      f"{machine['java']}, `{machine['jvm_flags']}` for every Java process; {machine['wrk']}, 64 connections, `-t2`.")
+    w(f"- The fake as a Kinesis stream of {kpl['shards']} shards (`POST /admin?kinesisShards={kpl['shards']}`), each "
+      "refusing, record by record with `ProvisionedThroughputExceededException`, what goes beyond 1,000 records or "
+      "1 MiB (data and partition key) in a second. Three confirmed Kinesis gateways, one stream each, partition key "
+      f"the event id: `kpl-one` one record per event, `kpl-lines` `pack-bytes: {kpl['pack_bytes']}` "
+      f"(newlines), `kpl-kpl` `pack-bytes: {kpl['pack_bytes']}` with `pack-format: kpl`.")
+    w(f"- The same load for each: 100-event requests of the core suite's event (156 bytes of JSON, about 200 once the "
+      f"gateway frames it), 64 connections; {settings.kpl_warmup} s of warm-up each, then {settings.runs} "
+      f"round{'s' if settings.runs > 1 else ''} of {settings.kpl_duration} s per gateway, one gateway loaded at a "
+      "time. Figures are medians over rounds; ratios medians of per-round ratios.")
+    w("- Events, records and bytes are what the fake's shards took during the run (events counted inside each "
+      "record: a KPL aggregate's user records, a newline pack's lines), per second and divided by the shard "
+      "count. CPU µs per event: the gateway process's `utime + stime` from `/proc/<pid>/stat` over the same window, "
+      "divided by the events the shards took in it (it includes the work of resending refused records).")
+    w("")
+    w("| configuration | events/s per shard | records/s per shard | MiB/s per shard | events per record | "
+      "refused records/s per shard | / one record per event | gateway CPU µs per event | non-2xx answers |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    names = {"kpl-one": "one record per event", "kpl-lines": "`lines`", "kpl-kpl": "`kpl`"}
+    for app in KPL_APPS:
+        runs = by.get(app, [])
+        if not runs:
+            continue
+        events = median([r["events_per_s_per_shard"] for r in runs])
+        records = median([r["records_per_s_per_shard"] for r in runs])
+        non_2xx = sum(n for r in runs for status, n in r["statuses"].items() if status not in ("200", "202"))
+        w(f"| {names[app]} | {fmt(events)} | {fmt(records)} | "
+          f"{fmt(median([r['bytes_per_s_per_shard'] for r in runs]) / 1048576, 2)} | "
+          f"{fmt(events / records if records else None, 1)} | "
+          f"{fmt(median([r['throttled_per_s_per_shard'] for r in runs]))} | {fmt(ratios[app], 2)} | "
+          f"{fmt(median([r['cpu_us_per_event'] for r in runs]), 1)} | {non_2xx} |")
+    goal = ratios.get("kpl-kpl")
+    w("")
+    w(f"Goal: `kpl` / one record per event ≥ 4.5 for 200-byte events: {fmt(goal, 2)}, "
+      f"{'met' if goal is not None and goal >= 4.5 else 'not met'}. `lines` / one record per event: "
+      f"{fmt(ratios.get('kpl-lines'), 2)}.")
+    write_section(KPL_BEGIN, KPL_END, "\n".join(lines))
+
+
 def main():
     parser = argparse.ArgumentParser(description="Benchmark the gateway against a no-op ceiling and the lesson's sender")
     parser.add_argument("--quick", action="store_true", help="one round of short runs: checks the script, not the figures")
@@ -1111,11 +1263,15 @@ def main():
     parser.add_argument("--java", default=os.environ.get("BENCH_JAVA", "java"))
     parser.add_argument("--results", default=os.path.join(BENCH, "results"))
     parser.add_argument("--report-only", help="rewrite docs/benchmarks.md from a raw results file")
-    parser.add_argument("--suite", choices=("all", "core", "backbones"), default="all",
+    parser.add_argument("--suite", choices=("all", "core", "backbones", "kpl"), default="all",
                         help="core: the modes, no-op and lesson; backbones: Firehose, Kinesis, SQS, schema, metadata; "
-                             "all: both (default). Each rewrites only its own section of docs/benchmarks.md")
+                             "all: both (default); kpl (only when named): Kinesis one record per event, lines and "
+                             "kpl at a shard's limits. Each rewrites only its own section of docs/benchmarks.md")
     parser.add_argument("--bb-warmup", type=int, help="backbones: least seconds of warm-up per app and request size (30)")
     parser.add_argument("--bb-warmup-max", type=int, help="backbones: most seconds of warm-up per app (120; 0 in --quick)")
+    parser.add_argument("--kpl-shards", type=int, default=2, help="kpl: the fake stream's shards (2)")
+    parser.add_argument("--kpl-warmup", type=int, help="kpl: seconds of warm-up per gateway (30; 3 in --quick)")
+    parser.add_argument("--kpl-duration", type=int, help="kpl: seconds of each measurement (30; 5 in --quick)")
     args = parser.parse_args()
     args.argv = sys.argv[1:]
     quick = args.quick
@@ -1126,6 +1282,8 @@ def main():
     args.overload = args.overload or (8 if quick else 30)
     args.bb_warmup = args.bb_warmup if args.bb_warmup is not None else (3 if quick else 30)
     args.bb_warmup_max = args.bb_warmup_max if args.bb_warmup_max is not None else (0 if quick else 120)
+    args.kpl_warmup = args.kpl_warmup if args.kpl_warmup is not None else (3 if quick else 30)
+    args.kpl_duration = args.kpl_duration or (5 if quick else 30)
     args.lesson_events = args.lesson_events or (300 if quick else 2000)
     args.concurrency = [int(c) for c in (args.concurrency or ("1,16,64" if quick else "1,4,16,64,128")).split(",")]
     if 64 not in args.concurrency:

@@ -5,11 +5,13 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,6 +42,15 @@ import tools.jackson.databind.json.JsonMapper;
  * requests SQS bills: one per 64 KiB chunk of a call's bodies and attributes. Those calls carry at
  * most 10 entries, so they are parsed whole.
  *
+ * <p>{@code POST /admin?kinesisShards=2} gives every Kinesis stream that many shards, splitting the
+ * hash-key space evenly, and a shard's limits: {@code ListShards} lists them, {@code PutRecords}
+ * places each record by its explicit hash key or its partition key's MD5, answers the shard it
+ * landed on, and answers {@code ProvisionedThroughputExceededException} for a record beyond its
+ * shard's 1,000 records or 1 MiB (data and partition key) in the current second, as Kinesis does
+ * per record. In that mode it decodes every record, counting the events in it (a KPL aggregate's
+ * user records, else its lines), and counts per shard what it took and what it refused. 0 (the
+ * start) turns it off.
+ *
  * <p>{@code POST /admin?latencyMs=5} delays every answer (as a remote Firehose would),
  * {@code POST /admin?outage=on} answers every call with 503 {@code ServiceUnavailableException},
  * {@code POST /admin/reset} zeroes the counters.
@@ -55,6 +67,14 @@ public final class FakeFirehose implements AutoCloseable {
     private static final String RECORD_ID = "49546986683135544286507457936321625675700192471156785154";
 
     private static final int KINESIS_BILLING_UNIT = 25 * 1024;
+    /** A shard's limits for writes, per second. */
+    static final int SHARD_RECORDS_PER_SECOND = 1000;
+
+    static final long SHARD_BYTES_PER_SECOND = 1024 * 1024;
+    private static final BigInteger HASH_KEY_SPACE = BigInteger.ONE.shiftLeft(128);
+    private static final byte[] KPL_MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
+    private static final int KPL_DIGEST_BYTES = 16;
+    private static final int KPL_RECORDS_FIELD = 3;
     private static final byte[] KINESIS_STREAM_KEY = "\"StreamName\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KINESIS_ARN_KEY = "\"StreamARN\"".getBytes(StandardCharsets.US_ASCII);
     /** As long as Kinesis's own sequence numbers. */
@@ -75,10 +95,19 @@ public final class FakeFirehose implements AutoCloseable {
     private final byte[][] batchAnswers = new byte[501][];
     private final byte[][] kinesisAnswers = new byte[501][];
     private final AtomicLong requestIds = new AtomicLong();
+    private final Map<String, ShardStats> shards = new ConcurrentHashMap<>();
+    private final LongSupplier clockMillis;
     private volatile long latencyMillis;
     private volatile boolean outage;
+    private volatile int kinesisShards;
 
     public FakeFirehose(int port) throws IOException {
+        this(port, System::currentTimeMillis);
+    }
+
+    /** A fake whose shards' seconds are read from {@code clockMillis}. */
+    FakeFirehose(int port, LongSupplier clockMillis) throws IOException {
+        this.clockMillis = clockMillis;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         executor = newExecutor();
         server.setExecutor(executor);
@@ -140,6 +169,7 @@ public final class FakeFirehose implements AutoCloseable {
                 send(exchange, 200, "application/json", stats().getBytes(StandardCharsets.UTF_8));
             } else if ("POST".equals(method) && path.equals("/admin/reset")) {
                 streams.clear();
+                shards.clear();
                 calls.clear();
                 refused.reset();
                 send(exchange, 200, "application/json", stats().getBytes(StandardCharsets.UTF_8));
@@ -167,6 +197,7 @@ public final class FakeFirehose implements AutoCloseable {
             switch (key) {
                 case "latencyMs" -> latencyMillis = Long.parseLong(value);
                 case "outage" -> outage = value.equals("on") || value.equals("true");
+                case "kinesisShards" -> setKinesisShards(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException("unknown setting " + key);
             }
         }
@@ -205,6 +236,10 @@ public final class FakeFirehose implements AutoCloseable {
                 send(exchange, 200, JSON_11, batchAnswers[Math.min(records, 500)]);
             }
             case "PutRecords" -> {
+                if (kinesisShards > 0) {
+                    send(exchange, 200, JSON_11, putRecordsOnShards(body));
+                    return;
+                }
                 int records = count(body, kinesisStream(body), KINESIS_BILLING_UNIT);
                 send(exchange, 200, JSON_11, kinesisAnswers[Math.min(records, 500)]);
             }
@@ -213,9 +248,11 @@ public final class FakeFirehose implements AutoCloseable {
                 String answer = "{\"StreamDescriptionSummary\":{\"StreamName\":\"" + stream
                         + "\",\"StreamARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/" + stream
                         + "\",\"StreamStatus\":\"ACTIVE\",\"StreamModeDetails\":{\"StreamMode\":\"PROVISIONED\"},"
-                        + "\"RetentionPeriodHours\":24,\"OpenShardCount\":4,\"EnhancedMonitoring\":[]}}";
+                        + "\"RetentionPeriodHours\":24,\"OpenShardCount\":" + (kinesisShards > 0 ? kinesisShards : 4)
+                        + ",\"EnhancedMonitoring\":[]}}";
                 send(exchange, 200, JSON_11, answer.getBytes(StandardCharsets.UTF_8));
             }
+            case "ListShards" -> send(exchange, 200, JSON_11, listShards());
             case "AmazonSQS.GetQueueUrl" -> {
                 String queue = json.readTree(body).get("QueueName").asString();
                 send(
@@ -250,6 +287,158 @@ public final class FakeFirehose implements AutoCloseable {
                         JSON_11,
                         ("{\"__type\":\"UnknownOperationException\",\"message\":\"" + action + "\"}")
                                 .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Shards on and off; their counters and seconds start again, as a new stream's would. */
+    void setKinesisShards(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("kinesisShards must be 0 or more: " + count);
+        }
+        kinesisShards = count;
+        shards.clear();
+    }
+
+    /**
+     * Every shard open, with an even share of the hash-key space; without shards on, none, so a
+     * client that needs them falls back as it would on a stream it cannot list.
+     */
+    private byte[] listShards() {
+        StringBuilder answer = new StringBuilder("{\"Shards\":[");
+        int count = kinesisShards;
+        for (int i = 0; i < count; i++) {
+            answer.append(i == 0 ? "" : ",")
+                    .append("{\"ShardId\":\"")
+                    .append(shardId(i))
+                    .append("\",\"HashKeyRange\":{\"StartingHashKey\":\"")
+                    .append(startingHashKey(i, count))
+                    .append("\",\"EndingHashKey\":\"")
+                    .append(startingHashKey(i + 1, count).subtract(BigInteger.ONE))
+                    .append("\"},\"SequenceNumberRange\":{\"StartingSequenceNumber\":\"")
+                    .append(SEQUENCE_NUMBER)
+                    .append("\"}}");
+        }
+        return answer.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static BigInteger startingHashKey(int shard, int count) {
+        return HASH_KEY_SPACE.multiply(BigInteger.valueOf(shard)).divide(BigInteger.valueOf(count));
+    }
+
+    private static String shardId(int shard) {
+        return String.format("shardId-%012d", shard);
+    }
+
+    /**
+     * Places each record on its shard and takes it if the shard's second has room for it, else
+     * refuses it alone, as Kinesis does: the answer lists every record in the request's order.
+     */
+    private byte[] putRecordsOnShards(byte[] body) {
+        JsonNode request = json.readTree(body);
+        String stream = request.has("StreamName")
+                ? request.get("StreamName").asString()
+                : request.get("StreamARN").asString();
+        StreamStats stats = streams.computeIfAbsent(stream, s -> new StreamStats());
+        int count = kinesisShards;
+        long second = Math.floorDiv(clockMillis.getAsLong(), 1000);
+        StringBuilder answer = new StringBuilder("{\"FailedRecordCount\":");
+        StringBuilder entries = new StringBuilder();
+        int failed = 0;
+        int records = 0;
+        long bytes = 0;
+        long units = 0;
+        for (JsonNode record : request.get("Records")) {
+            byte[] data = record.get("Data").binaryValue();
+            String partitionKey = record.get("PartitionKey").asString();
+            JsonNode explicit = record.get("ExplicitHashKey");
+            BigInteger hashKey = explicit != null && !explicit.isNull()
+                    ? new BigInteger(explicit.asString())
+                    : new BigInteger(1, md5().digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
+            int shard = hashKey.multiply(BigInteger.valueOf(count))
+                    .divide(HASH_KEY_SPACE)
+                    .intValue();
+            long size = data.length + partitionKey.getBytes(StandardCharsets.UTF_8).length;
+            ShardStats shardStats = shards.computeIfAbsent(stream + "/" + shardId(shard), s -> new ShardStats());
+            int events = events(data);
+            entries.append(records + failed == 0 ? "" : ",");
+            if (!shardStats.take(second, size, events)) {
+                failed++;
+                stats.throttled.increment();
+                entries.append("{\"ErrorCode\":\"ProvisionedThroughputExceededException\",\"ErrorMessage\":")
+                        .append("\"Rate exceeded for shard ")
+                        .append(shardId(shard))
+                        .append(" in stream ")
+                        .append(stream)
+                        .append(" under account 123456789012.\"}");
+                continue;
+            }
+            records++;
+            bytes += data.length;
+            units += Math.max(1, (data.length + KINESIS_BILLING_UNIT - 1) / KINESIS_BILLING_UNIT);
+            stats.events.add(events);
+            entries.append("{\"SequenceNumber\":\"")
+                    .append(SEQUENCE_NUMBER)
+                    .append("\",\"ShardId\":\"")
+                    .append(shardId(shard))
+                    .append("\"}");
+        }
+        stats.calls.increment();
+        stats.records.add(records);
+        stats.bytes.add(bytes);
+        stats.billedUnits.add(units);
+        stats.maxRecordsPerCall.accumulateAndGet(records + failed, Math::max);
+        return answer.append(failed)
+                .append(",\"Records\":[")
+                .append(entries)
+                .append("]}")
+                .toString()
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The events a record holds: a KPL aggregate's user records (field 3 of its
+     * {@code AggregatedRecord}, between the magic bytes and the MD5), else its lines, at least one.
+     */
+    static int events(byte[] data) {
+        if (data.length > KPL_MAGIC.length + KPL_DIGEST_BYTES
+                && Arrays.equals(data, 0, KPL_MAGIC.length, KPL_MAGIC, 0, KPL_MAGIC.length)) {
+            int end = data.length - KPL_DIGEST_BYTES;
+            int at = KPL_MAGIC.length;
+            int userRecords = 0;
+            while (at < end) {
+                long[] tag = varint(data, at);
+                at = (int) tag[1];
+                if ((tag[0] & 7) != 2) {
+                    throw new IllegalArgumentException("an AggregatedRecord has only length-delimited fields");
+                }
+                long[] length = varint(data, at);
+                at = (int) (length[1] + length[0]);
+                if (tag[0] >>> 3 == KPL_RECORDS_FIELD) {
+                    userRecords++;
+                }
+            }
+            return userRecords;
+        }
+        int lines = 0;
+        for (byte b : data) {
+            if (b == '\n') {
+                lines++;
+            }
+        }
+        return Math.max(1, lines);
+    }
+
+    /** A protobuf varint at {@code at}: its value and the position after it. */
+    private static long[] varint(byte[] data, int at) {
+        long value = 0;
+        int shift = 0;
+        while (true) {
+            byte b = data[at++];
+            value |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return new long[] {value, at};
+            }
+            shift += 7;
         }
     }
 
@@ -479,7 +668,24 @@ public final class FakeFirehose implements AutoCloseable {
                     .append(s.maxRecordsPerCall.get())
                     .append(",\"callsOf490OrMore\":")
                     .append(s.callsOf490OrMore.sum())
-                    .append('}');
+                    .append(",\"events\":")
+                    .append(s.events.sum())
+                    .append(",\"throttled\":")
+                    .append(s.throttled.sum())
+                    .append(",\"shards\":{");
+            String prefix = entry.getKey() + "/";
+            boolean firstShard = true;
+            for (Map.Entry<String, ShardStats> shard : new TreeMap<>(shards).entrySet()) {
+                if (shard.getKey().startsWith(prefix)) {
+                    json.append(firstShard ? "" : ",")
+                            .append('"')
+                            .append(shard.getKey().substring(prefix.length()))
+                            .append("\":")
+                            .append(shard.getValue().json());
+                    firstShard = false;
+                }
+            }
+            json.append("}}");
         }
         return json.append("}}\n").toString();
     }
@@ -506,5 +712,42 @@ public final class FakeFirehose implements AutoCloseable {
         final LongAdder billedUnits = new LongAdder();
         final AtomicLong maxRecordsPerCall = new AtomicLong();
         final LongAdder callsOf490OrMore = new LongAdder();
+        final LongAdder events = new LongAdder();
+        final LongAdder throttled = new LongAdder();
+    }
+
+    /** What one shard took and refused, and how much of its current second is used. */
+    private static final class ShardStats {
+        private long second = Long.MIN_VALUE;
+        private int recordsThisSecond;
+        private long bytesThisSecond;
+        private long records;
+        private long bytes;
+        private long events;
+        private long throttled;
+
+        /** Takes a record if this second has room for it on the shard; counts it either way. */
+        synchronized boolean take(long now, long size, int recordEvents) {
+            if (now != second) {
+                second = now;
+                recordsThisSecond = 0;
+                bytesThisSecond = 0;
+            }
+            if (recordsThisSecond + 1 > SHARD_RECORDS_PER_SECOND || bytesThisSecond + size > SHARD_BYTES_PER_SECOND) {
+                throttled++;
+                return false;
+            }
+            recordsThisSecond++;
+            bytesThisSecond += size;
+            records++;
+            bytes += size;
+            events += recordEvents;
+            return true;
+        }
+
+        synchronized String json() {
+            return "{\"records\":" + records + ",\"bytes\":" + bytes + ",\"events\":" + events + ",\"throttled\":"
+                    + throttled + "}";
+        }
     }
 }

@@ -51,12 +51,12 @@ class UnknownSettingsIntegrationTests {
 
     @Test
     void aStreamSettingThatDoesNotExistFailsTheStartNamingTheNearestSetting() {
-        Throwable failure = start(Map.of("gateway.streams.clicks.pack-format", "kpl"), Map.of());
+        Throwable failure = start(Map.of("gateway.streams.clicks.pack-size", "5KB"), Map.of());
 
         assertThat(failure)
                 .as("the start failed")
                 .isNotNull()
-                .hasMessageContaining("gateway.streams.clicks.pack-format")
+                .hasMessageContaining("gateway.streams.clicks.pack-size")
                 .hasMessageContaining("the nearest one is gateway.streams.clicks.pack-bytes");
     }
 

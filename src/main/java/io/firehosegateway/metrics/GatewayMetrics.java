@@ -27,6 +27,8 @@ public final class GatewayMetrics {
     public static final String RECORDS_BYTES = "gateway.records.bytes";
     public static final String SINK_REQUESTS = "gateway.sink.requests";
     public static final String SINK_BILLED_UNITS = "gateway.sink.billed-units";
+    public static final String SINK_BILLED_UNITS_PER_1000_EVENTS = "gateway.sink.billed-units-per-1000-events";
+    public static final String SINK_USER_RECORDS_PER_RECORD = "gateway.sink.user-records-per-record";
     public static final String BATCH_RECORDS = "gateway.batch.records";
     public static final String BATCH_BYTES = "gateway.batch.bytes";
     public static final String SINK_CONCURRENCY_LIMIT = "gateway.sink.concurrency-limit";
@@ -206,6 +208,7 @@ public final class GatewayMetrics {
         private final Timer error;
         private final DistributionSummary batchRecords;
         private final DistributionSummary batchBytes;
+        private final DistributionSummary userRecordsPerRecord;
         private final Map<String, Counter> failed = new ConcurrentHashMap<>();
 
         StreamMeters(MeterRegistry registry, String stream, String sink) {
@@ -257,6 +260,22 @@ public final class GatewayMetrics {
                     .publishPercentileHistogram()
                     .minimumExpectedValue(100.0)
                     .maximumExpectedValue(4.0 * 1024 * 1024)
+                    .register(registry);
+            this.userRecordsPerRecord = DistributionSummary.builder(SINK_USER_RECORDS_PER_RECORD)
+                    .description("Events in each record the destination took from a sink that packs them"
+                            + " itself (Kinesis pack-format: kpl: user records per aggregate)")
+                    .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
+                    .register(registry);
+            Counter units = billedUnits;
+            Counter events = eventsDelivered;
+            io.micrometer.core.instrument.Gauge.builder(
+                            SINK_BILLED_UNITS_PER_1000_EVENTS,
+                            () -> events.count() == 0 ? 0 : units.count() * 1000 / events.count())
+                    .description("Units the sink's service billed (gateway.sink.billed-units) per 1,000 events"
+                            + " delivered, since the start")
+                    .tag(TAG_STREAM, stream)
+                    .tag(TAG_SINK, sink)
                     .register(registry);
         }
 
@@ -330,6 +349,13 @@ public final class GatewayMetrics {
         public void billedPerCall(long units) {
             if (units > 0) {
                 billedUnits.increment(units);
+            }
+        }
+
+        /** Records the events in each record a sink that packs them itself sent, as its answer gave them. */
+        public void userRecordsPerRecord(java.util.List<Integer> counts) {
+            for (int count : counts) {
+                userRecordsPerRecord.record(count);
             }
         }
 

@@ -1,6 +1,7 @@
 package io.firehosegateway.pipeline;
 
 import io.firehosegateway.metrics.GatewayMetrics;
+import io.firehosegateway.sink.PackFormat;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
@@ -64,7 +65,8 @@ final class PipelineAssembly {
             StreamPolicy policy = new StreamPolicy(
                     keys(stream),
                     ordering(destination),
-                    packBytes,
+                    // The sink aggregates a kpl stream's records: the pipeline hands it single events.
+                    destination.route().packFormat() == PackFormat.KPL ? 0 : packBytes,
                     quotas.of(destination.route(), destination.limits()),
                     properties.maxInFlight(stream));
             GatewayMetrics.StreamMeters streamMeters =
@@ -122,11 +124,14 @@ final class PipelineAssembly {
      * bounded time before it takes the defaults.
      */
     private StreamDestination describe(String stream, Sink sink) {
+        long packBytes = properties.stream(stream).packBytes().toBytes();
         StreamRoutes.Route route = new StreamRoutes.Route(
                 stream,
                 properties.destination(stream),
                 properties.sink(stream),
-                properties.stream(stream).partitionKey() != null);
+                properties.stream(stream).partitionKey() != null,
+                properties.stream(stream).packFormat(),
+                (int) Math.min(packBytes, Integer.MAX_VALUE));
         return new StreamDestination(route, sink, sink.limits(route));
     }
 

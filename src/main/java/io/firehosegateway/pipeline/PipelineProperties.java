@@ -1,5 +1,6 @@
 package io.firehosegateway.pipeline;
 
+import io.firehosegateway.sink.PackFormat;
 import io.firehosegateway.sink.SinkKind;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -124,6 +125,10 @@ public record PipelineProperties(
                 problems.add(prefix + "pack-bytes means nothing for the sqs sink: one message is one event, so"
                         + " that consumers acknowledge and FIFO queues deduplicate each event on its own");
             }
+            if (stream.packFormat() == PackFormat.KPL && kind != SinkKind.KINESIS) {
+                problems.add(prefix + "pack-format: kpl means nothing for the " + kind.value()
+                        + " sink: the KPL's aggregation format is read by Kinesis consumers only");
+            }
             if (stream.quota().isSet() && kind == SinkKind.LOCAL) {
                 problems.add(prefix + "quota means nothing for the local sink, which has no service quota");
             }
@@ -152,6 +157,11 @@ public record PipelineProperties(
      *     (throttling still halves it); {@code gateway.delivery.max-in-flight} when not set. An SQS
      *     stream, whose calls carry 10 messages, is bounded by it: raise it there without raising
      *     it for every stream
+     * @param packFormat how events share a record: {@code lines} (the default), joined with newlines
+     *     up to {@code pack-bytes}; {@code kpl}, Kinesis streams only: aggregated in the Kinesis
+     *     Producer Library's format, each event a user record with its own partition key, in
+     *     aggregates of up to {@code pack-bytes} (the largest record when 0) that each hold only
+     *     events of one shard
      */
     public record StreamProperties(
             SinkKind sink,
@@ -167,7 +177,9 @@ public record PipelineProperties(
 
             @Min(value = 1, message = "max-in-flight must be between 1 and 1024")
             @Max(value = 1024, message = "max-in-flight must be between 1 and 1024")
-            Integer maxInFlight) {
+            Integer maxInFlight,
+
+            @DefaultValue("lines") @NotNull PackFormat packFormat) {
 
         static final StreamProperties DEFAULTS =
                 new StreamProperties(null, null, null, null, DataSize.ofBytes(0), Quota.NONE, Metadata.OFF);
@@ -175,6 +187,19 @@ public record PipelineProperties(
         /** The binding constructor: every setting. */
         @ConstructorBinding
         public StreamProperties {}
+
+        /** A stream that packs, if at all, into lines. */
+        public StreamProperties(
+                SinkKind sink,
+                String destination,
+                String partitionKey,
+                Ordering ordering,
+                DataSize packBytes,
+                Quota quota,
+                Metadata metadata,
+                Integer maxInFlight) {
+            this(sink, destination, partitionKey, ordering, packBytes, quota, metadata, maxInFlight, PackFormat.LINES);
+        }
 
         /** A stream with {@code gateway.delivery.max-in-flight} as its ceiling. */
         public StreamProperties(

@@ -134,7 +134,8 @@ final class StreamCalls {
         call.whenComplete((result, error) -> {
             if (result != null) {
                 // A service that bills per call bills every answered call, whatever became of its entries.
-                meters.billedPerCall(sink.billedUnitsOfCall(route, data));
+                meters.billedPerCall(sink.billedUnitsOfCall(route, data) + result.billedUnits());
+                meters.userRecordsPerRecord(result.userRecordsPerRecord());
             }
             completed(batch, result, error, nanoClock.nanoTime() - start);
         });

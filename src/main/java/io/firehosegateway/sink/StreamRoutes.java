@@ -32,8 +32,18 @@ public record StreamRoutes(List<Route> routes, int maxInFlightPerStream, Map<Str
      * @param sink the kind of sink it is sent to
      * @param keyed whether the stream sets a {@code partition-key}, so that an event's key is its
      *     partition even where it equals the event's id (the key of an event without the member)
+     * @param packFormat how the sink packs the records of a call; {@link PackFormat#KPL} asks a
+     *     Kinesis sink to aggregate the call's single-event records itself
+     * @param packBytes the largest record a sink that packs may make; 0 for as large as the
+     *     destination takes
      */
-    public record Route(String stream, String destination, SinkKind sink, boolean keyed) {
+    public record Route(
+            String stream, String destination, SinkKind sink, boolean keyed, PackFormat packFormat, int packBytes) {
+
+        /** The route of a stream whose records the pipeline packs, if at all. */
+        public Route(String stream, String destination, SinkKind sink, boolean keyed) {
+            this(stream, destination, sink, keyed, PackFormat.LINES, 0);
+        }
 
         /** The route of a stream that sets no {@code partition-key}. */
         public Route(String stream, String destination, SinkKind sink) {

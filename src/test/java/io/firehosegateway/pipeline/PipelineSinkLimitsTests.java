@@ -3,12 +3,20 @@ package io.firehosegateway.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.firehosegateway.metrics.GatewayMetrics;
+import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.sink.PackFormat;
+import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
+import io.firehosegateway.sink.SinkRecord;
+import io.firehosegateway.sink.StreamRoutes;
 import io.firehosegateway.support.AcceptingSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -101,6 +109,114 @@ class PipelineSinkLimitsTests {
                         properties, ScriptedSink.acceptingEverything(), new SimpleMeterRegistry()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("gateway.streams.events.partition-key means nothing for the firehose sink");
+    }
+
+    @Test
+    void packFormatKplOnAStreamNotSentToKinesisFailsTheStartSayingSo() {
+        PipelineProperties defaults = PipelineTestSupport.properties(DeliveryMode.CONFIRMED, Duration.ofSeconds(5), 0);
+        PipelineProperties properties = new PipelineProperties(
+                SinkKind.FIREHOSE,
+                defaults.defaultStream(),
+                Map.of(
+                        "events", packedAs(null, PackFormat.KPL),
+                        "keyed", packedAs(SinkKind.KINESIS, PackFormat.KPL),
+                        "lines", packedAs(SinkKind.SQS, PackFormat.LINES)),
+                defaults.buffer(),
+                defaults.delivery(),
+                defaults.replicas());
+
+        assertThat(properties.settingsMeaninglessForTheirSink())
+                .containsExactly("gateway.streams.events.pack-format: kpl means nothing for the firehose sink: the"
+                        + " KPL's aggregation format is read by Kinesis consumers only");
+    }
+
+    @Test
+    void aKplStreamHandsItsSinkSingleEventsAndItsRouteThePackBytes() throws Exception {
+        PipelineProperties defaults = PipelineTestSupport.properties(DeliveryMode.CONFIRMED, Duration.ofSeconds(5), 0);
+        PipelineProperties.StreamProperties kpl = new PipelineProperties.StreamProperties(
+                null,
+                null,
+                null,
+                null,
+                DataSize.ofKilobytes(4),
+                PipelineProperties.Quota.NONE,
+                PipelineProperties.Metadata.OFF,
+                null,
+                PackFormat.KPL);
+        PipelineProperties properties = new PipelineProperties(
+                SinkKind.KINESIS,
+                defaults.defaultStream(),
+                Map.of("events", kpl),
+                defaults.buffer(),
+                defaults.delivery(),
+                defaults.replicas());
+        List<StreamRoutes.Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ScriptedSink sink = new ScriptedSink(
+                SinkKind.KINESIS,
+                SMALL_KINESIS,
+                (call, records) -> CompletableFuture.completedFuture(BatchResult.allAccepted(records.size())));
+        Sink seeingRoutes = new Sink() {
+            @Override
+            public SinkKind kind() {
+                return sink.kind();
+            }
+
+            @Override
+            public SinkLimits limits() {
+                return sink.limits();
+            }
+
+            @Override
+            public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> records) {
+                routes.add(route);
+                // As an aggregating sink answers: all of the call's events in one record, billed one unit.
+                return sink.putRecords(route, records)
+                        .thenApply(result -> new BatchResult(result.outcomes(), List.of(records.size()), 1));
+            }
+        };
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Pipeline pipeline = PipelineTestSupport.pipeline(properties, seeingRoutes, registry);
+        try {
+            PipelineTestSupport.submit(pipeline, PipelineTestSupport.events("e", 20), DeliveryMode.CONFIRMED)
+                    .done()
+                    .get(5, TimeUnit.SECONDS);
+
+            assertThat(sink.sentRecords()).hasSize(20);
+            assertThat(routes).allSatisfy(route -> {
+                assertThat(route.packFormat()).isEqualTo(PackFormat.KPL);
+                assertThat(route.packBytes()).isEqualTo(4 * 1024);
+            });
+            io.micrometer.core.instrument.distribution.HistogramSnapshot perRecord = registry.get(
+                            GatewayMetrics.SINK_USER_RECORDS_PER_RECORD)
+                    .tag(GatewayMetrics.TAG_STREAM, "events")
+                    .summary()
+                    .takeSnapshot();
+            assertThat(perRecord.total()).isEqualTo(20);
+            assertThat(perRecord.count()).isEqualTo(routes.size());
+            assertThat(registry.get(GatewayMetrics.SINK_BILLED_UNITS_PER_1000_EVENTS)
+                            .tag(GatewayMetrics.TAG_STREAM, "events")
+                            .gauge()
+                            .value())
+                    .isEqualTo(routes.size() * 1000.0 / 20);
+        } finally {
+            pipeline.stop();
+        }
+    }
+
+    private static final SinkLimits SMALL_KINESIS =
+            new SinkLimits(500, 5 * 1024 * 1024, SinkLimits.Encoding.RAW, 256, 0, 64 * 1024, 10_000, 0);
+
+    private static PipelineProperties.StreamProperties packedAs(SinkKind sink, PackFormat format) {
+        return new PipelineProperties.StreamProperties(
+                sink,
+                null,
+                null,
+                null,
+                DataSize.ofBytes(0),
+                PipelineProperties.Quota.NONE,
+                PipelineProperties.Metadata.OFF,
+                null,
+                format);
     }
 
     private static PipelineProperties.StreamProperties sentTo(String destination, PipelineProperties.Quota quota) {

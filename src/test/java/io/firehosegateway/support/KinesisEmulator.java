@@ -101,6 +101,53 @@ public final class KinesisEmulator implements AutoCloseable {
         return landed;
     }
 
+    /**
+     * One shard's records as a consumer reads them, with the shard's range of hash keys.
+     *
+     * @param startingHashKey the shard's first hash key, in decimal
+     * @param endingHashKey the shard's last hash key, in decimal
+     * @param records its records in order, as Kinesis gave them
+     */
+    public record ShardRecords(String shard, String startingHashKey, String endingHashKey, List<Record> records) {}
+
+    /** Every shard of the stream, closed ones too, each with its records in order. */
+    public List<ShardRecords> shardRecords(String stream) {
+        List<ShardRecords> all = new ArrayList<>();
+        for (Shard shard :
+                kinesis.listShards(request -> request.streamName(stream)).shards()) {
+            List<Record> records = new ArrayList<>();
+            String iterator = kinesis.getShardIterator(request -> request.streamName(stream)
+                            .shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                    .shardIterator();
+            while (iterator != null) {
+                String current = iterator;
+                GetRecordsResponse response = kinesis.getRecords(
+                        request -> request.shardIterator(current).limit(10_000));
+                records.addAll(response.records());
+                iterator = response.records().isEmpty() ? null : response.nextShardIterator();
+            }
+            all.add(new ShardRecords(
+                    shard.shardId(),
+                    shard.hashKeyRange().startingHashKey(),
+                    shard.hashKeyRange().endingHashKey(),
+                    records));
+        }
+        return all;
+    }
+
+    /** Splits the stream's shard in two at {@code newStartingHashKey}, and waits until the stream is active. */
+    public void splitShard(String stream, String shard, String newStartingHashKey) {
+        kinesis.splitShard(
+                request -> request.streamName(stream).shardToSplit(shard).newStartingHashKey(newStartingHashKey));
+        Awaitility.await("stream " + stream + " active after the split")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> kinesis.describeStreamSummary(request -> request.streamName(stream))
+                                .streamDescriptionSummary()
+                                .streamStatus()
+                        == StreamStatus.ACTIVE);
+    }
+
     /** Every event that landed in the stream, one line each (a packed record holds several). */
     public List<String> lines(String stream) {
         List<String> lines = new ArrayList<>();

@@ -33,7 +33,44 @@ public final class KinesisLimits {
      */
     static final int MAX_EVENTS_PER_RECORD = 10_000;
 
+    /**
+     * What an aggregate may add for one user record beside its data, at most: its partition key new
+     * to the aggregate's table (tag, two-byte length, the key), and its message (tag and length, the
+     * key's index, the data's tag and length), with varints long enough for a raised record limit.
+     */
+    static final int AGGREGATED_RECORD_OVERHEAD_BYTES =
+            (1 + 2 + KinesisPartitionKeys.MAX_KEY_BYTES) + (1 + 4) + (1 + 3) + (1 + 4);
+
+    /** What each aggregate adds beside its user records: the magic bytes, the MD5, its own partition key. */
+    static final int AGGREGATE_OVERHEAD_BYTES =
+            KinesisAggregate.MAGIC.length + KinesisAggregate.DIGEST_BYTES + KinesisPartitionKeys.MAX_KEY_BYTES;
+
+    /**
+     * User records in one call of a {@code kpl} stream at most: the call's bytes bound it first for
+     * events of a few hundred bytes; this only bounds a call's bookkeeping for the smallest.
+     */
+    static final int MAX_AGGREGATED_RECORDS_PER_CALL = 20_000;
+
     private KinesisLimits() {}
+
+    /**
+     * The limits of calls to one {@code pack-format: kpl} stream, counted in user records (single
+     * events), which the sink aggregates: as many as the call's bytes hold when each is counted with
+     * the most an aggregate adds for it, room kept for the aggregates' own overhead. Billing is
+     * per Kinesis record, which the sink counts, so none is counted per user record.
+     */
+    public static SinkLimits aggregated(long maxBytesPerCall, int maxRecordKiB) {
+        SinkLimits plain = of(maxBytesPerCall, maxRecordKiB, false);
+        return new SinkLimits(
+                MAX_AGGREGATED_RECORDS_PER_CALL,
+                maxBytesPerCall,
+                SinkLimits.Encoding.RAW,
+                AGGREGATED_RECORD_OVERHEAD_BYTES,
+                MAX_RECORDS_PER_CALL * AGGREGATE_OVERHEAD_BYTES,
+                plain.maxRecordBytes(),
+                1,
+                0);
+    }
 
     /**
      * The limits of calls to one stream.

@@ -1,5 +1,6 @@
 package io.firehosegateway.sink.kinesis;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +29,19 @@ final class KinesisPartitionKeys {
             return key;
         }
         return sha256Hex(key);
+    }
+
+    /**
+     * The hash key Kinesis places a record of {@code partitionKey} by, unless it is given an explicit
+     * one: the MD5 of the key's UTF-8 bytes, read as an unsigned 128-bit integer.
+     */
+    static BigInteger hashKey(String partitionKey) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("MD5");
+            return new BigInteger(1, digest.digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has MD5", e);
+        }
     }
 
     private static int utf8Length(String key) {

@@ -1,12 +1,16 @@
 package io.firehosegateway.sink.kinesis;
 
 import io.firehosegateway.sink.BatchResult;
+import io.firehosegateway.sink.FailureKind;
+import io.firehosegateway.sink.PackFormat;
 import io.firehosegateway.sink.RecordOutcome;
 import io.firehosegateway.sink.Sink;
+import io.firehosegateway.sink.SinkException;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.SinkRecord;
 import io.firehosegateway.sink.StreamRoutes;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +38,16 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * {@code DescribeStreamSummary}: its largest record ({@code MaxRecordSizeInKiB}) and its billing
  * mode (one call, allowed 20 s: it is the first of a cold JVM). When the stream cannot be described (moto gives no largest record, a producer role may not
  * be allowed to describe) the defaults hold: 1 MiB records, billed as a provisioned stream.
+ *
+ * <p>A {@code pack-format: kpl} stream's records are single events, which this sink aggregates by
+ * shard itself (see {@link #putAggregated}); its limits count events, not Kinesis records.
  */
 final class KinesisSink implements Sink {
 
     private static final Logger log = LoggerFactory.getLogger(KinesisSink.class);
+
+    /** The error code of a user record that landed in an aggregate on a shard its key no longer maps to. */
+    static final String SHARD_MAP_STALE = "ShardMapStale";
 
     private final KinesisAsyncClient client;
     private final KinesisRetryClassifier classifier;
@@ -45,6 +55,7 @@ final class KinesisSink implements Sink {
     private final long maxBytesPerCall;
     private final Duration describeWait;
     private final Map<String, SinkLimits> limitsByDestination = new ConcurrentHashMap<>();
+    private final Map<String, KinesisShardMap> shardMaps = new ConcurrentHashMap<>();
 
     /**
      * @param maxBytesPerCall the call's bytes as Kinesis counts them
@@ -80,7 +91,42 @@ final class KinesisSink implements Sink {
             throw new IllegalArgumentException(
                     "gateway.streams." + route.stream() + ".destination " + route.destination() + " " + invalid);
         }
-        return limitsByDestination.computeIfAbsent(route.destination(), this::learnLimits);
+        SinkLimits limits = limitsByDestination.computeIfAbsent(route.destination(), this::learnLimits);
+        if (route.packFormat() != PackFormat.KPL) {
+            return limits;
+        }
+        learnShards(route.destination());
+        return KinesisLimits.aggregated(
+                maxBytesPerCall, (limits.maxRecordBytes() + KinesisPartitionKeys.MAX_KEY_BYTES) / 1024);
+    }
+
+    /**
+     * Lists the stream's shards once at start, so the first calls aggregate. A stream whose shards
+     * cannot be listed is sent one record per event until a listing succeeds, which every call
+     * tries again: never wrong, only dearer.
+     */
+    private void learnShards(String destination) {
+        KinesisShardMap map = shardMap(destination);
+        if (!map.current().open().isEmpty()) {
+            return;
+        }
+        try {
+            map.refresh(false).get(describeWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn(
+                    "Could not list the shards of Kinesis stream {} ({}): sending one record per event until they can be",
+                    destination,
+                    e instanceof ExecutionException
+                            ? classifier.classify(e.getCause()).code()
+                            : "no answer");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private KinesisShardMap shardMap(String destination) {
+        return shardMaps.computeIfAbsent(
+                destination, ignored -> new KinesisShardMap(client, destination, System::nanoTime));
     }
 
     private SinkLimits learnLimits(String destination) {
@@ -115,6 +161,9 @@ final class KinesisSink implements Sink {
 
     @Override
     public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> records) {
+        if (route.packFormat() == PackFormat.KPL) {
+            return putAggregated(route, records);
+        }
         List<PutRecordsRequestEntry> entries = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
             // The pipeline never changes a record's bytes once built, so the SDK may use them as they are.
@@ -135,6 +184,187 @@ final class KinesisSink implements Sink {
             }
             return toResult(response, records.size());
         });
+    }
+
+    /**
+     * Sends a {@code kpl} stream's records aggregated by shard (see {@link KinesisAggregator}), in
+     * as many calls as the aggregates need (one, unless the records touch more shards than a call
+     * takes records), and answers for each user record what became of its Kinesis record.
+     *
+     * <p>An answer that places a Kinesis record on another shard than the map expected means the
+     * stream was resharded since the map was made: the map is listed again, and the record's user
+     * records whose keys the shard it landed on does not hold are answered as failed, to be sent
+     * again to their own shard, since the KCL would not hand them to the consumer there. Those it
+     * holds landed where they belong.
+     */
+    private CompletableFuture<BatchResult> putAggregated(StreamRoutes.Route route, List<SinkRecord> records) {
+        KinesisShardMap map = shardMap(route.destination());
+        CompletableFuture<KinesisShardMap.Shards> known = map.current().open().isEmpty()
+                ? map.refresh(false).exceptionally(error -> map.current())
+                : CompletableFuture.completedFuture(map.current());
+        // The stream's limits as a stream that does not aggregate: its largest record, its billing.
+        SinkLimits plain = limitsByDestination.computeIfAbsent(route.destination(), this::learnLimits);
+        int maxRecordBytes = plain.maxRecordBytes();
+        int maxAggregateBytes = route.packBytes() > 0 ? Math.min(route.packBytes(), maxRecordBytes) : maxRecordBytes;
+        return known.thenCompose(shards -> {
+            KinesisAggregator.Plan plan = KinesisAggregator.pack(records, shards, maxAggregateBytes);
+            List<List<KinesisAggregator.Packed>> calls = splitIntoCalls(plan.packed());
+            List<CompletableFuture<Answer>> answers = new ArrayList<>(calls.size());
+            for (List<KinesisAggregator.Packed> call : calls) {
+                answers.add(send(
+                                route,
+                                call.stream()
+                                        .map(KinesisAggregator.Packed::entry)
+                                        .toList())
+                        .handle(Answer::new));
+            }
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .thenCompose(ignored -> outcomes(
+                            map,
+                            plan,
+                            calls,
+                            answers.stream().map(CompletableFuture::join).toList(),
+                            records.size(),
+                            plain));
+        });
+    }
+
+    /** One call's answer, or why there is none. */
+    private record Answer(PutRecordsResponse response, Throwable error) {}
+
+    private List<List<KinesisAggregator.Packed>> splitIntoCalls(List<KinesisAggregator.Packed> packed) {
+        List<List<KinesisAggregator.Packed>> calls = new ArrayList<>();
+        List<KinesisAggregator.Packed> call = new ArrayList<>();
+        long bytes = 0;
+        for (KinesisAggregator.Packed one : packed) {
+            if (!call.isEmpty()
+                    && (call.size() == KinesisLimits.MAX_RECORDS_PER_CALL || bytes + one.bytes() > maxBytesPerCall)) {
+                calls.add(call);
+                call = new ArrayList<>();
+                bytes = 0;
+            }
+            call.add(one);
+            bytes += one.bytes();
+        }
+        if (!call.isEmpty()) {
+            calls.add(call);
+        }
+        return calls;
+    }
+
+    private CompletableFuture<PutRecordsResponse> send(StreamRoutes.Route route, List<PutRecordsRequestEntry> entries) {
+        PutRecordsRequest.Builder request = PutRecordsRequest.builder().records(entries);
+        if (KinesisStreamDescriptions.isArn(route.destination())) {
+            request.streamARN(route.destination());
+        } else {
+            request.streamName(route.destination());
+        }
+        return client.putRecords(request.build());
+    }
+
+    private CompletableFuture<BatchResult> outcomes(
+            KinesisShardMap map,
+            KinesisAggregator.Plan plan,
+            List<List<KinesisAggregator.Packed>> calls,
+            List<Answer> answers,
+            int count,
+            SinkLimits billing) {
+        RecordOutcome[] outcomes = new RecordOutcome[count];
+        List<KinesisAggregator.Packed> landed = new ArrayList<>();
+        List<KinesisAggregator.Packed> misplaced = new ArrayList<>();
+        List<String> landedOn = new ArrayList<>();
+        for (int c = 0; c < calls.size(); c++) {
+            List<KinesisAggregator.Packed> call = calls.get(c);
+            PutRecordsResponse response = answers.get(c).response();
+            if (response == null) {
+                SinkException failure = classifier.classify(answers.get(c).error());
+                // One call failing whole is the pipeline's to judge whole, as for a stream that does
+                // not aggregate: it splits an invalid batch to find the record at fault.
+                if (calls.size() == 1 || failure.kind() == FailureKind.INVALID_REQUEST) {
+                    return CompletableFuture.failedFuture(failure);
+                }
+                RecordOutcome failed = new RecordOutcome(failure.kind(), failure.code(), failure.getMessage());
+                for (KinesisAggregator.Packed packed : call) {
+                    set(outcomes, packed, failed);
+                }
+                continue;
+            }
+            for (int e = 0; e < call.size(); e++) {
+                KinesisAggregator.Packed packed = call.get(e);
+                PutRecordsResultEntry entry = response.records().get(e);
+                if (entry.errorCode() != null) {
+                    set(
+                            outcomes,
+                            packed,
+                            new RecordOutcome(
+                                    classifier.classifyEntry(entry.errorCode()),
+                                    entry.errorCode(),
+                                    entry.errorMessage()));
+                    continue;
+                }
+                landed.add(packed);
+                if (packed.shardId() == null || packed.shardId().equals(entry.shardId()) || entry.shardId() == null) {
+                    set(outcomes, packed, RecordOutcome.ACCEPTED);
+                } else {
+                    misplaced.add(packed);
+                    landedOn.add(entry.shardId());
+                }
+            }
+        }
+        if (misplaced.isEmpty()) {
+            return CompletableFuture.completedFuture(result(outcomes, landed, billing));
+        }
+        // A shard the map knows (another call listed it already, or moto's closed parent) is judged
+        // by it; one it does not know is news of a reshard, worth listing at once.
+        boolean news =
+                landedOn.stream().anyMatch(shardId -> !map.current().byId().containsKey(shardId));
+        CompletableFuture<KinesisShardMap.Shards> known = news
+                ? map.refresh(true).exceptionally(error -> map.current())
+                : CompletableFuture.completedFuture(map.current());
+        return known.thenApply(shards -> {
+            for (int m = 0; m < misplaced.size(); m++) {
+                KinesisShardMap.Range range = shards.byId().get(landedOn.get(m));
+                for (int index : misplaced.get(m).records()) {
+                    outcomes[index] = judgeLanded(range, landedOn.get(m), plan.hashKeys()[index]);
+                }
+            }
+            return result(outcomes, landed, billing);
+        });
+    }
+
+    /** The answer, with what the destination took: the user records in each record, the units billed. */
+    private static BatchResult result(
+            RecordOutcome[] outcomes, List<KinesisAggregator.Packed> landed, SinkLimits billing) {
+        List<Integer> userRecords = new ArrayList<>(landed.size());
+        long units = 0;
+        for (KinesisAggregator.Packed packed : landed) {
+            userRecords.add(packed.records().length);
+            units += billing.billedUnits(packed.entry().data().asByteBuffer().remaining());
+        }
+        return new BatchResult(List.of(outcomes), userRecords, units);
+    }
+
+    private static RecordOutcome judgeLanded(KinesisShardMap.Range landed, String shardId, BigInteger hashKey) {
+        if (landed == null) {
+            // The shard is not in the listing (it could not be made): the record may be readable there or not.
+            return new RecordOutcome(
+                    FailureKind.UNKNOWN_OUTCOME,
+                    SHARD_MAP_STALE,
+                    "landed on shard " + shardId + ", which the stream's shard listing does not show");
+        }
+        if (landed.contains(hashKey)) {
+            return RecordOutcome.ACCEPTED;
+        }
+        return new RecordOutcome(
+                FailureKind.RETRYABLE,
+                SHARD_MAP_STALE,
+                "landed in an aggregate on shard " + shardId + ", which its key does not map to since a reshard");
+    }
+
+    private static void set(RecordOutcome[] outcomes, KinesisAggregator.Packed packed, RecordOutcome outcome) {
+        for (int index : packed.records()) {
+            outcomes[index] = outcome;
+        }
     }
 
     private BatchResult toResult(PutRecordsResponse response, int sent) {

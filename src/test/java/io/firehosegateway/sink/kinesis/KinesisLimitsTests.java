@@ -23,6 +23,23 @@ class KinesisLimitsTests {
     }
 
     @Test
+    void aKplStreamsCallCountsEventsEachWithTheMostAnAggregateAddsForItAndRoomFor500Aggregates() {
+        SinkLimits limits = KinesisLimits.aggregated(5L * 1024 * 1024, KinesisLimits.DEFAULT_MAX_RECORD_KIB);
+
+        assertThat(limits.maxRecordsPerCall()).isEqualTo(20_000);
+        assertThat(limits.maxEventsPerRecord()).isEqualTo(1);
+        assertThat(limits.billingUnitBytes())
+                .as("billed per aggregate, by the sink")
+                .isZero();
+        // An event alone is sent plain, so the largest is that of a stream that does not aggregate.
+        assertThat(limits.maxRecordBytes()).isEqualTo(1024 * 1024 - 256);
+        // The worst an aggregate adds for a user record: a new 256-byte key in its table and the
+        // record's framing; and per aggregate its magic, MD5 and own key, for the most a call holds.
+        assertThat(limits.encodedSize(200)).isEqualTo(200 + 3 + 256 + 5 + 4 + 5);
+        assertThat(limits.callOverheadBytes()).isEqualTo(500 * (4 + 16 + 256));
+    }
+
+    @Test
     void aStreamWhoseMaximumWasRaisedTakesLargerRecordsUpToWhatACallCarries() {
         assertThat(KinesisLimits.of(TEN_MIB, 4096, false).maxRecordBytes()).isEqualTo(4096 * 1024 - 256);
         assertThat(KinesisLimits.of(TEN_MIB, 10_240, false).maxRecordBytes()).isEqualTo(10 * 1024 * 1024 - 256);
