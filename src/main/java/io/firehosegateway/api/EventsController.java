@@ -2,6 +2,7 @@ package io.firehosegateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.firehosegateway.event.Event;
+import io.firehosegateway.idempotency.IdempotencyKeys;
 import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.DeliveryReport;
@@ -59,13 +60,20 @@ class EventsController {
     private final ApiProperties limits;
     private final EventMetadata metadata;
     private final SchemaEnforcement schemas;
+    private final IdempotentRequests idempotent;
 
-    EventsController(Pipeline pipeline, ApiProperties limits, EventMetadata metadata, SchemaEnforcement schemas) {
+    EventsController(
+            Pipeline pipeline,
+            ApiProperties limits,
+            EventMetadata metadata,
+            SchemaEnforcement schemas,
+            IdempotencyKeys idempotencyKeys) {
         this.pipeline = pipeline;
         this.parser = new EventBodyParser(limits);
         this.limits = limits;
         this.metadata = metadata;
         this.schemas = schemas;
+        this.idempotent = new IdempotentRequests(idempotencyKeys);
     }
 
     @Operation(summary = "Send events to the default stream")
@@ -102,6 +110,19 @@ class EventsController {
 
     private ResponseEntity<Accepted> accept(String stream, HttpServletRequest request, Boolean ids)
             throws IOException, InterruptedException {
+        IdempotentRequests.Keyed keyed = idempotent.open(stream, keyOf(request), request);
+        if (keyed == null) {
+            return accept(stream, request, ids, null);
+        }
+        try (keyed) {
+            return keyed.keep(accept(stream, request, ids, keyed));
+        }
+    }
+
+    /** @param keyed the request's idempotency key; {@code null} when it has none */
+    private ResponseEntity<Accepted> accept(
+            String stream, HttpServletRequest request, Boolean ids, IdempotentRequests.Keyed keyed)
+            throws IOException, InterruptedException {
         EventFormat format = EventFormat.of(RequestBodies.contentType(request));
         DeliveryMode mode = pipeline.mode();
         boolean respondAsync = mode == DeliveryMode.CONFIRMED && prefersRespondAsync(request);
@@ -114,7 +135,9 @@ class EventsController {
         SchemaEnforcement.Routed routed;
         DeliveryReport report;
         try (Admission admission = pipeline.admitRequest(keyOf(request));
-                InputStream body = RequestBodies.open(request, limits)) {
+                InputStream body = keyed == null
+                        ? RequestBodies.open(request, limits)
+                        : keyed.digesting(RequestBodies.open(request, limits))) {
             int maxEventBytes = pipeline.maxEventBytes(stream);
             // Each event is checked as it is read, from the tree built in the pass that frames it.
             SchemaChecker checker = schemas.checker(stream);
@@ -144,6 +167,12 @@ class EventsController {
             } catch (ProblemException | GatewayFullException | ShareExceededException e) {
                 pipeline.rejected(stream, events.size());
                 throw e;
+            }
+            if (keyed != null) {
+                ResponseEntity<Accepted> replay = keyed.claim(stream, format);
+                if (replay != null) {
+                    return replay;
+                }
             }
             // Held until the mode's promise is kept: in the journaled mode the events' memory is
             // given back then, since the journal holds them.
