@@ -13,6 +13,8 @@ import io.firehosegateway.sink.SinkRecord;
 import io.firehosegateway.sink.StreamRoutes;
 import io.firehosegateway.sink.firehose.FirehoseClientConfiguration;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -106,6 +108,48 @@ class IdempotencyKeysIntegrationTests {
         assertThat(sink.delivered.values()).extracting(AtomicInteger::get).containsOnly(1);
     }
 
+    /**
+     * The case keys exist for: the answer is lost on the way back. Half of the requests are cut as
+     * soon as they are sent, half once the answer's first byte arrived; each is retried with its key
+     * until it is no longer running.
+     */
+    @Test
+    void twoHundredRequestsWhoseAnswerWasLostAreRetriedAndEachEventReachesTheSinkOnce() throws Exception {
+        int requests = 200;
+        for (int i = 0; i < requests; i++) {
+            String body = "{\"id\":\"cut-" + i + "\"}";
+            try (Socket socket = new Socket("localhost", port)) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                + "Authorization: Bearer " + SHOP + "\r\n" + IdempotencyKeys.HEADER + ": cut-" + i
+                                + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                if (i % 2 == 1) {
+                    assertThat(socket.getInputStream().read()).isNotEqualTo(-1);
+                }
+            }
+        }
+
+        for (int i = 0; i < requests; i++) {
+            String key = "cut-" + i;
+            String body = "{\"id\":\"cut-" + i + "\"}";
+            HttpResponse<String> retry = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> post("/events", SHOP, key, body), response -> response.statusCode() != 409);
+
+            assertThat(retry.statusCode()).as(key).isEqualTo(200);
+            assertThat(json.readTree(retry.body()).path("ids").get(0).asString())
+                    .isEqualTo(key);
+            if (i % 2 == 1) {
+                assertThat(retry.headers().firstValue(IdempotencyKeys.REPLAYED))
+                        .as(key)
+                        .hasValue("true");
+            }
+        }
+        assertThat(sink.delivered).hasSize(requests);
+        assertThat(sink.delivered.values()).extracting(AtomicInteger::get).containsOnly(1);
+    }
+
     @Test
     void theSameKeyWithAnotherBodyOrStreamIsAnUnprocessableProblem() throws Exception {
         assertThat(post("/events", SHOP, "reused-1", "{\"id\":\"r-1\"}").statusCode())
@@ -133,12 +177,13 @@ class IdempotencyKeysIntegrationTests {
 
         HttpResponse<String> during = post("/events", SHOP, "running-1", body);
         sink.held.get("slow-1").complete(null);
+        int firstStatus = first.get().statusCode();
         HttpResponse<String> after = post("/events", SHOP, "running-1", body);
 
         assertThat(during.statusCode()).isEqualTo(409);
         assertThat(during.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(json.readTree(during.body()).path("type").asString()).isEqualTo("/problems/idempotency-key-in-use");
-        assertThat(first.get().statusCode()).isEqualTo(200);
+        assertThat(firstStatus).isEqualTo(200);
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.headers().firstValue(IdempotencyKeys.REPLAYED)).hasValue("true");
         assertThat(sink.delivered.get("slow-1").get()).isEqualTo(1);
