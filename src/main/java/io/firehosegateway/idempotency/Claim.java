@@ -1,5 +1,6 @@
 package io.firehosegateway.idempotency;
 
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ public final class Claim {
     private static final Logger log = LoggerFactory.getLogger(Claim.class);
 
     private final IdempotencyStore store;
+    private final Timer keeps;
     private final String key;
     private final byte[] fingerprint;
     private final Clock clock;
@@ -22,8 +24,9 @@ public final class Claim {
     private final KeptAnswer replay;
     private boolean open;
 
-    Claim(IdempotencyStore store, String key, byte[] fingerprint, Clock clock, Duration ttl) {
+    Claim(IdempotencyStore store, Timer keeps, String key, byte[] fingerprint, Clock clock, Duration ttl) {
         this.store = store;
+        this.keeps = keeps;
         this.key = key;
         this.fingerprint = fingerprint;
         this.clock = clock;
@@ -34,6 +37,7 @@ public final class Claim {
 
     private Claim(KeptAnswer replay) {
         this.store = null;
+        this.keeps = null;
         this.key = null;
         this.fingerprint = null;
         this.clock = null;
@@ -68,8 +72,9 @@ public final class Claim {
             return;
         }
         try {
-            store.keep(
-                    key, new IdempotencyStore.Kept(fingerprint, clock.instant().plus(ttl), answer));
+            IdempotencyStore.Kept kept =
+                    new IdempotencyStore.Kept(fingerprint, clock.instant().plus(ttl), answer);
+            keeps.record(() -> store.keep(key, kept));
         } catch (IdempotencyStoreException e) {
             log.error(
                     "The answer to a request with an idempotency key was given but could not be kept;"

@@ -1,6 +1,7 @@
 package io.firehosegateway.idempotency;
 
 import io.firehosegateway.event.KnownStreams;
+import io.firehosegateway.metrics.GatewayMetrics;
 import java.time.Clock;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,13 +26,17 @@ class IdempotencyConfiguration {
 
     @Bean
     IdempotencyKeys idempotencyKeys(
-            IdempotencyProperties settings, IdempotencyStore store, Clock clock, KnownStreams streams) {
+            IdempotencyProperties settings,
+            IdempotencyStore store,
+            GatewayMetrics metrics,
+            Clock clock,
+            KnownStreams streams) {
         Set<String> unknown = new TreeSet<>(settings.requiredStreams());
         unknown.removeAll(streams.names());
         if (!unknown.isEmpty()) {
             throw new IllegalStateException(
                     "gateway.idempotency.required-streams names streams that are not configured: " + unknown);
         }
-        return new IdempotencyKeys(settings, store, clock);
+        return new IdempotencyKeys(settings, store, metrics, clock);
     }
 }

@@ -1,8 +1,10 @@
 package io.firehosegateway.idempotency;
 
+import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.problem.ProblemException;
 import io.firehosegateway.problem.ProblemType;
 import io.firehosegateway.problem.RetryableProblemException;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,14 +29,23 @@ public final class IdempotencyKeys {
 
     private static final long RETRY_AFTER_STORE_SECONDS = 5;
 
+    private static final String REFUSED = "refused";
+
     private final IdempotencyStore store;
+    private final GatewayMetrics metrics;
+    private final Timer claims;
+    private final Timer keeps;
     private final Clock clock;
     private final IdempotencyProperties settings;
     private final Set<String> requiredStreams;
 
-    IdempotencyKeys(IdempotencyProperties settings, IdempotencyStore store, Clock clock) {
+    IdempotencyKeys(IdempotencyProperties settings, IdempotencyStore store, GatewayMetrics metrics, Clock clock) {
         this.settings = settings;
         this.store = store;
+        this.metrics = metrics;
+        this.claims = metrics.idempotencyStore("claim");
+        this.keeps = metrics.idempotencyStore("keep");
+        metrics.idempotencyKeys(store::size);
         this.clock = clock;
         this.requiredStreams = Set.copyOf(settings.requiredStreams());
     }
@@ -83,8 +94,10 @@ public final class IdempotencyKeys {
         byte[] print = fingerprint.bytes();
         Instant now = clock.instant();
         IdempotencyStore.Claimed claimed;
+        String stream = fingerprint.stream();
         try {
             if (store.size() >= settings.maxKeys()) {
+                metrics.idempotencyRequest(stream, client, REFUSED);
                 throw new RetryableProblemException(
                         ProblemType.IDEMPOTENCY_STORE_FULL,
                         "The idempotency store holds its " + settings.maxKeys()
@@ -92,27 +105,36 @@ public final class IdempotencyKeys {
                                 + " or send it without a key",
                         RETRY_AFTER_STORE_SECONDS);
             }
-            claimed = store.claim(scoped, now);
+            claimed = claims.recordCallable(() -> store.claim(scoped, now));
         } catch (IdempotencyStoreException e) {
+            metrics.idempotencyRequest(stream, client, REFUSED);
             throw unavailable(e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
         if (claimed instanceof IdempotencyStore.Found found) {
             if (!MessageDigest.isEqual(found.kept().fingerprint(), print)) {
+                metrics.idempotencyRequest(stream, client, "reused");
                 throw new ProblemException(
                         ProblemType.IDEMPOTENCY_KEY_REUSED,
                         "This " + HEADER + " was used for another request (another stream or body);"
                                 + " nothing of this one was taken");
             }
+            metrics.idempotencyRequest(stream, client, "replayed");
             return Claim.replay(found.kept().answer());
         }
         if (claimed instanceof IdempotencyStore.Running) {
+            metrics.idempotencyRequest(stream, client, "in-use");
             throw new RetryableProblemException(
                     ProblemType.IDEMPOTENCY_KEY_IN_USE,
                     "A request with this " + HEADER + " is running; its answer will be given to the same key"
                             + " once it ends",
                     RETRY_AFTER_RUNNING_SECONDS);
         }
-        return new Claim(store, scoped, print, clock, settings.ttl());
+        metrics.idempotencyRequest(stream, client, "first");
+        return new Claim(store, keeps, scoped, print, clock, settings.ttl());
     }
 
     static RetryableProblemException unavailable(IdempotencyStoreException e) {

@@ -3,9 +3,11 @@ package io.firehosegateway.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.problem.ProblemException;
 import io.firehosegateway.problem.ProblemType;
 import io.firehosegateway.problem.RetryableProblemException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +33,7 @@ class IdempotencyKeysTests {
     Path directory;
 
     private final MovableClock clock = new MovableClock();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private EmbeddedIdempotencyStore store;
 
     @AfterEach
@@ -54,6 +57,36 @@ class IdempotencyKeysTests {
         Claim afterTtl = keys.claim("shop", "k-1", print("b"));
         assertThat(afterTtl.replay()).isNull();
         afterTtl.release();
+    }
+
+    @Test
+    void eachClaimIsCountedByStreamKeyNameAndWhatItFoundAndTheStoreIsTimedAndMeasured() {
+        IdempotencyKeys keys = keys(Duration.ofHours(24), 100);
+        Claim first = keys.claim("shop", "k-1", print("a"));
+        assertThatThrownBy(() -> keys.claim("shop", "k-1", print("a"))).isInstanceOf(ProblemException.class);
+        first.keep(OK);
+        keys.claim("shop", "k-1", print("a"));
+        assertThatThrownBy(() -> keys.claim("shop", "k-1", print("b"))).isInstanceOf(ProblemException.class);
+
+        for (String outcome : new String[] {"first", "in-use", "replayed", "reused"}) {
+            assertThat(meters.get(GatewayMetrics.IDEMPOTENCY_REQUESTS)
+                            .tags("stream", "events", "key", "shop", "outcome", outcome)
+                            .counter()
+                            .count())
+                    .as(outcome)
+                    .isEqualTo(1);
+        }
+        assertThat(meters.get(GatewayMetrics.IDEMPOTENCY_STORE)
+                        .tag("operation", "claim")
+                        .timer()
+                        .count())
+                .isEqualTo(4);
+        assertThat(meters.get(GatewayMetrics.IDEMPOTENCY_STORE)
+                        .tag("operation", "keep")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get(GatewayMetrics.IDEMPOTENCY_KEYS).gauge().value()).isEqualTo(1);
     }
 
     @Test
@@ -84,7 +117,7 @@ class IdempotencyKeysTests {
         Path occupied = Files.writeString(directory.resolve("occupied"), "not a directory");
         IdempotencyProperties settings = settings(Duration.ofHours(1), 100, occupied);
         store = new EmbeddedIdempotencyStore(occupied);
-        IdempotencyKeys keys = new IdempotencyKeys(settings, store, clock);
+        IdempotencyKeys keys = new IdempotencyKeys(settings, store, new GatewayMetrics(meters), clock);
 
         assertThatThrownBy(() -> keys.claim("shop", "k-1", print("a")))
                 .isInstanceOfSatisfying(
@@ -128,7 +161,7 @@ class IdempotencyKeysTests {
 
     private IdempotencyKeys keys(Duration ttl, long maxKeys) {
         store = new EmbeddedIdempotencyStore(directory);
-        return new IdempotencyKeys(settings(ttl, maxKeys, directory), store, clock);
+        return new IdempotencyKeys(settings(ttl, maxKeys, directory), store, new GatewayMetrics(meters), clock);
     }
 
     private static IdempotencyProperties settings(Duration ttl, long maxKeys, Path directory) {

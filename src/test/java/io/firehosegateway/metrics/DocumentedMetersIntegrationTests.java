@@ -55,6 +55,9 @@ class DocumentedMetersIntegrationTests {
         registry.add("gateway.delivery.mode", () -> "journaled");
         registry.add("gateway.journal.directory", () -> temp.resolve("journal").toString());
         registry.add(
+                "gateway.idempotency.directory",
+                () -> temp.resolve("idempotency").toString());
+        registry.add(
                 "gateway.delivery.dead-letter-directory",
                 () -> temp.resolve("dead-letter").toString());
         registry.add(
@@ -65,6 +68,13 @@ class DocumentedMetersIntegrationTests {
     void everyDocumentedMeterIsScrapedUnderItsDocumentedName() throws Exception {
         assertThat(post("/events", "[{\"a\":1},{\"b\":2}]").statusCode()).isEqualTo(202);
         assertThat(post("/streams/checked/events", "{\"n\":1001}").statusCode()).isEqualTo(400);
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", "documented-meters")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"c\":3}"))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(scrape()).contains("gateway_sink_requests_seconds_count{"));
 
