@@ -2,6 +2,7 @@ package io.firehosegateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.firehosegateway.event.Event;
+import io.firehosegateway.idempotency.EventIdWindows;
 import io.firehosegateway.idempotency.IdempotencyKeys;
 import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryMode;
@@ -61,19 +62,22 @@ class EventsController {
     private final EventMetadata metadata;
     private final SchemaEnforcement schemas;
     private final IdempotentRequests idempotent;
+    private final EventIdWindows windows;
 
     EventsController(
             Pipeline pipeline,
             ApiProperties limits,
             EventMetadata metadata,
             SchemaEnforcement schemas,
-            IdempotencyKeys idempotencyKeys) {
+            IdempotencyKeys idempotencyKeys,
+            EventIdWindows windows) {
         this.pipeline = pipeline;
         this.parser = new EventBodyParser(limits);
         this.limits = limits;
         this.metadata = metadata;
         this.schemas = schemas;
         this.idempotent = new IdempotentRequests(idempotencyKeys);
+        this.windows = windows;
     }
 
     @Operation(summary = "Send events to the default stream")
@@ -134,6 +138,7 @@ class EventsController {
         List<Event> events;
         SchemaEnforcement.Routed routed;
         DeliveryReport report;
+        Deduplicated deduplicated;
         try (Admission admission = pipeline.admitRequest(keyOf(request));
                 InputStream body = keyed == null
                         ? RequestBodies.open(request, limits)
@@ -176,17 +181,38 @@ class EventsController {
             }
             // Held until the mode's promise is kept: in the journaled mode the events' memory is
             // given back then, since the journal holds them.
-            report = kept(stream, events, routed, admission, mode);
+            deduplicated = routed == null ? Deduplicated.take(windows, stream, keyOf(request), events) : null;
+            if (deduplicated == null) {
+                report = kept(stream, events, routed, admission, mode);
+            } else {
+                try {
+                    deduplicated.giveBack(admission);
+                    List<Event> sent = deduplicated.sent();
+                    report = deduplicated.settle(
+                            sent.isEmpty()
+                                    ? Deduplicated.nothingSent(mode)
+                                    : kept(stream, sent, null, admission, mode));
+                } finally {
+                    deduplicated.release();
+                }
+            }
         }
         boolean listIds = ids != null ? ids : events.size() <= limits.listIdsUpTo();
         Accepted accepted = routed == null
-                ? new Accepted(events.size(), idsOf(events, listIds), null, null, null)
+                ? new Accepted(
+                        events.size(),
+                        idsOf(events, listIds),
+                        null,
+                        null,
+                        null,
+                        deduplicated == null ? null : deduplicated.duplicates())
                 : new Accepted(
                         events.size() - routed.invalid().size(),
                         idsOf(routed.valid(stream), listIds),
                         routed.invalid().size(),
                         routed.routedTo(),
-                        routed.invalid());
+                        routed.invalid(),
+                        null);
         if (report == null) {
             ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.ACCEPTED);
             if (respondAsync) {
@@ -301,6 +327,8 @@ class EventsController {
      * @param invalid how many events were invalid and routed; absent when none were
      * @param routedTo the stream the invalid events went to, wrapped
      * @param invalidEvents the invalid events' {@code index} and {@code id}
+     * @param duplicates the {@code index} and {@code id} of the events accepted and not sent, their
+     *     stream having taken their id within its {@code deduplicate-window}; absent when none were
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Accepted(
@@ -308,5 +336,6 @@ class EventsController {
             List<String> ids,
             Integer invalid,
             String routedTo,
-            List<Map<String, Object>> invalidEvents) {}
+            List<Map<String, Object>> invalidEvents,
+            List<Map<String, Object>> duplicates) {}
 }

@@ -3,6 +3,9 @@ package io.firehosegateway.idempotency;
 import io.firehosegateway.event.KnownStreams;
 import io.firehosegateway.metrics.GatewayMetrics;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +25,13 @@ class IdempotencyConfiguration {
     @Bean(destroyMethod = "close")
     ExpiredKeysSweeper expiredKeysSweeper(IdempotencyStore store, IdempotencyProperties settings, Clock clock) {
         return new ExpiredKeysSweeper(store, clock, settings.ttl());
+    }
+
+    @Bean
+    EventIdWindows eventIdWindows(DeduplicationProperties settings, GatewayMetrics metrics) {
+        Map<String, Duration> windows = new HashMap<>();
+        settings.streams().forEach((stream, deduplication) -> windows.put(stream, deduplication.deduplicateWindow()));
+        return new EventIdWindows(windows, metrics, System::nanoTime);
     }
 
     @Bean

@@ -60,6 +60,8 @@ public final class GatewayMetrics {
     public static final String IDEMPOTENCY_STORE = "gateway.idempotency.store";
     /** Answers the idempotency store keeps, expired ones not yet dropped included. */
     public static final String IDEMPOTENCY_KEYS = "gateway.idempotency.keys";
+    /** Events answered as accepted and not sent, their id taken by their stream within its window. */
+    public static final String EVENTS_DUPLICATES = "gateway.events.duplicates";
     /** What a call to a store did: {@code claim} or {@code keep}. */
     public static final String TAG_OPERATION = "operation";
 
@@ -82,6 +84,7 @@ public final class GatewayMetrics {
     private final Map<String, Counter> securityRequests = new ConcurrentHashMap<>();
     private final Map<String, Counter> invalidEvents = new ConcurrentHashMap<>();
     private final Map<String, Counter> idempotencyRequests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> duplicateEvents = new ConcurrentHashMap<>();
     /** What function counters read: a function counter holds it only weakly. */
     private final List<Object> counted = new CopyOnWriteArrayList<>();
 
@@ -150,6 +153,24 @@ public final class GatewayMetrics {
                                 .tag(TAG_OUTCOME, outcome)
                                 .register(registry))
                 .increment();
+    }
+
+    /**
+     * Counts events a deduplicating stream answered as accepted without sending them again.
+     *
+     * @param key the API key's name, as {@link #securityRequest} tags it
+     */
+    public void duplicateEvents(String stream, String key, int events) {
+        duplicateEvents
+                .computeIfAbsent(
+                        stream + '\n' + key,
+                        id -> Counter.builder(EVENTS_DUPLICATES)
+                                .description("Events answered as accepted and not sent again: their stream took"
+                                        + " their id within its deduplicate-window")
+                                .tag(TAG_STREAM, stream)
+                                .tag(TAG_KEY, key)
+                                .register(registry))
+                .increment(events);
     }
 
     /** The timer of one operation of the idempotency store ({@code claim}, {@code keep}). */

@@ -54,6 +54,7 @@ public enum ProblemType {
             "idempotency-key-reused",
             HttpStatus.UNPROCESSABLE_CONTENT,
             "Idempotency key already used for another request"),
+    EVENT_ID_IN_USE("event-id-in-use", HttpStatus.CONFLICT, "A running request carries an event id of this request"),
     IDEMPOTENCY_STORE_FULL("idempotency-store-full", HttpStatus.SERVICE_UNAVAILABLE, "Idempotency store full"),
     IDEMPOTENCY_STORE_UNAVAILABLE(
             "idempotency-store-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Idempotency store unavailable"),

@@ -3,15 +3,6 @@ package io.firehosegateway.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.firehosegateway.sink.BatchResult;
-import io.firehosegateway.sink.FailureKind;
-import io.firehosegateway.sink.Sink;
-import io.firehosegateway.sink.SinkException;
-import io.firehosegateway.sink.SinkKind;
-import io.firehosegateway.sink.SinkLimits;
-import io.firehosegateway.sink.SinkRecord;
-import io.firehosegateway.sink.StreamRoutes;
-import io.firehosegateway.sink.firehose.FirehoseClientConfiguration;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -24,18 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -63,7 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
             "gateway.security.api-keys[1].name=app",
             "gateway.security.api-keys[1].key=" + IdempotencyKeysIntegrationTests.APP
         })
-@Import(IdempotencyKeysIntegrationTests.Counting.class)
+@Import(CountingSink.Counting.class)
 class IdempotencyKeysIntegrationTests {
 
     static final String SHOP = "shop-key-0123456789abcdef";
@@ -274,59 +260,5 @@ class IdempotencyKeysIntegrationTests {
 
     private URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
-    }
-
-    /**
-     * Counts each event id it takes; holds the records whose id starts with {@code slow} until the
-     * test lets them go, and fails those whose id starts with {@code flaky} while {@link #failing}.
-     */
-    static final class CountingSink implements Sink {
-
-        final Map<String, AtomicInteger> delivered = new ConcurrentHashMap<>();
-        final Map<String, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
-        final AtomicBoolean failing = new AtomicBoolean();
-
-        @Override
-        public SinkKind kind() {
-            return SinkKind.FIREHOSE;
-        }
-
-        @Override
-        public SinkLimits limits() {
-            return new SinkLimits(10, 64 * 1024, SinkLimits.Encoding.RAW, 0, 0, 8 * 1024, 10, 0);
-        }
-
-        @Override
-        public CompletableFuture<BatchResult> putRecords(StreamRoutes.Route route, List<SinkRecord> batch) {
-            CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
-            for (SinkRecord record : batch) {
-                String id = json.readTree(record.data()).path("id").asString();
-                if (id.startsWith("flaky") && failing.get()) {
-                    return CompletableFuture.failedFuture(
-                            new SinkException(FailureKind.RETRYABLE, "Test", "failing on purpose", null));
-                }
-                if (id.startsWith("slow")) {
-                    gate = held.computeIfAbsent(id, slow -> new CompletableFuture<>());
-                }
-            }
-            return gate.thenApply(ignored -> {
-                for (SinkRecord record : batch) {
-                    String id = json.readTree(record.data()).path("id").asString();
-                    delivered
-                            .computeIfAbsent(id, counted -> new AtomicInteger())
-                            .incrementAndGet();
-                }
-                return BatchResult.allAccepted(batch.size());
-            });
-        }
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Counting {
-
-        @Bean(FirehoseClientConfiguration.SINK_BEAN)
-        CountingSink countingSink() {
-            return new CountingSink();
-        }
     }
 }

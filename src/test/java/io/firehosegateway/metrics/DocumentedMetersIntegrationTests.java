@@ -57,6 +57,7 @@ class DocumentedMetersIntegrationTests {
         registry.add(
                 "gateway.idempotency.directory",
                 () -> temp.resolve("idempotency").toString());
+        registry.add("gateway.streams.events.deduplicate-window", () -> "1m");
         registry.add(
                 "gateway.delivery.dead-letter-directory",
                 () -> temp.resolve("dead-letter").toString());
@@ -72,7 +73,7 @@ class DocumentedMetersIntegrationTests {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
                         .header("Content-Type", "application/json")
                         .header("Idempotency-Key", "documented-meters")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"c\":3}"))
+                        .POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"twice\"},{\"id\":\"twice\"}]"))
                         .build(),
                 HttpResponse.BodyHandlers.discarding());
         await().atMost(Duration.ofSeconds(20))
