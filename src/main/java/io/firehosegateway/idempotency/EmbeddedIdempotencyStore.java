@@ -35,6 +35,14 @@ final class EmbeddedIdempotencyStore implements IdempotencyStore {
 
     private static final byte FORMAT = 1;
 
+    /**
+     * How long MVStore keeps a replaced chunk before it may reuse its space (45 s by default). Each
+     * kept answer commits a chunk, so under load the default lets the file grow by every chunk of
+     * the last 45 s (4 GB after 100,000 answers, measured); a shorter time lets the space be reused
+     * once the OS has had time to write the chunks, which a kill does not undo.
+     */
+    private static final int RETENTION_MILLIS = 1_000;
+
     private final Path directory;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Object commitLock = new Object();
@@ -153,6 +161,7 @@ final class EmbeddedIdempotencyStore implements IdempotencyStore {
                             .fileName(directory.resolve(FILE_NAME).toString())
                             .cacheSize(CACHE_MB)
                             .open();
+                    store.setRetentionTime(RETENTION_MILLIS);
                     maps = new Maps(store, store.openMap("answers"), store.openMap("expiries"));
                 } catch (IOException | RuntimeException e) {
                     throw failed("open", e);
