@@ -25,8 +25,29 @@ end
 local statuses = {}
 local threads = {}
 
+-- IDEMPOTENCY_KEYS=1 (environment): every request carries an Idempotency-Key never sent before, so
+-- each one is claimed and its answer kept, none replayed.
+local keyed = os.getenv("IDEMPOTENCY_KEYS") == "1"
+
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+
+if keyed then
+  local sent = 0
+  local prefix = nil
+  function request()
+    if prefix == nil then
+      prefix = string.format("k-%d-%d-%d-", os.time(), tid or 0, math.random(1, 1000000000))
+    end
+    sent = sent + 1
+    -- wrk.format takes the headers given instead of wrk.headers, not with them.
+    local headers = {}
+    for name, value in pairs(wrk.headers) do headers[name] = value end
+    headers["Idempotency-Key"] = prefix .. sent
+    return wrk.format(nil, nil, headers, nil)
+  end
 end
 
 function init(args)

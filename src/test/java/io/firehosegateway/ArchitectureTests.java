@@ -23,7 +23,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The map of the code, as an allow-list: every package is a layer, and each layer may use only the
  * layers named here, so an import nobody thought to forbid fails too. Dependencies point towards
- * {@code event}; the api and the generator talk to the pipeline and the schemas; the pipeline uses
+ * {@code event}; the api and the generator talk to the pipeline and the schemas, and the api claims
+ * idempotency keys; the pipeline uses
  * the sink contract, the journal and the metrics; sinks and the journal know only events; the
  * problem types are shared by the api, security and the generator.
  */
@@ -35,17 +36,18 @@ class ArchitectureTests {
             .importPackages(ROOT);
 
     /** What each package's sources may name of the others: the allow-list of the layers, read as packages. */
-    private static final Map<String, Set<String>> MAY_NAME = Map.of(
-            "api", Set.of("pipeline", "schema", "problem", "event"),
-            "generator", Set.of("api", "pipeline", "schema", "problem", "event"),
-            "security", Set.of("pipeline", "problem", "metrics"),
-            "problem", Set.of(),
-            "schema", Set.of("metrics", "event"),
-            "pipeline", Set.of("sink", "journal", "metrics", "event"),
-            "sink", Set.of("event"),
-            "journal", Set.of("event"),
-            "metrics", Set.of(),
-            "event", Set.of());
+    private static final Map<String, Set<String>> MAY_NAME = Map.ofEntries(
+            Map.entry("api", Set.of("pipeline", "schema", "idempotency", "problem", "event")),
+            Map.entry("generator", Set.of("api", "pipeline", "schema", "problem", "event")),
+            Map.entry("security", Set.of("pipeline", "problem", "metrics")),
+            Map.entry("idempotency", Set.of("problem", "metrics", "event")),
+            Map.entry("problem", Set.of()),
+            Map.entry("schema", Set.of("metrics", "event")),
+            Map.entry("pipeline", Set.of("sink", "journal", "metrics", "event")),
+            Map.entry("sink", Set.of("event")),
+            Map.entry("journal", Set.of("event")),
+            Map.entry("metrics", Set.of()),
+            Map.entry("event", Set.of()));
 
     @Test
     void everyPackageUsesOnlyTheLayersItIsAllowed() {
@@ -60,6 +62,8 @@ class ArchitectureTests {
                 .definedBy(ROOT + ".generator..")
                 .layer("Security")
                 .definedBy(ROOT + ".security..")
+                .layer("Idempotency")
+                .definedBy(ROOT + ".idempotency..")
                 .layer("Problem")
                 .definedBy(ROOT + ".problem..")
                 .layer("Schema")
@@ -84,7 +88,7 @@ class ArchitectureTests {
                 .whereLayer("Api")
                 .mayOnlyBeAccessedByLayers("Generator")
                 .whereLayer("Api")
-                .mayOnlyAccessLayers("Pipeline", "Schema", "Problem", "Event")
+                .mayOnlyAccessLayers("Pipeline", "Schema", "Idempotency", "Problem", "Event")
                 .whereLayer("Generator")
                 .mayNotBeAccessedByAnyLayer()
                 .whereLayer("Generator")
@@ -94,8 +98,13 @@ class ArchitectureTests {
                 // Security reads the streams' settings to know which keys may write to which stream.
                 .whereLayer("Security")
                 .mayOnlyAccessLayers("Pipeline", "Problem", "Metrics")
+                // Idempotency keys are claimed by the api, before a request runs.
+                .whereLayer("Idempotency")
+                .mayOnlyBeAccessedByLayers("Api")
+                .whereLayer("Idempotency")
+                .mayOnlyAccessLayers("Problem", "Metrics", "Event")
                 .whereLayer("Problem")
-                .mayOnlyBeAccessedByLayers("Api", "Generator", "Security")
+                .mayOnlyBeAccessedByLayers("Api", "Generator", "Security", "Idempotency")
                 .whereLayer("Problem")
                 .mayNotAccessAnyLayer()
                 .whereLayer("Schema")
@@ -121,7 +130,7 @@ class ArchitectureTests {
                 .mayOnlyAccessLayers("Event")
                 // Sinks never count themselves: the pipeline counts what they did.
                 .whereLayer("Metrics")
-                .mayOnlyBeAccessedByLayers("Pipeline", "Schema", "Security")
+                .mayOnlyBeAccessedByLayers("Pipeline", "Schema", "Security", "Idempotency")
                 .whereLayer("Metrics")
                 .mayNotAccessAnyLayer()
                 .whereLayer("Event")

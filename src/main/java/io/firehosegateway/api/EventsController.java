@@ -2,6 +2,8 @@ package io.firehosegateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.firehosegateway.event.Event;
+import io.firehosegateway.idempotency.EventIdWindows;
+import io.firehosegateway.idempotency.IdempotencyKeys;
 import io.firehosegateway.pipeline.Admission;
 import io.firehosegateway.pipeline.DeliveryMode;
 import io.firehosegateway.pipeline.DeliveryReport;
@@ -57,13 +59,23 @@ class EventsController {
     private final ApiProperties limits;
     private final EventMetadata metadata;
     private final SchemaEnforcement schemas;
+    private final IdempotentRequests idempotent;
+    private final EventIdWindows windows;
 
-    EventsController(Pipeline pipeline, ApiProperties limits, EventMetadata metadata, SchemaEnforcement schemas) {
+    EventsController(
+            Pipeline pipeline,
+            ApiProperties limits,
+            EventMetadata metadata,
+            SchemaEnforcement schemas,
+            IdempotencyKeys idempotencyKeys,
+            EventIdWindows windows) {
         this.pipeline = pipeline;
         this.parser = new EventBodyParser(limits);
         this.limits = limits;
         this.metadata = metadata;
         this.schemas = schemas;
+        this.idempotent = new IdempotentRequests(idempotencyKeys);
+        this.windows = windows;
     }
 
     @Operation(summary = "Send events to the default stream")
@@ -100,6 +112,19 @@ class EventsController {
 
     private ResponseEntity<Accepted> accept(String stream, HttpServletRequest request, Boolean ids)
             throws IOException, InterruptedException {
+        IdempotentRequests.Keyed keyed = idempotent.open(stream, keyOf(request), request);
+        if (keyed == null) {
+            return accept(stream, request, ids, null);
+        }
+        try (keyed) {
+            return keyed.keep(accept(stream, request, ids, keyed));
+        }
+    }
+
+    /** @param keyed the request's idempotency key; {@code null} when it has none */
+    private ResponseEntity<Accepted> accept(
+            String stream, HttpServletRequest request, Boolean ids, IdempotentRequests.Keyed keyed)
+            throws IOException, InterruptedException {
         EventFormat format = EventFormat.of(RequestBodies.contentType(request));
         DeliveryMode mode = pipeline.mode();
         boolean respondAsync = mode == DeliveryMode.CONFIRMED && prefersRespondAsync(request);
@@ -111,8 +136,11 @@ class EventsController {
         List<Event> events;
         SchemaEnforcement.Routed routed;
         DeliveryReport report;
+        Deduplicated deduplicated;
         try (Admission admission = pipeline.admitRequest(keyOf(request));
-                InputStream body = RequestBodies.open(request, limits)) {
+                InputStream body = keyed == null
+                        ? RequestBodies.open(request, limits)
+                        : keyed.digesting(RequestBodies.open(request, limits))) {
             int maxEventBytes = pipeline.maxEventBytes(stream);
             // Each event is checked as it is read, from the tree built in the pass that frames it.
             SchemaChecker checker = schemas.checker(stream);
@@ -143,19 +171,46 @@ class EventsController {
                 pipeline.rejected(stream, events.size());
                 throw e;
             }
+            if (keyed != null) {
+                ResponseEntity<Accepted> replay = keyed.claim(stream, format);
+                if (replay != null) {
+                    return replay;
+                }
+            }
             // Held until the mode's promise is kept: in the journaled mode the events' memory is
             // given back then, since the journal holds them.
-            report = kept(stream, events, routed, admission, mode);
+            deduplicated = routed == null ? Deduplicated.take(windows, stream, keyOf(request), events) : null;
+            if (deduplicated == null) {
+                report = kept(stream, events, routed, admission, mode);
+            } else {
+                try {
+                    deduplicated.giveBack(admission);
+                    List<Event> sent = deduplicated.sent();
+                    report = deduplicated.settle(
+                            sent.isEmpty()
+                                    ? Deduplicated.nothingSent(mode)
+                                    : kept(stream, sent, null, admission, mode));
+                } finally {
+                    deduplicated.release();
+                }
+            }
         }
         boolean listIds = ids != null ? ids : events.size() <= limits.listIdsUpTo();
         Accepted accepted = routed == null
-                ? new Accepted(events.size(), idsOf(events, listIds), null, null, null)
+                ? new Accepted(
+                        events.size(),
+                        idsOf(events, listIds),
+                        null,
+                        null,
+                        null,
+                        deduplicated == null ? null : deduplicated.duplicates())
                 : new Accepted(
                         events.size() - routed.invalid().size(),
                         idsOf(routed.valid(stream), listIds),
                         routed.invalid().size(),
                         routed.routedTo(),
-                        routed.invalid());
+                        routed.invalid(),
+                        null);
         if (report == null) {
             ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.ACCEPTED);
             if (respondAsync) {
@@ -265,6 +320,8 @@ class EventsController {
      * @param invalid how many events were invalid and routed; absent when none were
      * @param routedTo the stream the invalid events went to, wrapped
      * @param invalidEvents the invalid events' {@code index} and {@code id}
+     * @param duplicates the {@code index} and {@code id} of the events accepted and not sent, their
+     *     stream having taken their id within its {@code deduplicate-window}; absent when none were
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Accepted(
@@ -272,5 +329,6 @@ class EventsController {
             List<String> ids,
             Integer invalid,
             String routedTo,
-            List<Map<String, Object>> invalidEvents) {}
+            List<Map<String, Object>> invalidEvents,
+            List<Map<String, Object>> duplicates) {}
 }

@@ -56,6 +56,17 @@ public final class GatewayMetrics {
     /** The {@code schema} tag of an event whose {@code schema-by} value has no schema: clients' values never become tags. */
     public static final String SCHEMA_UNKNOWN = "unknown";
 
+    /** Requests with an {@code Idempotency-Key}, by what the key's claim found. */
+    public static final String IDEMPOTENCY_REQUESTS = "gateway.idempotency.requests";
+    /** Calls to the idempotency store and their latency. */
+    public static final String IDEMPOTENCY_STORE = "gateway.idempotency.store";
+    /** Answers the idempotency store keeps, expired ones not yet dropped included. */
+    public static final String IDEMPOTENCY_KEYS = "gateway.idempotency.keys";
+    /** Events answered as accepted and not sent, their id taken by their stream within its window. */
+    public static final String EVENTS_DUPLICATES = "gateway.events.duplicates";
+    /** What a call to a store did: {@code claim} or {@code keep}. */
+    public static final String TAG_OPERATION = "operation";
+
     public static final String TAG_STREAM = "stream";
     /** The kind of sink a stream is sent to: {@code firehose}, {@code kinesis}, {@code sqs}, {@code local}. */
     public static final String TAG_SINK = "sink";
@@ -74,6 +85,8 @@ public final class GatewayMetrics {
     private final Map<String, StreamMeters> streams = new ConcurrentHashMap<>();
     private final Map<String, Counter> securityRequests = new ConcurrentHashMap<>();
     private final Map<String, Counter> invalidEvents = new ConcurrentHashMap<>();
+    private final Map<String, Counter> idempotencyRequests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> duplicateEvents = new ConcurrentHashMap<>();
     /** What function counters read: a function counter holds it only weakly. */
     private final List<Object> counted = new CopyOnWriteArrayList<>();
 
@@ -121,6 +134,61 @@ public final class GatewayMetrics {
                                 .tag(TAG_OUTCOME, outcome)
                                 .register(registry))
                 .increment();
+    }
+
+    /**
+     * Counts a request with an {@code Idempotency-Key} by what its claim found: {@code first} (it
+     * ran), {@code replayed}, {@code in-use} (409), {@code reused} (422) or {@code refused} (503: the
+     * store full or failing).
+     *
+     * @param key the API key's name, as {@link #securityRequest} tags it
+     */
+    public void idempotencyRequest(String stream, String key, String outcome) {
+        idempotencyRequests
+                .computeIfAbsent(
+                        stream + '\n' + key + '\n' + outcome,
+                        id -> Counter.builder(IDEMPOTENCY_REQUESTS)
+                                .description("Requests with an Idempotency-Key by stream, API key name and what"
+                                        + " the key's claim found")
+                                .tag(TAG_STREAM, stream)
+                                .tag(TAG_KEY, key)
+                                .tag(TAG_OUTCOME, outcome)
+                                .register(registry))
+                .increment();
+    }
+
+    /**
+     * Counts events a deduplicating stream answered as accepted without sending them again.
+     *
+     * @param key the API key's name, as {@link #securityRequest} tags it
+     */
+    public void duplicateEvents(String stream, String key, int events) {
+        duplicateEvents
+                .computeIfAbsent(
+                        stream + '\n' + key,
+                        id -> Counter.builder(EVENTS_DUPLICATES)
+                                .description("Events answered as accepted and not sent again: their stream took"
+                                        + " their id within its deduplicate-window")
+                                .tag(TAG_STREAM, stream)
+                                .tag(TAG_KEY, key)
+                                .register(registry))
+                .increment(events);
+    }
+
+    /** The timer of one operation of the idempotency store ({@code claim}, {@code keep}). */
+    public Timer idempotencyStore(String operation) {
+        return Timer.builder(IDEMPOTENCY_STORE)
+                .description("Calls to the idempotency store and their latency")
+                .tag(TAG_OPERATION, operation)
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    /** Publishes how many answers the idempotency store keeps, read from {@code keys} at each scrape. */
+    public void idempotencyKeys(Supplier<Number> keys) {
+        io.micrometer.core.instrument.Gauge.builder(IDEMPOTENCY_KEYS, keys)
+                .description("Answers the idempotency store keeps, expired ones not yet dropped included")
+                .register(registry);
     }
 
     /** Publishes the buffer's occupancy, read from {@code records} and {@code bytes} at each scrape. */

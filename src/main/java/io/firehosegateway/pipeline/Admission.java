@@ -161,6 +161,18 @@ public final class Admission implements AutoCloseable {
     }
 
     /**
+     * Gives back the room of {@code count} events of {@code size} bytes in all that the request will
+     * not hand on after all (duplicates its stream took already). The body is read, so it no longer
+     * counts against its key's share.
+     */
+    public void giveBack(int count, long size) {
+        releaseKeyShare();
+        budget.release(count, size);
+        records -= count;
+        bytes -= size;
+    }
+
+    /**
      * The submitted records now own the room; closing no longer gives it back. The body is read, so
      * it no longer counts against its key's share.
      */

@@ -46,6 +46,18 @@ public enum ProblemType {
     BODY_READ_TIMEOUT("body-read-timeout", HttpStatus.REQUEST_TIMEOUT, "Request body too slow"),
     RATE_LIMITED("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded"),
     UNKNOWN_STREAM("unknown-stream", HttpStatus.NOT_FOUND, "Unknown stream"),
+    INVALID_IDEMPOTENCY_KEY("invalid-idempotency-key", HttpStatus.BAD_REQUEST, "Invalid idempotency key"),
+    IDEMPOTENCY_KEY_MISSING("idempotency-key-missing", HttpStatus.BAD_REQUEST, "Idempotency key required"),
+    IDEMPOTENCY_KEY_IN_USE(
+            "idempotency-key-in-use", HttpStatus.CONFLICT, "A request with this idempotency key is running"),
+    IDEMPOTENCY_KEY_REUSED(
+            "idempotency-key-reused",
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            "Idempotency key already used for another request"),
+    EVENT_ID_IN_USE("event-id-in-use", HttpStatus.CONFLICT, "A running request carries an event id of this request"),
+    IDEMPOTENCY_STORE_FULL("idempotency-store-full", HttpStatus.SERVICE_UNAVAILABLE, "Idempotency store full"),
+    IDEMPOTENCY_STORE_UNAVAILABLE(
+            "idempotency-store-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Idempotency store unavailable"),
     GATEWAY_FULL("gateway-full", HttpStatus.SERVICE_UNAVAILABLE, "Gateway full"),
     JOURNAL_FULL("journal-full", HttpStatus.SERVICE_UNAVAILABLE, "Journal full"),
     JOURNAL_UNAVAILABLE("journal-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Journal unavailable"),

@@ -6,6 +6,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.firehosegateway.idempotency.EventIdWindows;
+import io.firehosegateway.idempotency.IdempotencyKeys;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.PipelineProperties;
@@ -51,6 +53,12 @@ class EventsControllerTests {
 
     @MockitoBean
     GatewayMetrics metrics;
+
+    @MockitoBean
+    IdempotencyKeys idempotencyKeys;
+
+    @MockitoBean
+    EventIdWindows eventIdWindows;
 
     /** The settings the controller and the chain read; a slice binds none of its own. */
     @TestConfiguration(proxyBeanMethods = false)

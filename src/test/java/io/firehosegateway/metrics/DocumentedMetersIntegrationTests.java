@@ -55,6 +55,10 @@ class DocumentedMetersIntegrationTests {
         registry.add("gateway.delivery.mode", () -> "journaled");
         registry.add("gateway.journal.directory", () -> temp.resolve("journal").toString());
         registry.add(
+                "gateway.idempotency.directory",
+                () -> temp.resolve("idempotency").toString());
+        registry.add("gateway.streams.events.deduplicate-window", () -> "1m");
+        registry.add(
                 "gateway.delivery.dead-letter-directory",
                 () -> temp.resolve("dead-letter").toString());
         registry.add(
@@ -65,6 +69,13 @@ class DocumentedMetersIntegrationTests {
     void everyDocumentedMeterIsScrapedUnderItsDocumentedName() throws Exception {
         assertThat(post("/events", "[{\"a\":1},{\"b\":2}]").statusCode()).isEqualTo(202);
         assertThat(post("/streams/checked/events", "{\"n\":1001}").statusCode()).isEqualTo(400);
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", "documented-meters")
+                        .POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"twice\"},{\"id\":\"twice\"}]"))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(scrape()).contains("gateway_sink_requests_seconds_count{"));
 

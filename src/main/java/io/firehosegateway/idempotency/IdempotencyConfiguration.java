@@ -1,0 +1,52 @@
+package io.firehosegateway.idempotency;
+
+import io.firehosegateway.event.KnownStreams;
+import io.firehosegateway.metrics.GatewayMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The idempotency keys and their store, as {@code gateway.idempotency.store} chooses it. */
+@Configuration(proxyBeanMethods = false)
+class IdempotencyConfiguration {
+
+    @Bean(destroyMethod = "close")
+    IdempotencyStore idempotencyStore(IdempotencyProperties settings) {
+        return switch (settings.store()) {
+            case EMBEDDED -> new EmbeddedIdempotencyStore(settings.directory());
+        };
+    }
+
+    @Bean(destroyMethod = "close")
+    ExpiredKeysSweeper expiredKeysSweeper(IdempotencyStore store, IdempotencyProperties settings, Clock clock) {
+        return new ExpiredKeysSweeper(store, clock, settings.ttl());
+    }
+
+    @Bean
+    EventIdWindows eventIdWindows(DeduplicationProperties settings, GatewayMetrics metrics) {
+        Map<String, Duration> windows = new HashMap<>();
+        settings.streams().forEach((stream, deduplication) -> windows.put(stream, deduplication.deduplicateWindow()));
+        return new EventIdWindows(windows, metrics, System::nanoTime);
+    }
+
+    @Bean
+    IdempotencyKeys idempotencyKeys(
+            IdempotencyProperties settings,
+            IdempotencyStore store,
+            GatewayMetrics metrics,
+            Clock clock,
+            KnownStreams streams) {
+        Set<String> unknown = new TreeSet<>(settings.requiredStreams());
+        unknown.removeAll(streams.names());
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException(
+                    "gateway.idempotency.required-streams names streams that are not configured: " + unknown);
+        }
+        return new IdempotencyKeys(settings, store, metrics, clock);
+    }
+}
