@@ -71,7 +71,7 @@ class EventsController {
     @Operation(summary = "Send events to the default stream")
     @PostMapping(
             path = "/events",
-            consumes = {MediaType.APPLICATION_JSON_VALUE, EventFormat.NDJSON_VALUE},
+            consumes = {MediaType.APPLICATION_JSON_VALUE, EventFormat.NDJSON_VALUE, MediaType.TEXT_PLAIN_VALUE},
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Accepted> postEvents(
             HttpServletRequest request,
@@ -88,7 +88,7 @@ class EventsController {
     @Operation(summary = "Send events to a named stream")
     @PostMapping(
             path = "/streams/{stream}/events",
-            consumes = {MediaType.APPLICATION_JSON_VALUE, EventFormat.NDJSON_VALUE},
+            consumes = {MediaType.APPLICATION_JSON_VALUE, EventFormat.NDJSON_VALUE, MediaType.TEXT_PLAIN_VALUE},
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Accepted> postStreamEvents(
             @PathVariable String stream,

@@ -77,6 +77,9 @@ class SecurityConfiguration {
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(
+                        new BeaconOutcomeFilter(new OrRequestMatcher(events, streamEvents), metrics),
+                        ApiKeyAuthenticationFilter.class)
                 .addFilterAfter(
                         new RateLimitFilter(
                                 new OrRequestMatcher(events, streamEvents, streamValidate, generator),
