@@ -135,7 +135,24 @@ public final class ApiKeyRegistry {
                     throw invalid(where, "an empty stream name is listed");
                 }
             }
-            entries.add(new Entry(digest, new ApiClient(name, Set.copyOf(key.streams()), key.generator()), where));
+            for (String origin : key.origins()) {
+                String problem = BrowserOrigins.problemWith(origin);
+                if (problem != null) {
+                    throw invalid(where, problem);
+                }
+            }
+            if (!key.origins().isEmpty() && key.generator()) {
+                throw invalid(where, "a key with origins sits in web pages, so it may not have the generator right");
+            }
+            entries.add(new Entry(
+                    digest,
+                    new ApiClient(
+                            name,
+                            Set.copyOf(key.streams()),
+                            key.generator(),
+                            Set.copyOf(key.origins()),
+                            key.rateLimitPerClient()),
+                    where));
         }
         return List.copyOf(entries);
     }

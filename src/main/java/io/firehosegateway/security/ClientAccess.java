@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -24,14 +25,27 @@ final class ClientAccess {
 
     /** {@code POST /events}: the client may send to the default stream. */
     AuthorizationManager<RequestAuthorizationContext> defaultStream() {
-        return (authentication, context) -> decide(authentication, client -> client.mayUse(defaultStream));
+        return (authentication, context) ->
+                decide(authentication, client -> fromItsPages(client, context) && client.mayUse(defaultStream));
     }
 
     /** {@code POST /streams/{stream}/events}: the client may send to the stream in the path. */
     AuthorizationManager<RequestAuthorizationContext> pathStream() {
         return (authentication, context) -> {
             String stream = context.getVariables().get("stream");
-            return decide(authentication, client -> stream != null && client.mayUse(stream));
+            return decide(
+                    authentication, client -> fromItsPages(client, context) && stream != null && client.mayUse(stream));
+        };
+    }
+
+    /**
+     * A stream's other endpoints (validating, reading its schema): the client may send to the stream,
+     * and is no browser key, which may only send events.
+     */
+    AuthorizationManager<RequestAuthorizationContext> pathStreamForServers() {
+        return (authentication, context) -> {
+            String stream = context.getVariables().get("stream");
+            return decide(authentication, client -> !client.browser() && stream != null && client.mayUse(stream));
         };
     }
 
@@ -45,8 +59,18 @@ final class ClientAccess {
             String stream = HttpMethod.POST.matches(request.getMethod())
                     ? Objects.requireNonNullElse(request.getParameter("stream"), defaultStream)
                     : null;
-            return decide(authentication, client -> client.generator() && (stream == null || client.mayUse(stream)));
+            return decide(
+                    authentication,
+                    client -> !client.browser() && client.generator() && (stream == null || client.mayUse(stream)));
         };
+    }
+
+    /**
+     * A browser key is public: what makes it useless elsewhere is that a browser tells the page's
+     * origin, so it is taken only with an {@code Origin} it lists. A key kept by servers needs none.
+     */
+    private static boolean fromItsPages(ApiClient client, RequestAuthorizationContext context) {
+        return !client.browser() || client.allowsOrigin(context.getRequest().getHeader(HttpHeaders.ORIGIN));
     }
 
     private static AuthorizationDecision decide(

@@ -1,13 +1,20 @@
 package io.firehosegateway.security;
 
+import io.firehosegateway.api.ClientAddressResolver;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.pipeline.PipelineProperties;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import java.util.function.Function;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -47,6 +54,18 @@ class SecurityConfiguration {
                 : SecurityObservationSettings.noObservations();
     }
 
+    /**
+     * Takes a browser key off the URL before any filter, the security chain's included, sees the
+     * request, so that no log line that prints a URL prints the key.
+     */
+    @Bean
+    FilterRegistrationBean<UrlKeyFilter> urlKeyFilter() {
+        FilterRegistrationBean<UrlKeyFilter> registration = new FilterRegistrationBean<>(new UrlKeyFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+        return registration;
+    }
+
     /** The firewall's refusals (an encoded dot, a semicolon, an unknown method) are problems too. */
     @Bean
     RequestRejectedHandler requestRejectedHandler(
@@ -61,8 +80,13 @@ class SecurityConfiguration {
             SecurityProperties properties,
             PipelineProperties pipeline,
             GatewayMetrics metrics,
-            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver)
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver,
+            ObjectProvider<ClientAddressResolver> edge)
             throws Exception {
+        // Without the edge (a slice of the web layer), the address the connection came from.
+        ClientAddressResolver resolvedAddresses = edge.getIfAvailable();
+        Function<HttpServletRequest, String> clientAddresses =
+                resolvedAddresses != null ? resolvedAddresses::clientAddress : HttpServletRequest::getRemoteAddr;
         SecurityProblems problems = new SecurityProblems(resolver, metrics);
         ClientAccess access = new ClientAccess(pipeline.defaultStream());
         RequestMatcher events = PATHS.matcher(HttpMethod.POST, "/events");
@@ -85,12 +109,13 @@ class SecurityConfiguration {
                                 new OrRequestMatcher(events, streamEvents, streamValidate, generator),
                                 properties.rateLimit(),
                                 problems,
-                                metrics),
+                                metrics,
+                                clientAddresses),
                         AuthorizationFilter.class)
                 .exceptionHandling(
                         errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .authorizeHttpRequests(requests -> authorize(
-                        requests, access, events, List.of(streamEvents, streamValidate, streamSchema), generator))
+                        requests, access, events, streamEvents, List.of(streamValidate, streamSchema), generator))
                 .build();
     }
 
@@ -99,7 +124,8 @@ class SecurityConfiguration {
             AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry requests,
             ClientAccess access,
             RequestMatcher events,
-            List<RequestMatcher> streamPaths,
+            RequestMatcher streamEvents,
+            List<RequestMatcher> serverStreamPaths,
             RequestMatcher generator) {
         // Of actuator only these three, open to all: health keeps its details for callers with a key.
         requests.requestMatchers(EndpointRequest.to("health", "info", "prometheus"))
@@ -107,8 +133,9 @@ class SecurityConfiguration {
         requests.requestMatchers(EndpointRequest.toAnyEndpoint()).denyAll();
         // The API: a key, with the right to the stream or to the generator, before the body is read.
         requests.requestMatchers(events).access(access.defaultStream());
-        for (RequestMatcher streamPath : streamPaths) {
-            requests.requestMatchers(streamPath).access(access.pathStream());
+        requests.requestMatchers(streamEvents).access(access.pathStream());
+        for (RequestMatcher streamPath : serverStreamPaths) {
+            requests.requestMatchers(streamPath).access(access.pathStreamForServers());
         }
         requests.requestMatchers(generator).access(access.generator());
         requests.requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error")

@@ -1,0 +1,210 @@
+package io.firehosegateway.security;
+
+import static io.firehosegateway.security.GatewayHttp.bearer;
+import static io.firehosegateway.security.GatewayHttp.problemType;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firehosegateway.support.RecordingSink;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+
+/**
+ * A browser key: it sits in a page's source, so it may only send events, only to its streams, only
+ * with an {@code Origin} it lists, and may travel on the URL, which then never shows it, not even in
+ * the DEBUG log of every logger. Its rate limit holds per visitor, as the trusted-proxy rules tell
+ * visitors apart.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "logging.level.root=DEBUG",
+            // The test's own HTTP client logs each URL it sends at DEBUG: the page's side, not the gateway's.
+            "logging.level.jdk.internal.httpclient=INFO",
+            "gateway.sink=firehose",
+            "gateway.trusted-proxies=127.0.0.1,::1",
+            "gateway.streams.clicks.pack-bytes=0B",
+            "gateway.streams.audit.pack-bytes=0B",
+            "gateway.security.api-keys[0].name=shop",
+            "gateway.security.api-keys[0].key=" + BrowserKeyIntegrationTests.SHOP,
+            "gateway.security.api-keys[0].streams=clicks",
+            "gateway.security.api-keys[0].origins=" + BrowserKeyIntegrationTests.ORIGIN,
+            "gateway.security.api-keys[0].rate-limit-per-client.requests-per-second=1",
+            "gateway.security.api-keys[0].rate-limit-per-client.burst=3",
+            "gateway.security.api-keys[1].name=backend",
+            "gateway.security.api-keys[1].key=" + BrowserKeyIntegrationTests.BACKEND,
+            "gateway.security.api-keys[1].generator=true",
+        })
+@Import(RecordingSink.Configuration.class)
+@ExtendWith(OutputCaptureExtension.class)
+class BrowserKeyIntegrationTests {
+
+    static final String SHOP = "shop-browser-key-5555555555";
+    static final String BACKEND = "backend-key-666666666666666";
+    static final String ORIGIN = "https://shop.example.com";
+
+    private static final String JSON = "application/json";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RecordingSink sink;
+
+    @Test
+    void sendsEventsFromItsPagesWithTheKeyOnTheUrlOrInAHeader(CapturedOutput output) {
+        GatewayHttp http = new GatewayHttp(port);
+        String run = UUID.randomUUID().toString();
+
+        HttpResponse<String> onUrl = http.send(
+                "POST",
+                "/streams/clicks/events?key=" + SHOP + "&ids=true",
+                "{\"id\":\"" + run + "-url\"}",
+                "Content-Type",
+                JSON,
+                "Origin",
+                ORIGIN,
+                "X-Forwarded-For",
+                "198.51.100.1");
+        HttpResponse<String> inHeader = http.send(
+                "POST",
+                "/streams/clicks/events",
+                "{\"id\":\"" + run + "-header\"}",
+                "Content-Type",
+                "text/plain;charset=UTF-8",
+                "X-API-Key",
+                SHOP,
+                "Origin",
+                ORIGIN,
+                "X-Forwarded-For",
+                "198.51.100.2");
+
+        assertThat(onUrl.statusCode()).as(onUrl.body()).isEqualTo(200);
+        assertThat(onUrl.body()).as("the other parameters are read as before").contains(run + "-url");
+        assertThat(inHeader.statusCode()).as(inHeader.body()).isEqualTo(200);
+        assertThat(sink.records()).filteredOn(record -> record.contains(run)).hasSize(2);
+        assertThat(output.getAll()).doesNotContain(SHOP);
+    }
+
+    @Test
+    void isRefusedEverywhereButItsEventEndpointsFromItsPages(CapturedOutput output) {
+        GatewayHttp http = new GatewayHttp(port);
+        String run = UUID.randomUUID().toString();
+        String event = "{\"id\":\"" + run + "\"}";
+        String origin = "Origin";
+
+        assertThat(status(http.send("POST", "/events/generate?count=1&key=" + SHOP, null, origin, ORIGIN)))
+                .as("the generator")
+                .isEqualTo(403);
+        assertThat(status(http.send(
+                        "POST", "/streams/clicks/validate?key=" + SHOP, event, "Content-Type", JSON, origin, ORIGIN)))
+                .as("validating")
+                .isEqualTo(403);
+        assertThat(status(http.send("GET", "/streams/clicks/schema?key=" + SHOP, null, origin, ORIGIN)))
+                .as("a schema")
+                .isEqualTo(403);
+        assertThat(status(http.send(
+                        "POST", "/streams/audit/events?key=" + SHOP, event, "Content-Type", JSON, origin, ORIGIN)))
+                .as("a stream outside its list")
+                .isEqualTo(403);
+        assertThat(status(http.send("POST", "/events?key=" + SHOP, event, "Content-Type", JSON, origin, ORIGIN)))
+                .as("the default stream, outside its list")
+                .isEqualTo(403);
+        HttpResponse<String> noOrigin =
+                http.send("POST", "/streams/clicks/events?key=" + SHOP, event, "Content-Type", JSON);
+        assertThat(noOrigin.statusCode()).as("no Origin").isEqualTo(403);
+        assertThat(problemType(noOrigin)).isEqualTo("/problems/forbidden");
+        assertThat(status(http.send(
+                        "POST",
+                        "/streams/clicks/events",
+                        event,
+                        "Content-Type",
+                        JSON,
+                        "X-API-Key",
+                        SHOP,
+                        origin,
+                        "https://evil.example.com")))
+                .as("another origin")
+                .isEqualTo(403);
+        assertThat(status(http.send(
+                        "POST",
+                        "/streams/clicks/events?key=" + SHOP,
+                        "{\"broken\":",
+                        "Content-Type",
+                        JSON,
+                        origin,
+                        "https://shop.example.com.evil.example")))
+                .as("refused before its body is read: a malformed body would be a 400")
+                .isEqualTo(403);
+        assertThat(http.get("/actuator/health", bearer(SHOP)).body())
+                .as("no health details")
+                .doesNotContain("components");
+        assertThat(sink.records()).noneMatch(record -> record.contains(run));
+        assertThat(http.get("/actuator/prometheus").body()).doesNotContain(SHOP);
+        assertThat(output.getAll()).doesNotContain(SHOP);
+    }
+
+    @Test
+    void aKeyForServersIsNotTakenOnTheUrl(CapturedOutput output) {
+        GatewayHttp http = new GatewayHttp(port);
+
+        HttpResponse<String> onUrl =
+                http.send("POST", "/events?key=" + BACKEND, "{\"a\":1}", "Content-Type", JSON, "Origin", ORIGIN);
+
+        assertThat(onUrl.statusCode()).isEqualTo(401);
+        assertThat(onUrl.body()).doesNotContain(BACKEND);
+        assertThat(http.post("/events", "{\"a\":1}", bearer(BACKEND)).statusCode())
+                .isEqualTo(200);
+        assertThat(output.getAll()).doesNotContain(BACKEND);
+    }
+
+    @Test
+    void oneVisitorOverItsLimitIsRefusedWhileAnotherWithTheSameKeyIsNot() {
+        GatewayHttp http = new GatewayHttp(port);
+        HttpResponse<String> refused = null;
+        int sent = 0;
+        for (; sent < 20 && refused == null; sent++) {
+            HttpResponse<String> response = visit(http, "203.0.113.7");
+            if (response.statusCode() == 429) {
+                refused = response;
+            } else {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            }
+        }
+
+        assertThat(refused).as("a 429 within 20 requests of one visitor").isNotNull();
+        assertThat(sent - 1).as("its burst went through").isGreaterThanOrEqualTo(3);
+        assertThat(problemType(refused)).isEqualTo("/problems/rate-limited");
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> other = visit(http, "203.0.113.8");
+            assertThat(other.statusCode())
+                    .as("another visitor, request %d: %s", i, other.body())
+                    .isEqualTo(200);
+        }
+    }
+
+    private static HttpResponse<String> visit(GatewayHttp http, String visitor) {
+        return http.send(
+                "POST",
+                "/streams/clicks/events?key=" + SHOP,
+                "{\"v\":\"" + visitor + "\"}",
+                "Content-Type",
+                JSON,
+                "Origin",
+                ORIGIN,
+                "X-Forwarded-For",
+                visitor);
+    }
+
+    private static int status(HttpResponse<String> response) {
+        return response.statusCode();
+    }
+}
