@@ -96,7 +96,11 @@ class SecurityConfiguration {
         RequestMatcher streamSchema = PATHS.matcher(HttpMethod.GET, "/streams/{stream}/schema");
         RequestMatcher generator =
                 new OrRequestMatcher(PATHS.matcher("/events/generate"), PATHS.matcher("/events/generate/**"));
+        // Any method: a preflight is an OPTIONS request to the path the page will POST to.
+        RequestMatcher eventPaths =
+                new OrRequestMatcher(PATHS.matcher("/events"), PATHS.matcher("/streams/{stream}/events"));
         return http.csrf(AbstractHttpConfigurer::disable)
+                .cors(cors -> cors.configurationSource(new BrowserCors(eventPaths, keys)))
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

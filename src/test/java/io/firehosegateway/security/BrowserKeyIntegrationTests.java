@@ -191,6 +191,82 @@ class BrowserKeyIntegrationTests {
         }
     }
 
+    @Test
+    void answersAPreflightFromAPageOfABrowserKeyOnTheEventEndpoints() {
+        GatewayHttp http = new GatewayHttp(port);
+
+        for (String path : new String[] {"/events", "/streams/clicks/events"}) {
+            HttpResponse<String> preflight = http.send(
+                    "OPTIONS",
+                    path,
+                    null,
+                    "Origin",
+                    ORIGIN,
+                    "Access-Control-Request-Method",
+                    "POST",
+                    "Access-Control-Request-Headers",
+                    "content-type,x-api-key");
+
+            assertThat(preflight.statusCode()).as(path).isEqualTo(200);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                    .hasValue(ORIGIN);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
+                    .hasValue("POST");
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers"))
+                    .hasValueSatisfying(headers -> assertThat(headers.toLowerCase(java.util.Locale.ROOT))
+                            .contains("content-type", "x-api-key"));
+            assertThat(preflight.headers().firstValue("Access-Control-Max-Age")).hasValue("7200");
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials"))
+                    .isEmpty();
+        }
+        HttpResponse<String> headers = http.send(
+                "OPTIONS",
+                "/events",
+                null,
+                "Origin",
+                ORIGIN,
+                "Access-Control-Request-Method",
+                "POST",
+                "Access-Control-Request-Headers",
+                "authorization,idempotency-key");
+        assertThat(headers.headers().firstValue("Access-Control-Allow-Headers"))
+                .hasValueSatisfying(allowed -> assertThat(allowed.toLowerCase(java.util.Locale.ROOT))
+                        .contains("authorization", "idempotency-key"));
+    }
+
+    @Test
+    void answersItsPagesWithTheirOriginAndVaryAndNoOneElseWithAnyCorsHeader() {
+        GatewayHttp http = new GatewayHttp(port);
+
+        HttpResponse<String> fromItsPage = visit(http, "198.51.100.20");
+        assertThat(fromItsPage.statusCode()).isEqualTo(200);
+        assertThat(fromItsPage.headers().firstValue("Access-Control-Allow-Origin"))
+                .hasValue(ORIGIN);
+        assertThat(fromItsPage.headers().allValues("Vary"))
+                .anySatisfy(vary -> assertThat(vary).contains("Origin"));
+        assertThat(fromItsPage.headers().firstValue("Access-Control-Expose-Headers"))
+                .hasValueSatisfying(exposed -> assertThat(exposed).contains("Retry-After"));
+        assertThat(fromItsPage.headers().firstValue("Access-Control-Allow-Credentials"))
+                .isEmpty();
+
+        String evil = "https://evil.example.com";
+        assertNoCorsHeader(
+                http.send("OPTIONS", "/events", null, "Origin", evil, "Access-Control-Request-Method", "POST"));
+        assertNoCorsHeader(http.send(
+                "POST", "/streams/clicks/events?key=" + SHOP, "{\"a\":1}", "Content-Type", JSON, "Origin", evil));
+        for (String path : new String[] {"/actuator/health", "/actuator/prometheus", "/streams/clicks/validate"}) {
+            assertNoCorsHeader(
+                    http.send("OPTIONS", path, null, "Origin", ORIGIN, "Access-Control-Request-Method", "POST"));
+            assertNoCorsHeader(http.send("GET", path, null, "Origin", ORIGIN));
+        }
+    }
+
+    private static void assertNoCorsHeader(HttpResponse<String> response) {
+        assertThat(response.headers().map().keySet())
+                .as("%s %s", response.request().method(), response.uri())
+                .noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).startsWith("access-control-"));
+    }
+
     private static HttpResponse<String> visit(GatewayHttp http, String visitor) {
         return http.send(
                 "POST",
