@@ -1,6 +1,8 @@
 package io.firehosegateway.security;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -36,6 +38,44 @@ final class ClientAccess {
             return decide(
                     authentication, client -> fromItsPages(client, context) && stream != null && client.mayUse(stream));
         };
+    }
+
+    /**
+     * {@code GET /streams/{stream}/pixel}: as sending events, but an image request carries no {@code
+     * Origin}, so the page's origin is read from its {@code Referer} when there is none (a browser
+     * sends at least the origin there by default). A request with neither, as from an e-mail client,
+     * is refused a browser key: a key taken without an origin would be taken from any site.
+     */
+    AuthorizationManager<RequestAuthorizationContext> pixelStream() {
+        return (authentication, context) -> {
+            String stream = context.getVariables().get("stream");
+            String origin = originOrReferer(context.getRequest());
+            return decide(
+                    authentication,
+                    client -> (!client.browser() || client.allowsOrigin(origin))
+                            && stream != null
+                            && client.mayUse(stream));
+        };
+    }
+
+    private static String originOrReferer(HttpServletRequest request) {
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin != null) {
+            return origin;
+        }
+        String referer = request.getHeader(HttpHeaders.REFERER);
+        if (referer == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(referer);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return null;
+            }
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 
     /**

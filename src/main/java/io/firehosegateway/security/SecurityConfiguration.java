@@ -1,6 +1,7 @@
 package io.firehosegateway.security;
 
 import io.firehosegateway.api.ClientAddressResolver;
+import io.firehosegateway.api.Pixel;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.pipeline.PipelineProperties;
 import jakarta.servlet.DispatcherType;
@@ -91,6 +92,7 @@ class SecurityConfiguration {
         ClientAccess access = new ClientAccess(pipeline.defaultStream());
         RequestMatcher events = PATHS.matcher(HttpMethod.POST, "/events");
         RequestMatcher streamEvents = PATHS.matcher(HttpMethod.POST, "/streams/{stream}/events");
+        RequestMatcher pixel = PATHS.matcher(HttpMethod.GET, Pixel.PATH);
         // Testing events against a stream's schema and reading it: for the keys that may send to it.
         RequestMatcher streamValidate = PATHS.matcher(HttpMethod.POST, "/streams/{stream}/validate");
         RequestMatcher streamSchema = PATHS.matcher(HttpMethod.GET, "/streams/{stream}/schema");
@@ -106,11 +108,11 @@ class SecurityConfiguration {
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
                 .addFilterBefore(
-                        new BeaconOutcomeFilter(new OrRequestMatcher(events, streamEvents), metrics),
+                        new BeaconOutcomeFilter(new OrRequestMatcher(events, streamEvents), pixel, metrics),
                         ApiKeyAuthenticationFilter.class)
                 .addFilterAfter(
                         new RateLimitFilter(
-                                new OrRequestMatcher(events, streamEvents, streamValidate, generator),
+                                new OrRequestMatcher(events, streamEvents, pixel, streamValidate, generator),
                                 properties.rateLimit(),
                                 problems,
                                 metrics,
@@ -119,7 +121,13 @@ class SecurityConfiguration {
                 .exceptionHandling(
                         errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .authorizeHttpRequests(requests -> authorize(
-                        requests, access, events, streamEvents, List.of(streamValidate, streamSchema), generator))
+                        requests,
+                        access,
+                        events,
+                        streamEvents,
+                        pixel,
+                        List.of(streamValidate, streamSchema),
+                        generator))
                 .build();
     }
 
@@ -129,6 +137,7 @@ class SecurityConfiguration {
             ClientAccess access,
             RequestMatcher events,
             RequestMatcher streamEvents,
+            RequestMatcher pixel,
             List<RequestMatcher> serverStreamPaths,
             RequestMatcher generator) {
         // Of actuator only these three, open to all: health keeps its details for callers with a key.
@@ -138,6 +147,7 @@ class SecurityConfiguration {
         // The API: a key, with the right to the stream or to the generator, before the body is read.
         requests.requestMatchers(events).access(access.defaultStream());
         requests.requestMatchers(streamEvents).access(access.pathStream());
+        requests.requestMatchers(pixel).access(access.pixelStream());
         for (RequestMatcher streamPath : serverStreamPaths) {
             requests.requestMatchers(streamPath).access(access.pathStreamForServers());
         }

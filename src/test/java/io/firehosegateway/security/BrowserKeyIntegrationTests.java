@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firehosegateway.support.RecordingSink;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -259,6 +260,62 @@ class BrowserKeyIntegrationTests {
                     http.send("OPTIONS", path, null, "Origin", ORIGIN, "Access-Control-Request-Method", "POST"));
             assertNoCorsHeader(http.send("GET", path, null, "Origin", ORIGIN));
         }
+    }
+
+    @Test
+    void thePixelTakesOneEventFromItsPagesAndAnswersTheSameGifWhateverHappened(CapturedOutput output) throws Exception {
+        String run = UUID.randomUUID().toString();
+        String page = ORIGIN + "/products/42?ref=mail";
+        double forbiddenBefore = pixels("shop", "refused", "forbidden");
+
+        HttpResponse<byte[]> landed = pixel("clicks", SHOP, "{\"id\":\"" + run + "-landed\"}", "Referer", page);
+        HttpResponse<byte[]> malformed = pixel("clicks", SHOP, "{\"id\":\"" + run + "-bad\",", "Referer", page);
+        HttpResponse<byte[]> otherSite =
+                pixel("clicks", SHOP, "{\"id\":\"" + run + "-other\"}", "Referer", "https://evil.example.com/");
+        HttpResponse<byte[]> noPage = pixel("clicks", SHOP, "{\"id\":\"" + run + "-none\"}");
+        HttpResponse<byte[]> otherStream = pixel("audit", SHOP, "{\"id\":\"" + run + "-audit\"}", "Origin", ORIGIN);
+        HttpResponse<byte[]> wrongKey =
+                pixel("clicks", "wrong-key-00000000000000", "{\"id\":\"" + run + "-wrong\"}", "Referer", page);
+
+        for (HttpResponse<byte[]> answer : List.of(landed, malformed, otherSite, noPage, otherStream, wrongKey)) {
+            assertThat(answer.statusCode()).as(answer.uri().toString()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("image/gif");
+            assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+            assertThat(answer.body()).hasSize(43).startsWith(new byte[] {'G', 'I', 'F', '8', '9', 'a'});
+        }
+        assertThat(sink.records())
+                .filteredOn(record -> record.contains(run))
+                .singleElement()
+                .asString()
+                .contains(run + "-landed");
+        assertThat(pixels("shop", "refused", "forbidden") - forbiddenBefore)
+                .as("another site, no page, another stream")
+                .isEqualTo(3.0);
+        assertThat(pixels("shop", "refused", "malformed-json")).isGreaterThanOrEqualTo(1.0);
+        assertThat(pixels("none", "refused", "unauthorized")).isGreaterThanOrEqualTo(1.0);
+        assertThat(output.getAll())
+                .contains("A pixel with key 'shop' was refused (403, forbidden)")
+                .doesNotContain(SHOP);
+    }
+
+    private HttpResponse<byte[]> pixel(String stream, String key, String event, String... headers) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/streams/" + stream + "/pixel?key=" + key
+                                + "&e=" + java.net.URLEncoder.encode(event, java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Accept", "image/avif,image/webp,image/*,*/*;q=0.8");
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private double pixels(String key, String outcome, String reason) {
+        java.util.regex.Matcher sample = java.util.regex.Pattern.compile(
+                        "^gateway_beacon_requests_total\\{key=\"" + key + "\",outcome=\"" + outcome + "\",reason=\""
+                                + reason + "\"} (\\S+)$",
+                        java.util.regex.Pattern.MULTILINE)
+                .matcher(new GatewayHttp(port).get("/actuator/prometheus").body());
+        return sample.find() ? Double.parseDouble(sample.group(1)) : 0.0;
     }
 
     private static void assertNoCorsHeader(HttpResponse<String> response) {
