@@ -10,7 +10,7 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 
 /**
- * CORS for the event endpoints, and only for the origins some browser key lists (read from the keys
+ * CORS for the event endpoints and the tracker, and only for the origins some browser key lists (read from the keys
  * in use, so a reloaded keys file counts at once). Any other request gets no CORS configuration at
  * all, so no CORS header: Spring's processor would otherwise refuse an unknown origin with a bare
  * 403 of its own, where the chain answers a problem.
@@ -30,22 +30,34 @@ final class BrowserCors implements CorsConfigurationSource {
     /** Chromium caps a preflight's max-age at two hours; longer would only mislead. */
     static final Duration MAX_AGE = Duration.ofHours(2);
 
+    /** The tracker, a module a page imports: a module script is fetched with CORS, from the gateway's origin. */
+    static final String TRACKER = "/tracker.js";
+
     private final RequestMatcher eventPaths;
+    private final RequestMatcher tracker;
     private final ApiKeyRegistry keys;
 
-    BrowserCors(RequestMatcher eventPaths, ApiKeyRegistry keys) {
+    BrowserCors(RequestMatcher eventPaths, RequestMatcher tracker, ApiKeyRegistry keys) {
         this.eventPaths = eventPaths;
+        this.tracker = tracker;
         this.keys = keys;
     }
 
     @Override
     public CorsConfiguration getCorsConfiguration(HttpServletRequest request) {
         String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if (origin == null || !keys.browserOrigins().contains(origin) || !eventPaths.matches(request)) {
+        if (origin == null || !keys.browserOrigins().contains(origin)) {
             return null;
         }
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOrigins(List.of(origin));
+        if (tracker.matches(request)) {
+            cors.setAllowedMethods(List.of(HttpMethod.GET.name()));
+            return cors;
+        }
+        if (!eventPaths.matches(request)) {
+            return null;
+        }
         cors.setAllowedMethods(List.of(HttpMethod.POST.name()));
         cors.setAllowedHeaders(ALLOWED_HEADERS);
         cors.setExposedHeaders(EXPOSED_HEADERS);

@@ -101,8 +101,9 @@ class SecurityConfiguration {
         // Any method: a preflight is an OPTIONS request to the path the page will POST to.
         RequestMatcher eventPaths =
                 new OrRequestMatcher(PATHS.matcher("/events"), PATHS.matcher("/streams/{stream}/events"));
+        RequestMatcher tracker = PATHS.matcher(HttpMethod.GET, BrowserCors.TRACKER);
         return http.csrf(AbstractHttpConfigurer::disable)
-                .cors(cors -> cors.configurationSource(new BrowserCors(eventPaths, keys)))
+                .cors(cors -> cors.configurationSource(new BrowserCors(eventPaths, tracker, keys)))
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -154,6 +155,7 @@ class SecurityConfiguration {
         requests.requestMatchers(generator).access(access.generator());
         requests.requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error")
                 .permitAll();
+        requests.requestMatchers(HttpMethod.GET, BrowserCors.TRACKER).permitAll();
         requests.anyRequest().authenticated();
     }
 }

@@ -318,6 +318,24 @@ class BrowserKeyIntegrationTests {
         return sample.find() ? Double.parseDouble(sample.group(1)) : 0.0;
     }
 
+    @Test
+    void servesTheTrackerToAnyoneAndToItsPagesWithCors() {
+        GatewayHttp http = new GatewayHttp(port);
+
+        HttpResponse<String> fromItsPage = http.get("/tracker.js", "Origin", ORIGIN);
+        HttpResponse<String> plain = http.get("/tracker.js");
+
+        assertThat(fromItsPage.statusCode()).isEqualTo(200);
+        assertThat(fromItsPage.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/javascript"));
+        assertThat(fromItsPage.body()).contains("export function tracker(");
+        assertThat(fromItsPage.headers().firstValue("Access-Control-Allow-Origin"))
+                .hasValue(ORIGIN);
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertNoCorsHeader(plain);
+        assertNoCorsHeader(http.get("/tracker.js", "Origin", "https://evil.example.com"));
+    }
+
     private static void assertNoCorsHeader(HttpResponse<String> response) {
         assertThat(response.headers().map().keySet())
                 .as("%s %s", response.request().method(), response.uri())
