@@ -31,6 +31,7 @@ export function tracker({ gateway, key, stream, batch = 50, every = 3000 }) {
   let backoff = 0;
   let timer = null;
   let kept = false;
+  let leaving = false;
 
   const later = (ms) => {
     clearTimeout(timer);
@@ -53,6 +54,7 @@ export function tracker({ gateway, key, stream, batch = 50, every = 3000 }) {
     fetch(url, { method: 'POST', body: body(events), keepalive: size <= LIMIT, mode: 'cors',
       credentials: 'omit', headers: { 'Content-Type': 'text/plain;charset=UTF-8' } })
       .then((response) => {
+        if (leaving) return;
         if (response.status === 503) {
           const seconds = parseFloat(response.headers.get('Retry-After'));
           pausedUntil = Date.now() + 1000 * (seconds >= 0 ? seconds : 1);
@@ -70,6 +72,9 @@ export function tracker({ gateway, key, stream, batch = 50, every = 3000 }) {
   }
 
   function retry(events) {
+    // A page being unloaded sees its keepalive requests fail, though they go on: sending them again
+    // from the next page would duplicate them.
+    if (leaving) return;
     backoff = Math.min(30000, backoff ? backoff * 2 : 1000);
     queue = events.concat(queue);
   }
@@ -77,6 +82,7 @@ export function tracker({ gateway, key, stream, batch = 50, every = 3000 }) {
   function flush() {
     clearTimeout(timer);
     timer = null;
+    if (leaving) return;
     if (kept) {
       // The page was hidden, not closed: its queue goes from here, not from the next page.
       kept = false;
@@ -119,7 +125,17 @@ export function tracker({ gateway, key, stream, batch = 50, every = 3000 }) {
     }
   }
 
-  addEventListener('pagehide', leave);
+  addEventListener('pagehide', () => {
+    leave();
+    leaving = true;
+  });
+  addEventListener('pageshow', (event) => {
+    // Back from the back-forward cache: the page lives again.
+    if (event.persisted) {
+      leaving = false;
+      flush();
+    }
+  });
   addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && leave());
 
   function track(event) {
