@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * {@code Forwarded} untouched, so believing it would let the client choose its address.
  */
 @Component
-class ClientAddressResolver {
+public class ClientAddressResolver {
 
     static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
@@ -29,7 +29,8 @@ class ClientAddressResolver {
         this.proxies = TrustedProxies.of(properties.trustedProxies());
     }
 
-    String clientAddress(HttpServletRequest request) {
+    /** The client's address, as the trusted-proxy rules decide it. */
+    public String clientAddress(HttpServletRequest request) {
         String remote = request.getRemoteAddr();
         if (proxies.isEmpty()) {
             return remote;

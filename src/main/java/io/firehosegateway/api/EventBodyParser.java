@@ -88,6 +88,11 @@ final class EventBodyParser {
             String reservedMember,
             EventCheck check) {
         Reading reading = new Reading(admission, check);
+        if (format == EventFormat.PLAIN_TEXT) {
+            PlainTextBodies.Sniffed sniffed = PlainTextBodies.sniff(body, maxLineLength + 2);
+            body = sniffed.body();
+            format = sniffed.format();
+        }
         return format == EventFormat.NDJSON
                 ? parseNdjson(body, reading, maxEventBytes, reservedMember)
                 : parseJson(body, reading, maxEventBytes, reservedMember);

@@ -22,8 +22,10 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +36,15 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /events} and {@code POST /streams/{stream}/events}: a request is read and checked whole,
+ * {@code POST /events}, {@code POST /streams/{stream}/events} and the pixel ({@code GET
+ * /streams/{stream}/pixel}, one event in its URL): a request is read and checked whole,
  * then admitted whole or refused whole. In confirmed mode the answer waits until the destination
  * accepted every event or the delivery timeout passed.
  */
@@ -81,7 +85,7 @@ class EventsController {
     @Operation(summary = "Send events to the default stream")
     @PostMapping(
             path = "/events",
-            consumes = {MediaType.APPLICATION_JSON_VALUE, EventFormat.NDJSON_VALUE},
+            consumes = {MediaType.APPLICATION_JSON_VALUE, EventFormat.NDJSON_VALUE, MediaType.TEXT_PLAIN_VALUE},
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Accepted> postEvents(
             HttpServletRequest request,
@@ -98,7 +102,7 @@ class EventsController {
     @Operation(summary = "Send events to a named stream")
     @PostMapping(
             path = "/streams/{stream}/events",
-            consumes = {MediaType.APPLICATION_JSON_VALUE, EventFormat.NDJSON_VALUE},
+            consumes = {MediaType.APPLICATION_JSON_VALUE, EventFormat.NDJSON_VALUE, MediaType.TEXT_PLAIN_VALUE},
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Accepted> postStreamEvents(
             @PathVariable String stream,
@@ -110,22 +114,55 @@ class EventsController {
         return accept(stream, request, listIds);
     }
 
+    @Operation(
+            summary = "Send one event as a pixel",
+            description = "For pages without JavaScript: answers a transparent 1x1 GIF whatever became of the event")
+    @GetMapping(path = Pixel.PATH)
+    ResponseEntity<byte[]> pixel(
+            @PathVariable String stream,
+            HttpServletRequest request,
+            @Parameter(description = "One event: a JSON object, URL-encoded")
+                    @RequestParam(name = "e", required = false)
+                    String event)
+            throws IOException, InterruptedException {
+        pipeline.checkStream(stream);
+        if (event == null || !event.strip().startsWith("{")) {
+            throw new ProblemException(
+                    ProblemType.INVALID_EVENT, "A pixel's e parameter must hold one event, a JSON object");
+        }
+        byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+        accept(stream, request, false, EventFormat.JSON, () -> new ByteArrayInputStream(bytes), null);
+        return Pixel.answer();
+    }
+
     private ResponseEntity<Accepted> accept(String stream, HttpServletRequest request, Boolean ids)
             throws IOException, InterruptedException {
+        EventFormat format = EventFormat.of(RequestBodies.contentType(request));
+        EventSource source = () -> RequestBodies.open(request, limits);
         IdempotentRequests.Keyed keyed = idempotent.open(stream, keyOf(request), request);
         if (keyed == null) {
-            return accept(stream, request, ids, null);
+            return accept(stream, request, ids, format, source, null);
         }
         try (keyed) {
-            return keyed.keep(accept(stream, request, ids, keyed));
+            return keyed.keep(accept(stream, request, ids, format, source, keyed));
         }
+    }
+
+    /** Where a request's events are read from: its body, or a pixel's parameter. */
+    @FunctionalInterface
+    private interface EventSource {
+        InputStream open() throws IOException;
     }
 
     /** @param keyed the request's idempotency key; {@code null} when it has none */
     private ResponseEntity<Accepted> accept(
-            String stream, HttpServletRequest request, Boolean ids, IdempotentRequests.Keyed keyed)
+            String stream,
+            HttpServletRequest request,
+            Boolean ids,
+            EventFormat format,
+            EventSource source,
+            IdempotentRequests.Keyed keyed)
             throws IOException, InterruptedException {
-        EventFormat format = EventFormat.of(RequestBodies.contentType(request));
         DeliveryMode mode = pipeline.mode();
         boolean respondAsync = mode == DeliveryMode.CONFIRMED && prefersRespondAsync(request);
         if (respondAsync) {
@@ -138,9 +175,7 @@ class EventsController {
         DeliveryReport report;
         Deduplicated deduplicated;
         try (Admission admission = pipeline.admitRequest(keyOf(request));
-                InputStream body = keyed == null
-                        ? RequestBodies.open(request, limits)
-                        : keyed.digesting(RequestBodies.open(request, limits))) {
+                InputStream body = keyed == null ? source.open() : keyed.digesting(source.open())) {
             int maxEventBytes = pipeline.maxEventBytes(stream);
             // Each event is checked as it is read, from the tree built in the pass that frames it.
             SchemaChecker checker = schemas.checker(stream);

@@ -46,6 +46,7 @@ public final class GatewayMetrics {
     public static final String JOURNAL_UNRECORDED_DELIVERIES = "gateway.journal.unrecorded-deliveries";
 
     public static final String SECURITY_REQUESTS = "gateway.security.requests";
+    public static final String BEACON_REQUESTS = "gateway.beacon.requests";
 
     /** Events that did not satisfy their stream's schema, rejected or routed. */
     public static final String EVENTS_INVALID = "gateway.events.invalid";
@@ -80,10 +81,13 @@ public final class GatewayMetrics {
     public static final String OUTCOME_UNAUTHORIZED = "unauthorized";
     public static final String OUTCOME_FORBIDDEN = "forbidden";
     public static final String OUTCOME_RATE_LIMITED = "rate-limited";
+    public static final String OUTCOME_ACCEPTED = "accepted";
+    public static final String OUTCOME_REFUSED = "refused";
 
     private final MeterRegistry registry;
     private final Map<String, StreamMeters> streams = new ConcurrentHashMap<>();
     private final Map<String, Counter> securityRequests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> beaconRequests = new ConcurrentHashMap<>();
     private final Map<String, Counter> invalidEvents = new ConcurrentHashMap<>();
     private final Map<String, Counter> idempotencyRequests = new ConcurrentHashMap<>();
     private final Map<String, Counter> duplicateEvents = new ConcurrentHashMap<>();
@@ -132,6 +136,27 @@ public final class GatewayMetrics {
                                                 + " forbidden (403) or rate-limited (429)")
                                 .tag(TAG_KEY, key)
                                 .tag(TAG_OUTCOME, outcome)
+                                .register(registry))
+                .increment();
+    }
+
+    /**
+     * Counts a request whose answer its client cannot read, a {@code text/plain} beacon's or a
+     * pixel's: {@link #OUTCOME_ACCEPTED} or {@link #OUTCOME_REFUSED}, and the problem type that
+     * refused it ({@code none} when accepted).
+     *
+     * @param key the key's name, as for {@link #securityRequest}
+     */
+    public void beaconRequest(String key, String outcome, String reason) {
+        beaconRequests
+                .computeIfAbsent(
+                        key + '\n' + outcome + '\n' + reason,
+                        id -> Counter.builder(BEACON_REQUESTS)
+                                .description("Beacon (text/plain) and pixel requests by API key name, whether they"
+                                        + " were accepted or refused, and the problem type that refused them")
+                                .tag(TAG_KEY, key)
+                                .tag(TAG_OUTCOME, outcome)
+                                .tag(TAG_REASON, reason)
                                 .register(registry))
                 .increment();
     }

@@ -71,6 +71,12 @@ public enum ProblemType {
     UNAVAILABLE("unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
     INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
+    /**
+     * The request attribute that holds the slug of the problem a request was answered with, for the
+     * parts that count answers no client reads (a beacon's, a pixel's).
+     */
+    public static final String ANSWERED_ATTRIBUTE = ProblemType.class.getName() + ".answered";
+
     private final URI type;
     private final HttpStatus status;
     private final String title;

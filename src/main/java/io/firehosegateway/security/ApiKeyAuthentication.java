@@ -19,7 +19,10 @@ final class ApiKeyAuthentication extends AbstractAuthenticationToken {
     private final ApiClient client;
 
     ApiKeyAuthentication(ApiClient client) {
-        super(client.streams().isEmpty() ? List.of(new SimpleGrantedAuthority(HEALTH_DETAILS)) : List.of());
+        super(
+                client.streams().isEmpty() && !client.browser()
+                        ? List.of(new SimpleGrantedAuthority(HEALTH_DETAILS))
+                        : List.of());
         this.client = client;
         setAuthenticated(true);
     }

@@ -13,7 +13,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates a request by the key in {@code Authorization: Bearer <key>} or {@code X-API-Key:
- * <key>}. A request without a valid key goes on unauthenticated, and the chain's rules decide
+ * <key>}, or a browser key on the URL ({@code ?key=}, taken off it by {@link UrlKeyFilter}). A request without a valid key goes on unauthenticated, and the chain's rules decide
  * whether that is enough; a wrong key is marked so the answer can say which. In an open gateway
  * every request is {@link ApiClient#OPEN}.
  */
@@ -42,6 +42,11 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             String presented = presentedKey(request);
             if (presented != null) {
                 keys.find(presented)
+                        .ifPresentOrElse(this::authenticate, () -> request.setAttribute(REJECTED_KEY, Boolean.TRUE));
+            } else if (request.getAttribute(UrlKeyFilter.ATTRIBUTE) instanceof String onUrl) {
+                // A URL is logged and kept along the way: only a key made to be public may travel in one.
+                keys.find(onUrl)
+                        .filter(ApiClient::browser)
                         .ifPresentOrElse(this::authenticate, () -> request.setAttribute(REJECTED_KEY, Boolean.TRUE));
             }
         }

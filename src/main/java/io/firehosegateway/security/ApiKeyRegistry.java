@@ -39,6 +39,7 @@ public final class ApiKeyRegistry {
     private final List<Entry> configured;
     private final boolean open;
     private volatile List<Entry> all;
+    private volatile Set<String> browserOrigins;
 
     /**
      * @param configured the keys of the configuration
@@ -54,6 +55,7 @@ public final class ApiKeyRegistry {
         this.configured = entries(sources, List.of());
         this.open = open;
         this.all = this.configured;
+        this.browserOrigins = originsOf(this.all);
     }
 
     /** Whether every caller is {@link ApiClient#OPEN}. */
@@ -94,6 +96,20 @@ public final class ApiKeyRegistry {
         List<Entry> combined = new ArrayList<>(configured);
         combined.addAll(entries);
         all = List.copyOf(combined);
+        browserOrigins = originsOf(all);
+    }
+
+    /** The origins some browser key lists: those a browser may send events from. */
+    Set<String> browserOrigins() {
+        return browserOrigins;
+    }
+
+    private static Set<String> originsOf(List<Entry> entries) {
+        Set<String> origins = new java.util.HashSet<>();
+        for (Entry entry : entries) {
+            origins.addAll(entry.client().origins());
+        }
+        return Set.copyOf(origins);
     }
 
     private static List<Entry> entries(List<Source> sources, List<Entry> existing) {
@@ -135,7 +151,24 @@ public final class ApiKeyRegistry {
                     throw invalid(where, "an empty stream name is listed");
                 }
             }
-            entries.add(new Entry(digest, new ApiClient(name, Set.copyOf(key.streams()), key.generator()), where));
+            for (String origin : key.origins()) {
+                String problem = BrowserOrigins.problemWith(origin);
+                if (problem != null) {
+                    throw invalid(where, problem);
+                }
+            }
+            if (!key.origins().isEmpty() && key.generator()) {
+                throw invalid(where, "a key with origins sits in web pages, so it may not have the generator right");
+            }
+            entries.add(new Entry(
+                    digest,
+                    new ApiClient(
+                            name,
+                            Set.copyOf(key.streams()),
+                            key.generator(),
+                            Set.copyOf(key.origins()),
+                            key.rateLimitPerClient()),
+                    where));
         }
         return List.copyOf(entries);
     }

@@ -1,9 +1,12 @@
 package io.firehosegateway.security;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -24,14 +27,65 @@ final class ClientAccess {
 
     /** {@code POST /events}: the client may send to the default stream. */
     AuthorizationManager<RequestAuthorizationContext> defaultStream() {
-        return (authentication, context) -> decide(authentication, client -> client.mayUse(defaultStream));
+        return (authentication, context) ->
+                decide(authentication, client -> fromItsPages(client, context) && client.mayUse(defaultStream));
     }
 
     /** {@code POST /streams/{stream}/events}: the client may send to the stream in the path. */
     AuthorizationManager<RequestAuthorizationContext> pathStream() {
         return (authentication, context) -> {
             String stream = context.getVariables().get("stream");
-            return decide(authentication, client -> stream != null && client.mayUse(stream));
+            return decide(
+                    authentication, client -> fromItsPages(client, context) && stream != null && client.mayUse(stream));
+        };
+    }
+
+    /**
+     * {@code GET /streams/{stream}/pixel}: as sending events, but an image request carries no {@code
+     * Origin}, so the page's origin is read from its {@code Referer} when there is none (a browser
+     * sends at least the origin there by default). A request with neither, as from an e-mail client,
+     * is refused a browser key: a key taken without an origin would be taken from any site.
+     */
+    AuthorizationManager<RequestAuthorizationContext> pixelStream() {
+        return (authentication, context) -> {
+            String stream = context.getVariables().get("stream");
+            String origin = originOrReferer(context.getRequest());
+            return decide(
+                    authentication,
+                    client -> (!client.browser() || client.allowsOrigin(origin))
+                            && stream != null
+                            && client.mayUse(stream));
+        };
+    }
+
+    private static String originOrReferer(HttpServletRequest request) {
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin != null) {
+            return origin;
+        }
+        String referer = request.getHeader(HttpHeaders.REFERER);
+        if (referer == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(referer);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return null;
+            }
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A stream's other endpoints (validating, reading its schema): the client may send to the stream,
+     * and is no browser key, which may only send events.
+     */
+    AuthorizationManager<RequestAuthorizationContext> pathStreamForServers() {
+        return (authentication, context) -> {
+            String stream = context.getVariables().get("stream");
+            return decide(authentication, client -> !client.browser() && stream != null && client.mayUse(stream));
         };
     }
 
@@ -45,8 +99,18 @@ final class ClientAccess {
             String stream = HttpMethod.POST.matches(request.getMethod())
                     ? Objects.requireNonNullElse(request.getParameter("stream"), defaultStream)
                     : null;
-            return decide(authentication, client -> client.generator() && (stream == null || client.mayUse(stream)));
+            return decide(
+                    authentication,
+                    client -> !client.browser() && client.generator() && (stream == null || client.mayUse(stream)));
         };
+    }
+
+    /**
+     * A browser key is public: what makes it useless elsewhere is that a browser tells the page's
+     * origin, so it is taken only with an {@code Origin} it lists. A key kept by servers needs none.
+     */
+    private static boolean fromItsPages(ApiClient client, RequestAuthorizationContext context) {
+        return !client.browser() || client.allowsOrigin(context.getRequest().getHeader(HttpHeaders.ORIGIN));
     }
 
     private static AuthorizationDecision decide(

@@ -1,13 +1,21 @@
 package io.firehosegateway.security;
 
+import io.firehosegateway.api.ClientAddressResolver;
+import io.firehosegateway.api.Pixel;
 import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.pipeline.PipelineProperties;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import java.util.function.Function;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -47,6 +55,18 @@ class SecurityConfiguration {
                 : SecurityObservationSettings.noObservations();
     }
 
+    /**
+     * Takes a browser key off the URL before any filter, the security chain's included, sees the
+     * request, so that no log line that prints a URL prints the key.
+     */
+    @Bean
+    FilterRegistrationBean<UrlKeyFilter> urlKeyFilter() {
+        FilterRegistrationBean<UrlKeyFilter> registration = new FilterRegistrationBean<>(new UrlKeyFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+        return registration;
+    }
+
     /** The firewall's refusals (an encoded dot, a semicolon, an unknown method) are problems too. */
     @Bean
     RequestRejectedHandler requestRejectedHandler(
@@ -61,33 +81,54 @@ class SecurityConfiguration {
             SecurityProperties properties,
             PipelineProperties pipeline,
             GatewayMetrics metrics,
-            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver)
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver,
+            ObjectProvider<ClientAddressResolver> edge)
             throws Exception {
+        // Without the edge (a slice of the web layer), the address the connection came from.
+        ClientAddressResolver resolvedAddresses = edge.getIfAvailable();
+        Function<HttpServletRequest, String> clientAddresses =
+                resolvedAddresses != null ? resolvedAddresses::clientAddress : HttpServletRequest::getRemoteAddr;
         SecurityProblems problems = new SecurityProblems(resolver, metrics);
         ClientAccess access = new ClientAccess(pipeline.defaultStream());
         RequestMatcher events = PATHS.matcher(HttpMethod.POST, "/events");
         RequestMatcher streamEvents = PATHS.matcher(HttpMethod.POST, "/streams/{stream}/events");
+        RequestMatcher pixel = PATHS.matcher(HttpMethod.GET, Pixel.PATH);
         // Testing events against a stream's schema and reading it: for the keys that may send to it.
         RequestMatcher streamValidate = PATHS.matcher(HttpMethod.POST, "/streams/{stream}/validate");
         RequestMatcher streamSchema = PATHS.matcher(HttpMethod.GET, "/streams/{stream}/schema");
         RequestMatcher generator =
                 new OrRequestMatcher(PATHS.matcher("/events/generate"), PATHS.matcher("/events/generate/**"));
+        // Any method: a preflight is an OPTIONS request to the path the page will POST to.
+        RequestMatcher eventPaths =
+                new OrRequestMatcher(PATHS.matcher("/events"), PATHS.matcher("/streams/{stream}/events"));
+        RequestMatcher tracker = PATHS.matcher(HttpMethod.GET, BrowserCors.TRACKER);
         return http.csrf(AbstractHttpConfigurer::disable)
+                .cors(cors -> cors.configurationSource(new BrowserCors(eventPaths, tracker, keys)))
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(
+                        new BeaconOutcomeFilter(new OrRequestMatcher(events, streamEvents), pixel, metrics),
+                        ApiKeyAuthenticationFilter.class)
                 .addFilterAfter(
                         new RateLimitFilter(
-                                new OrRequestMatcher(events, streamEvents, streamValidate, generator),
+                                new OrRequestMatcher(events, streamEvents, pixel, streamValidate, generator),
                                 properties.rateLimit(),
                                 problems,
-                                metrics),
+                                metrics,
+                                clientAddresses),
                         AuthorizationFilter.class)
                 .exceptionHandling(
                         errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .authorizeHttpRequests(requests -> authorize(
-                        requests, access, events, List.of(streamEvents, streamValidate, streamSchema), generator))
+                        requests,
+                        access,
+                        events,
+                        streamEvents,
+                        pixel,
+                        List.of(streamValidate, streamSchema),
+                        generator))
                 .build();
     }
 
@@ -96,7 +137,9 @@ class SecurityConfiguration {
             AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry requests,
             ClientAccess access,
             RequestMatcher events,
-            List<RequestMatcher> streamPaths,
+            RequestMatcher streamEvents,
+            RequestMatcher pixel,
+            List<RequestMatcher> serverStreamPaths,
             RequestMatcher generator) {
         // Of actuator only these three, open to all: health keeps its details for callers with a key.
         requests.requestMatchers(EndpointRequest.to("health", "info", "prometheus"))
@@ -104,12 +147,15 @@ class SecurityConfiguration {
         requests.requestMatchers(EndpointRequest.toAnyEndpoint()).denyAll();
         // The API: a key, with the right to the stream or to the generator, before the body is read.
         requests.requestMatchers(events).access(access.defaultStream());
-        for (RequestMatcher streamPath : streamPaths) {
-            requests.requestMatchers(streamPath).access(access.pathStream());
+        requests.requestMatchers(streamEvents).access(access.pathStream());
+        requests.requestMatchers(pixel).access(access.pixelStream());
+        for (RequestMatcher streamPath : serverStreamPaths) {
+            requests.requestMatchers(streamPath).access(access.pathStreamForServers());
         }
         requests.requestMatchers(generator).access(access.generator());
         requests.requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error")
                 .permitAll();
+        requests.requestMatchers(HttpMethod.GET, BrowserCors.TRACKER).permitAll();
         requests.anyRequest().authenticated();
     }
 }

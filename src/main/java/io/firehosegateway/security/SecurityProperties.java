@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -43,17 +44,35 @@ public record SecurityProperties(
      * @param key the secret a client sends: at least 16 visible ASCII characters, no ':'
      * @param streams the streams the key may send to; empty for every stream
      * @param generator whether the key may start and watch load-generation jobs
+     * @param origins the exact origins ({@code https://shop.example.com}, no wildcard, no path) of
+     *     the web pages that may use the key; a key with origins is a browser key, which may sit in a
+     *     page's source: it may only send events, only from a request whose {@code Origin} is one of
+     *     these, and may come as {@code ?key=} on the URL
+     * @param rateLimitPerClient a browser key's rate limit for each client address, since every
+     *     visitor of the page shares the key; when off, {@code gateway.security.rate-limit} applies
+     *     per client address instead
      */
     public record ApiKey(
             String name,
             String key,
             @DefaultValue List<String> streams,
-            @DefaultValue("false") boolean generator) {
+            @DefaultValue("false") boolean generator,
+            @DefaultValue List<String> origins,
+            @DefaultValue @Valid RateLimit rateLimitPerClient) {
+
+        @ConstructorBinding
+        public ApiKey {}
+
+        /** A key for servers: no origins, the gateway's rate limit. */
+        public ApiKey(String name, String key, List<String> streams, boolean generator) {
+            this(name, key, streams, generator, List.of(), new RateLimit(0, 0));
+        }
 
         /** Never the key itself: records print every component, and settings get logged. */
         @Override
         public String toString() {
-            return "ApiKey[name=" + name + ", streams=" + streams + ", generator=" + generator + "]";
+            return "ApiKey[name=" + name + ", streams=" + streams + ", generator=" + generator + ", origins=" + origins
+                    + "]";
         }
     }
 

@@ -189,7 +189,9 @@ class BadInputIntegrationTests {
                         .at(null, 2),
 
                 // Content type and encoding
-                post("text/plain", "/events", "text/plain", "{\"id\":\"a\"}").expect(415, "unsupported-media-type"),
+                post("text/csv", "/events", "text/csv", "{\"id\":\"a\"}").expect(415, "unsupported-media-type"),
+                post("Latin-1 text/plain", "/events", "text/plain;charset=ISO-8859-1", "{\"id\":\"a\"}")
+                        .expect(415, "unsupported-media-type"),
                 post("form", "/events", "application/x-www-form-urlencoded", "id=a")
                         .expect(415, "unsupported-media-type"),
                 post("no content type", "/events", null, "{\"id\":\"a\"}").expect(415, "unsupported-media-type"),
@@ -318,8 +320,19 @@ class BadInputIntegrationTests {
                 request("unknown method", "BREW", "/events").expect(400, "bad-request"));
     }
 
+    /**
+     * Every bad JSON and NDJSON body again as a page's {@code sendBeacon} sends it, {@code
+     * text/plain;charset=UTF-8}: it must meet the same problem, index and line included.
+     */
+    static Stream<BadRequest> badRequestsAsBeacons() {
+        return badRequests()
+                .filter(bad -> "application/json".equals(bad.contentType())
+                        || "application/x-ndjson".equals(bad.contentType()))
+                .map(BadRequest::asBeacon);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("badRequests")
+    @MethodSource({"badRequests", "badRequestsAsBeacons"})
     void answersEachBadRequestWithItsOwnProblem(BadRequest bad) throws Exception {
         HttpResponse<String> response = send(bad);
 
@@ -361,6 +374,17 @@ class BadInputIntegrationTests {
                         .statusCode())
                 .isEqualTo(200);
         assertThat(send(json("surrogate pair", "{\"t\":\"\\ud83d\\ude00 \uD83D\uDE00\"}"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(json("beacon array", "[{\"id\":\"a\"},{\"b\":1}]").asBeacon())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(ndjson("beacon ndjson", "{\"id\":\"a\"}\r\n\r\n{\"b\":1}")
+                                .asBeacon())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(json("pretty beacon", "{\n  \"id\": \"a\",\n  \"b\": {\n    \"c\": 1\n  }\n}\n")
+                                .contentType("text/plain"))
                         .statusCode())
                 .isEqualTo(200);
         assertThat(send(json("ids false", "{\"id\":\"a\"}").path("/events?ids=false"))
@@ -534,6 +558,24 @@ class BadInputIntegrationTests {
                     method,
                     path,
                     contentType,
+                    encoding,
+                    accept,
+                    body,
+                    chunkedBody,
+                    status,
+                    type,
+                    index,
+                    line,
+                    id);
+        }
+
+        /** The same request as {@code text/plain}, named apart. */
+        BadRequest asBeacon() {
+            return new BadRequest(
+                    name + " as text/plain",
+                    method,
+                    path,
+                    "text/plain;charset=UTF-8",
                     encoding,
                     accept,
                     body,

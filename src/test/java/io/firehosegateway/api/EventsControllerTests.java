@@ -13,6 +13,8 @@ import io.firehosegateway.pipeline.Pipeline;
 import io.firehosegateway.pipeline.PipelineProperties;
 import io.firehosegateway.security.SecurityProperties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -67,7 +69,7 @@ class EventsControllerTests {
 
     @Test
     void aBodyOfAnotherMediaTypeIsAnUnsupportedMediaTypeProblem() throws Exception {
-        mvc.perform(post("/events").contentType(MediaType.TEXT_PLAIN).content("{\"id\":\"a\"}"))
+        mvc.perform(post("/events").contentType(MediaType.TEXT_HTML).content("{\"id\":\"a\"}"))
                 .andExpect(status().isUnsupportedMediaType())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.type").value("/problems/unsupported-media-type"))
@@ -83,11 +85,21 @@ class EventsControllerTests {
     }
 
     @Test
-    void anIdsParameterOtherThanTrueOrFalseIsAnInvalidParameterProblem() throws Exception {
+    void aTextPlainBodyOfAnotherCharsetIsAnUnsupportedMediaTypeProblem() throws Exception {
+        mvc.perform(post("/events").contentType("text/plain;charset=ISO-8859-1").content("{\"id\":\"a\"}"))
+                .andExpect(status().isUnsupportedMediaType())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.type").value("/problems/unsupported-media-type"));
+    }
+
+    /** A beacon's {@code text/plain} body meets the same checks as JSON's. */
+    @ParameterizedTest
+    @ValueSource(strings = {MediaType.APPLICATION_JSON_VALUE, "text/plain;charset=UTF-8"})
+    void anIdsParameterOtherThanTrueOrFalseIsAnInvalidParameterProblem(String contentType) throws Exception {
         for (String ids : new String[] {"maybe", "on", "1", "", "TRUE"}) {
             mvc.perform(post("/events")
                             .queryParam("ids", ids)
-                            .contentType(MediaType.APPLICATION_JSON)
+                            .contentType(contentType)
                             .content("{\"id\":\"a\"}"))
                     .andExpect(status().isBadRequest())
                     .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))

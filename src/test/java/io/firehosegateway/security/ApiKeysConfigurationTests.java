@@ -98,6 +98,62 @@ class ApiKeysConfigurationTests {
     }
 
     @Test
+    void aBrowserKeyHoldsItsOriginsAndItsLimitPerClient() {
+        contexts.withPropertyValues(
+                        "gateway.security.api-keys[0].name=shop",
+                        "gateway.security.api-keys[0].key=" + HEX_SECRET,
+                        "gateway.security.api-keys[0].origins=https://shop.example.com,http://localhost:8081",
+                        "gateway.security.api-keys[0].rate-limit-per-client.requests-per-second=5")
+                .run(context -> {
+                    ApiClient shop = context.getBean(ApiKeyRegistry.class)
+                            .find(HEX_SECRET)
+                            .orElseThrow();
+                    assertThat(shop.browser()).isTrue();
+                    assertThat(shop.allowsOrigin("https://shop.example.com")).isTrue();
+                    assertThat(shop.allowsOrigin("https://shop.example.com.evil.example"))
+                            .isFalse();
+                    assertThat(shop.allowsOrigin(null)).isFalse();
+                    assertThat(shop.perClient().requestsPerSecond()).isEqualTo(5);
+                });
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "https://*.example.com",
+                "https://shop.example.com/",
+                "https://shop.example.com/page",
+                "https://Shop.example.com",
+                "https://shop.example.com:443",
+                "shop.example.com",
+                "ftp://shop.example.com",
+                "https://user@shop.example.com"
+            })
+    void anOriginNotWrittenAsABrowserSendsItStopsTheStart(String origin) {
+        contexts.withPropertyValues(
+                        "gateway.security.api-keys[0].name=shop",
+                        "gateway.security.api-keys[0].key=" + HEX_SECRET,
+                        "gateway.security.api-keys[0].origins=" + origin)
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("gateway.security.api-keys[0]: an origin must be written"));
+    }
+
+    @Test
+    void aBrowserKeyWithTheGeneratorRightStopsTheStart() {
+        contexts.withPropertyValues(
+                        "gateway.security.api-keys[0].name=shop",
+                        "gateway.security.api-keys[0].key=" + HEX_SECRET,
+                        "gateway.security.api-keys[0].origins=https://shop.example.com",
+                        "gateway.security.api-keys[0].generator=true")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("may not have the generator right"));
+    }
+
+    @Test
     void aWeakKeyStopsTheStartNamedByItsPlaceNotShown() {
         contexts.withPropertyValues(
                         "gateway.security.api-keys[0].name=ingest", "gateway.security.api-keys[0].key=short-secret")

@@ -45,6 +45,16 @@ class ApiKeysFileFormatTests {
     }
 
     @Test
+    void readsABrowserKeysOrigins() {
+        List<ApiKeysFileFormat.Line> lines = ApiKeysFileFormat.parse(
+                "shop:key-one-0123456789ab:clicks:origins=https://shop.example.com,http://localhost:8081\n");
+
+        assertThat(lines.get(0).key().origins()).containsExactly("https://shop.example.com", "http://localhost:8081");
+        assertThat(lines.get(0).key().streams()).containsExactly("clicks");
+        assertThat(lines.get(0).key().generator()).isFalse();
+    }
+
+    @Test
     void aKeyPrintsWithoutItsValue() {
         SecurityProperties.ApiKey key =
                 new SecurityProperties.ApiKey("ingest", "key-one-0123456789ab", List.of(), false);
