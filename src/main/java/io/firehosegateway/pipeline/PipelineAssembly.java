@@ -1,6 +1,7 @@
 package io.firehosegateway.pipeline;
 
 import io.firehosegateway.metrics.GatewayMetrics;
+import io.firehosegateway.metrics.StreamMeters;
 import io.firehosegateway.sink.PackFormat;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
@@ -58,7 +59,7 @@ final class PipelineAssembly {
         DispatchShared shared = new DispatchShared(
                 properties.delivery(), properties.buffer(), timer, budget, deadLetters, clock, nanoClock);
         Map<String, StreamDispatcher> dispatchers = new LinkedHashMap<>();
-        Map<String, GatewayMetrics.StreamMeters> meters = new LinkedHashMap<>();
+        Map<String, StreamMeters> meters = new LinkedHashMap<>();
         for (String stream : properties.streamNames()) {
             StreamDestination destination = describe(stream, sinkOf(stream, sinkByKind));
             int packBytes = checkedPackBytes(stream, destination.limits());
@@ -69,7 +70,7 @@ final class PipelineAssembly {
                     destination.route().packFormat() == PackFormat.KPL ? 0 : packBytes,
                     quotas.of(destination.route(), destination.limits()),
                     properties.maxInFlight(stream));
-            GatewayMetrics.StreamMeters streamMeters =
+            StreamMeters streamMeters =
                     metrics.stream(stream, destination.sink().kind().value());
             meters.put(stream, streamMeters);
             dispatchers.put(stream, new StreamDispatcher(destination, policy, shared, streamMeters));

@@ -2,7 +2,7 @@ package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
 import io.firehosegateway.journal.JournalEntry;
-import io.firehosegateway.metrics.GatewayMetrics;
+import io.firehosegateway.metrics.StreamMeters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,7 +27,7 @@ final class PipelineStreams {
     private final BufferBudget budget;
     private final ScheduledThreadPoolExecutor timer;
     private final Map<String, StreamDispatcher> dispatchers;
-    private final Map<String, GatewayMetrics.StreamMeters> meters;
+    private final Map<String, StreamMeters> meters;
 
     /**
      * @param budget the buffer bound every stream shares
@@ -39,7 +39,7 @@ final class PipelineStreams {
             BufferBudget budget,
             ScheduledThreadPoolExecutor timer,
             Map<String, StreamDispatcher> dispatchers,
-            Map<String, GatewayMetrics.StreamMeters> meters) {
+            Map<String, StreamMeters> meters) {
         this.budget = budget;
         this.timer = timer;
         this.dispatchers = dispatchers;
@@ -223,7 +223,7 @@ final class PipelineStreams {
 
     /** Counts a stream's events of a request that was refused; none for a stream that is not configured. */
     void rejected(String stream, int events) {
-        GatewayMetrics.StreamMeters streamMeters = meters.get(stream);
+        StreamMeters streamMeters = meters.get(stream);
         if (streamMeters != null && events > 0) {
             streamMeters.rejected(events);
         }

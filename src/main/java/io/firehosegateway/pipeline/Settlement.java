@@ -1,6 +1,6 @@
 package io.firehosegateway.pipeline;
 
-import io.firehosegateway.metrics.GatewayMetrics.StreamMeters;
+import io.firehosegateway.metrics.StreamMeters;
 import io.firehosegateway.sink.SinkLimits;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,6 @@
 package io.firehosegateway.pipeline;
 
-import io.firehosegateway.metrics.GatewayMetrics.StreamMeters;
+import io.firehosegateway.metrics.StreamMeters;
 import io.firehosegateway.sink.BatchResult;
 import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkException;

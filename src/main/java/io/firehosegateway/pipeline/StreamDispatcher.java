@@ -1,7 +1,7 @@
 package io.firehosegateway.pipeline;
 
 import io.firehosegateway.event.Event;
-import io.firehosegateway.metrics.GatewayMetrics.StreamMeters;
+import io.firehosegateway.metrics.StreamMeters;
 import io.firehosegateway.sink.SinkLimits;
 import java.util.ArrayList;
 import java.util.List;
