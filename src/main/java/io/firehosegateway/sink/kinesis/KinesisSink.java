@@ -10,7 +10,6 @@ import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.SinkRecord;
 import io.firehosegateway.sink.StreamRoutes;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,10 +191,10 @@ final class KinesisSink implements Sink {
      * takes records), and answers for each user record what became of its Kinesis record.
      *
      * <p>An answer that places a Kinesis record on another shard than the map expected means the
-     * stream was resharded since the map was made: the map is listed again, and the record's user
-     * records whose keys the shard it landed on does not hold are answered as failed, to be sent
-     * again to their own shard, since the KCL would not hand them to the consumer there. Those it
-     * holds landed where they belong.
+     * stream was resharded since the map was made: the map is listed again. If the shard it landed on
+     * holds every user record's key, they all landed where they belong; if not, the KCL hands that
+     * shard's consumer none of them (it unpacks an aggregate only whole), so all are answered as
+     * failed, to be sent again by the new map.
      */
     private CompletableFuture<BatchResult> putAggregated(StreamRoutes.Route route, List<SinkRecord> records) {
         KinesisShardMap map = shardMap(route.destination());
@@ -323,10 +322,8 @@ final class KinesisSink implements Sink {
                 : CompletableFuture.completedFuture(map.current());
         return known.thenApply(shards -> {
             for (int m = 0; m < misplaced.size(); m++) {
-                KinesisShardMap.Range range = shards.byId().get(landedOn.get(m));
-                for (int index : misplaced.get(m).records()) {
-                    outcomes[index] = judgeLanded(range, landedOn.get(m), plan.hashKeys()[index]);
-                }
+                KinesisAggregator.Packed packed = misplaced.get(m);
+                set(outcomes, packed, judgeLanded(shards.byId().get(landedOn.get(m)), landedOn.get(m), packed, plan));
             }
             return result(outcomes, landed, billing);
         });
@@ -344,7 +341,16 @@ final class KinesisSink implements Sink {
         return new BatchResult(List.of(outcomes), userRecords, units);
     }
 
-    private static RecordOutcome judgeLanded(KinesisShardMap.Range landed, String shardId, BigInteger hashKey) {
+    /**
+     * What became of an aggregate's user records that landed on another shard than the map expected.
+     * The KCL unpacks an aggregate only if the shard holds every key in it, and otherwise hands its
+     * consumer none of its user records: so they all landed, or none did.
+     */
+    private static RecordOutcome judgeLanded(
+            KinesisShardMap.Range landed,
+            String shardId,
+            KinesisAggregator.Packed packed,
+            KinesisAggregator.Plan plan) {
         if (landed == null) {
             // The shard is not in the listing (it could not be made): the record may be readable there or not.
             return new RecordOutcome(
@@ -352,13 +358,16 @@ final class KinesisSink implements Sink {
                     SHARD_MAP_STALE,
                     "landed on shard " + shardId + ", which the stream's shard listing does not show");
         }
-        if (landed.contains(hashKey)) {
-            return RecordOutcome.ACCEPTED;
+        for (int index : packed.records()) {
+            if (!landed.contains(plan.hashKeys()[index])) {
+                return new RecordOutcome(
+                        FailureKind.RETRYABLE,
+                        SHARD_MAP_STALE,
+                        "landed in an aggregate on shard " + shardId
+                                + ", which not all of its keys map to since a reshard: the KCL unpacks none of it");
+            }
         }
-        return new RecordOutcome(
-                FailureKind.RETRYABLE,
-                SHARD_MAP_STALE,
-                "landed in an aggregate on shard " + shardId + ", which its key does not map to since a reshard");
+        return RecordOutcome.ACCEPTED;
     }
 
     private static void set(RecordOutcome[] outcomes, KinesisAggregator.Packed packed, RecordOutcome outcome) {
