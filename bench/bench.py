@@ -11,7 +11,8 @@ backbones (confirmed gateways to Firehose, Kinesis and SQS, and Firehose gateway
 and with metadata against one without, on a realistic event). Each writes its own section of
 docs/benchmarks.md, between its own markers; --suite all (the default) runs both, one after the other.
 A third suite, kpl (issue 26), runs only when named: Kinesis streams against the fake's shards at
-Kinesis's per-shard limits, one record per event against `lines` and `kpl` packing.
+Kinesis's per-shard limits, one record per event against `lines` and `kpl` packing, keyed by the event id
+and by a user field the load varies over 1,000 values (--kpl-users).
 """
 import argparse
 import datetime
@@ -47,9 +48,13 @@ BB_APPS = BACKBONES + EDGE
 REALISTIC_EVENT = os.path.join(BENCH, "order-event.json")
 REALISTIC_SCHEMA = os.path.join(BENCH, "order-schema.json")
 METADATA_FACTS = "received-at,key,request-id,instance,client-address,schema-hash"
-# The kpl suite (issue 26): three confirmed Kinesis gateways, each with its own stream, against the fake's shards.
+# The kpl suite (issue 26): confirmed Kinesis gateways, each with its own stream, against the fake's shards:
+# one record per event, lines and kpl, keyed by the event id and (the -user apps) by a shared user field.
 KPL_BEGIN, KPL_END = "<!-- bench-kpl:begin -->", "<!-- bench-kpl:end -->"
-KPL_APPS = ["kpl-one", "kpl-lines", "kpl-kpl"]
+KPL_ID_APPS = ["kpl-one", "kpl-lines", "kpl-kpl"]
+KPL_USER_APPS = [app + "-user" for app in KPL_ID_APPS]
+KPL_APPS = KPL_ID_APPS + KPL_USER_APPS
+KPL_USER_KEY = "/user"
 KPL_PACK_BYTES = "64KB"
 
 
@@ -225,7 +230,8 @@ class Bench:
     def start_kpl_app(self, app):
         """A confirmed Kinesis gateway of the kpl suite, its default stream named as the app: one record per
         event (kpl-one), newline packs (kpl-lines) or KPL aggregates (kpl-kpl) of up to KPL_PACK_BYTES.
-        Partition keys are the event ids (no partition-key), so events spread over the shards."""
+        Partition keys are the event ids (no partition-key), or for the -user apps the event's user
+        (KPL_USER_KEY), which the load varies over --kpl-users values."""
         port = free_port()
         self.ports[app] = port
         settings = [
@@ -235,10 +241,13 @@ class Bench:
             f"--gateway.journal.directory={os.path.join(WORK, 'journal-' + app)}",
             f"--gateway.delivery.dead-letter-directory={os.path.join(WORK, 'dead-letter-' + app)}",
         ]
-        if app != "kpl-one":
+        base = app.removesuffix("-user")
+        if base != "kpl-one":
             settings.append(f"--gateway.streams.{app}.pack-bytes={KPL_PACK_BYTES}")
-        if app == "kpl-kpl":
+        if base == "kpl-kpl":
             settings.append(f"--gateway.streams.{app}.pack-format=kpl")
+        if app in KPL_USER_APPS:
+            settings.append(f"--gateway.streams.{app}.partition-key={KPL_USER_KEY}")
         shutil.rmtree(os.path.join(WORK, "journal-" + app), ignore_errors=True)
         env = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1"}
         self.processes[app] = Process(
@@ -321,16 +330,18 @@ class Bench:
 
     # ---------------------------------------------------------------- load
 
-    def wrk(self, app, connections, events, seconds, path="/events", event_file=None):
+    def wrk(self, app, connections, events, seconds, path="/events", event_file=None, users=0):
         """One wrk run against an app: throughput, latency, statuses, CPU of each process.
-        event_file: a file with the one JSON event to send, instead of post.lua's own."""
+        event_file: a file with the one JSON event to send, instead of post.lua's own.
+        users: above 0, post.lua varies its event's user over that many values."""
         threads = max(1, min(2, connections))
         command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "15s",
                    "-s", os.path.join(BENCH, "post.lua"), self.url(app, path)]
         cpu_before = {name: p.cpu_seconds() for name, p in self.processes.items() if p.popen.poll() is None}
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.time()
-        out = subprocess.run(command, env={**os.environ, "EVENTS": str(events), "EVENT_FILE": event_file or ""},
+        out = subprocess.run(command, env={**os.environ, "EVENTS": str(events), "EVENT_FILE": event_file or "",
+                                                 "USERS": str(users)},
                              capture_output=True, text=True)
         elapsed = time.time() - started
         children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -602,14 +613,18 @@ class Bench:
         its /proc/<pid>/stat utime + stime over the same window."""
         shards = self.args.kpl_shards
         log(f"kpl: warming up every app for {self.args.kpl_warmup} s")
-        for app in KPL_APPS:
-            self.wrk(app, 64, 100, self.args.kpl_warmup)
+        def users(app):
+            return self.args.kpl_users if app in KPL_USER_APPS else 0
+
+        apps = self.kpl_apps()
+        for app in apps:
+            self.wrk(app, 64, 100, self.args.kpl_warmup, users=users(app))
         runs = []
         for r in range(self.args.runs):
-            for app in KPL_APPS:
+            for app in apps:
                 process = self.processes[app]
                 before, cpu_before, started = self.fake.stats(), process.cpu_seconds(), time.time()
-                load = self.wrk(app, 64, 100, self.args.kpl_duration)
+                load = self.wrk(app, 64, 100, self.args.kpl_duration, users=users(app))
                 after, cpu_after, elapsed = self.fake.stats(), process.cpu_seconds(), time.time() - started
                 b = before["streams"].get(app, {})
                 a = after["streams"].get(app, {})
@@ -631,12 +646,15 @@ class Bench:
                     "statuses": load["statuses"], "p50_ms": load["p50_ms"], "p99_ms": load["p99_ms"],
                 }
                 runs.append(run)
-                log(f"kpl round {r + 1} {app:<9} {run['events_per_s_per_shard']:8.0f} events/s/shard "
+                log(f"kpl round {r + 1} {app:<14} {run['events_per_s_per_shard']:8.0f} events/s/shard "
                     f"{run['records_per_s_per_shard']:6.0f} records/s/shard "
                     f"{run['bytes_per_s_per_shard'] / 1048576:5.2f} MiB/s/shard "
                     f"{run['throttled_per_s_per_shard']:6.0f} throttled/s/shard "
                     f"cpu {fmt(run['cpu_us_per_event'], 1)} us/event {load['statuses']}")
         self.results["kpl"]["runs"] = runs
+
+    def kpl_apps(self):
+        return KPL_APPS if self.args.kpl_users > 0 else KPL_ID_APPS
 
     def run_kpl(self):
         began = time.time()
@@ -644,10 +662,11 @@ class Bench:
             self.start_fake()
         # Before the gateways start: each lists its stream's shards once at start.
         self.fake.set(kinesisShards=self.args.kpl_shards)
-        self.results["kpl"] = {"shards": self.args.kpl_shards, "pack_bytes": KPL_PACK_BYTES}
-        self.start_all(KPL_APPS, self.start_kpl_app)
+        self.results["kpl"] = {"shards": self.args.kpl_shards, "pack_bytes": KPL_PACK_BYTES,
+                               "users": self.args.kpl_users, "user_key": KPL_USER_KEY}
+        self.start_all(self.kpl_apps(), self.start_kpl_app)
         self.measure_kpl()
-        self.stop_apps(KPL_APPS)
+        self.stop_apps(self.kpl_apps())
         self.fake.set(kinesisShards=0)
         self.results["kpl"]["seconds"] = time.time() - began
 
@@ -679,7 +698,7 @@ class Bench:
         self.results["command"] = " ".join(["bench/run", *self.args.argv])
         self.results["settings"] = {k: getattr(self.args, k) for k in
                                     ("runs", "duration", "warmup", "warmup_max", "overload", "lesson_events", "concurrency",
-                                     "bb_warmup", "bb_warmup_max", "kpl_warmup", "kpl_duration", "kpl_shards")}
+                                     "bb_warmup", "bb_warmup_max", "kpl_warmup", "kpl_duration", "kpl_shards", "kpl_users")}
         self.results["suite"] = self.args.suite
         started = time.time()
         try:
@@ -1202,7 +1221,8 @@ def report_kpl(results):
                   if x["round"] == y["round"] and y["events_per_s_per_shard"]]
         return median(ratios)
 
-    ratios = {app: per_round(app, "kpl-one") for app in KPL_APPS}
+    # Each configuration against one record per event with the same partition key.
+    ratios = {app: per_round(app, "kpl-one-user" if app in KPL_USER_APPS else "kpl-one") for app in KPL_APPS}
     lines = []
     w = lines.append
     w(f"Generated by `{results['command']}` on {results['started'][:19]}Z; this suite took "
@@ -1213,9 +1233,12 @@ def report_kpl(results):
       f"{machine['java']}, `{machine['jvm_flags']}` for every Java process; {machine['wrk']}, 64 connections, `-t2`.")
     w(f"- The fake as a Kinesis stream of {kpl['shards']} shards (`POST /admin?kinesisShards={kpl['shards']}`), each "
       "refusing, record by record with `ProvisionedThroughputExceededException`, what goes beyond 1,000 records or "
-      "1 MiB (data and partition key) in a second. Three confirmed Kinesis gateways, one stream each, partition key "
-      f"the event id: `kpl-one` one record per event, `kpl-lines` `pack-bytes: {kpl['pack_bytes']}` "
-      f"(newlines), `kpl-kpl` `pack-bytes: {kpl['pack_bytes']}` with `pack-format: kpl`.")
+      "1 MiB (data and partition key) in a second. Confirmed Kinesis gateways, one stream each: `kpl-one` one "
+      f"record per event, `kpl-lines` `pack-bytes: {kpl['pack_bytes']}` (newlines), `kpl-kpl` "
+      f"`pack-bytes: {kpl['pack_bytes']}` with `pack-format: kpl`, each with the partition key the event id"
+      + (f", and each again (`-user`) with `partition-key: {kpl.get('user_key', KPL_USER_KEY)}`, a field the load "
+         f"varies over {kpl['users']:,} values (`u-000000` to `u-{kpl['users'] - 1:06d}`, the same length, in turn "
+         "event after event: `USERS` in `bench/post.lua`)" if kpl.get("users") else "") + ".")
     w(f"- The same load for each: 100-event requests of the core suite's event (156 bytes of JSON, about 200 once the "
       f"gateway frames it), 64 connections; {settings.kpl_warmup} s of warm-up each, then {settings.runs} "
       f"round{'s' if settings.runs > 1 else ''} of {settings.kpl_duration} s per gateway, one gateway loaded at a "
@@ -1225,10 +1248,12 @@ def report_kpl(results):
       "count. CPU µs per event: the gateway process's `utime + stime` from `/proc/<pid>/stat` over the same window, "
       "divided by the events the shards took in it (it includes the work of resending refused records).")
     w("")
-    w("| configuration | events/s per shard | records/s per shard | MiB/s per shard | events per record | "
-      "refused records/s per shard | / one record per event | gateway CPU µs per event | non-2xx answers |")
-    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    w("| configuration | partition key | events/s per shard | records/s per shard | MiB/s per shard | "
+      "bytes per event at the shard | events per record | refused records/s per shard | "
+      "/ one record per event, same key | gateway CPU µs per event | non-2xx answers |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     names = {"kpl-one": "one record per event", "kpl-lines": "`lines`", "kpl-kpl": "`kpl`"}
+    user_key = f"`{kpl.get('user_key', KPL_USER_KEY)}`, {kpl.get('users') or 0:,} values"
     for app in KPL_APPS:
         runs = by.get(app, [])
         if not runs:
@@ -1236,16 +1261,22 @@ def report_kpl(results):
         events = median([r["events_per_s_per_shard"] for r in runs])
         records = median([r["records_per_s_per_shard"] for r in runs])
         non_2xx = sum(n for r in runs for status, n in r["statuses"].items() if status not in ("200", "202"))
-        w(f"| {names[app]} | {fmt(events)} | {fmt(records)} | "
-          f"{fmt(median([r['bytes_per_s_per_shard'] for r in runs]) / 1048576, 2)} | "
-          f"{fmt(events / records if records else None, 1)} | "
+        shard_bytes = median([r["bytes_per_s_per_shard"] for r in runs])
+        w(f"| {names[app.removesuffix('-user')]} | {user_key if app in KPL_USER_APPS else 'event id'} | "
+          f"{fmt(events)} | {fmt(records)} | {fmt(shard_bytes / 1048576, 2)} | "
+          f"{fmt(shard_bytes / events if events else None, 1)} | {fmt(events / records if records else None, 1)} | "
           f"{fmt(median([r['throttled_per_s_per_shard'] for r in runs]))} | {fmt(ratios[app], 2)} | "
           f"{fmt(median([r['cpu_us_per_event'] for r in runs]), 1)} | {non_2xx} |")
     goal = ratios.get("kpl-kpl")
     w("")
-    w(f"Goal: `kpl` / one record per event ≥ 4.5 for 200-byte events: {fmt(goal, 2)}, "
-      f"{'met' if goal is not None and goal >= 4.5 else 'not met'}. `lines` / one record per event: "
+    w(f"Goal: `kpl` / one record per event ≥ 4.5 for 200-byte events: {fmt(goal, 2)} keyed by the event id, "
+      f"{'met' if goal is not None and goal >= 4.5 else 'not met'}; `lines` / one record per event: "
       f"{fmt(ratios.get('kpl-lines'), 2)}.")
+    if by.get("kpl-kpl-user"):
+        shared = ratios.get("kpl-kpl-user")
+        w(f"Keyed by a shared field: `kpl` / one record per event {fmt(shared, 2)}, "
+          f"{'met' if shared is not None and shared >= 4.5 else 'not met'}; `lines` / one record per event "
+          f"{fmt(ratios.get('kpl-lines-user'), 2)}.")
     write_section(KPL_BEGIN, KPL_END, "\n".join(lines))
 
 
@@ -1272,6 +1303,9 @@ def main():
     parser.add_argument("--kpl-shards", type=int, default=2, help="kpl: the fake stream's shards (2)")
     parser.add_argument("--kpl-warmup", type=int, help="kpl: seconds of warm-up per gateway (30; 3 in --quick)")
     parser.add_argument("--kpl-duration", type=int, help="kpl: seconds of each measurement (30; 5 in --quick)")
+    parser.add_argument("--kpl-users", type=int, default=1000,
+                        help="kpl: distinct values of the user field the -user gateways key by (1000; 0: only the "
+                             "event-id gateways)")
     args = parser.parse_args()
     args.argv = sys.argv[1:]
     quick = args.quick

@@ -11,16 +11,35 @@ if eventFile and eventFile ~= "" then
   f:close()
 end
 local count = tonumber(os.getenv("EVENTS") or "1")
+-- USERS (environment), when above 0, varies the built-in event's "user" over that many values,
+-- u-000000, u-000001, ... (each as long as the fixed one, so events keep their size), event after
+-- event and request after request, so a partition-key of /user sees USERS distinct keys in turn.
+local users = tonumber(os.getenv("USERS") or "0")
+
+local function gcd(a, b)
+  while b ~= 0 do a, b = b, a % b end
+  return a
+end
+
+local function bodyFrom(first)
+  if count == 1 then
+    if users > 0 then return (event:gsub('"user":"[^"]*"', string.format('"user":"u-%06d"', first % users), 1)) end
+    return event
+  end
+  local events = {}
+  for i = 1, count do
+    if users > 0 then
+      events[i] = event:gsub('"user":"[^"]*"', string.format('"user":"u-%06d"', (first + i - 1) % users), 1)
+    else
+      events[i] = event
+    end
+  end
+  return "[" .. table.concat(events, ",") .. "]"
+end
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-if count == 1 then
-  wrk.body = event
-else
-  local events = {}
-  for i = 1, count do events[i] = event end
-  wrk.body = "[" .. table.concat(events, ",") .. "]"
-end
+wrk.body = bodyFrom(0)
 
 local statuses = {}
 local threads = {}
@@ -52,6 +71,22 @@ end
 
 function init(args)
   codes = {}
+  if users > 0 then
+    -- Built once per thread: the few bodies whose events cycle through every user, sent in turn.
+    local bodies = users / gcd(users, count)
+    requests = {}
+    for b = 0, bodies - 1 do
+      requests[b + 1] = wrk.format(nil, nil, nil, bodyFrom(b * count))
+    end
+    nextRequest = 0
+  end
+end
+
+if users > 0 then
+  function request()
+    nextRequest = nextRequest % #requests + 1
+    return requests[nextRequest]
+  end
 end
 
 function response(status, headers, body)
