@@ -54,6 +54,8 @@ export function tracker({ gateway, key, stream, batch = 50, every = 3000 }) {
     fetch(url, { method: 'POST', body: body(events), keepalive: size <= LIMIT, mode: 'cors',
       credentials: 'omit', headers: { 'Content-Type': 'text/plain;charset=UTF-8' } })
       .then((response) => {
+        // Chromium holds a keepalive body against the page's 64 KiB until its answer is read.
+        response.arrayBuffer().catch(() => {});
         if (leaving) return;
         if (response.status === 503) {
           const seconds = parseFloat(response.headers.get('Retry-After'));

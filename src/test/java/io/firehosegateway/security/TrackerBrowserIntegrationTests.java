@@ -14,11 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -142,6 +146,77 @@ class TrackerBrowserIntegrationTests {
         assertThat(sink.records()).noneMatch(record -> record.contains(run));
     }
 
+    @Test
+    void aPageLeftInTheMiddleOfTwoThousandEventsLandsEachOnceByTheNextPage() {
+        String run = UUID.randomUUID().toString();
+        pages(site, Map.of("/shop.html", query -> sitePage("""
+                for (let n = 0; n < 2000; n++) events.track({ run: '%s', n });
+                window.tracked = true;
+                """.formatted(run)), "/next.html", query -> sitePage("")));
+
+        browser.get(origin(site) + "/shop.html");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(script("return window.tracked")));
+        // Away at once, while most of the events are still queued or in flight.
+        browser.get(origin(site) + "/next.html");
+
+        Pattern number = Pattern.compile("\"n\":(\\d+)");
+        Function<List<String>, Map<Integer, Long>> landed = records -> records.stream()
+                .filter(record -> record.contains(run))
+                .map(record -> number.matcher(record))
+                .filter(Matcher::find)
+                .collect(Collectors.groupingBy(found -> Integer.parseInt(found.group(1)), Collectors.counting()));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(landed.apply(sink.records())).hasSize(2000));
+        Map<Integer, Long> counts = landed.apply(sink.records());
+        assertThat(counts.keySet()).allMatch(n -> n >= 0 && n < 2000);
+        assertThat(counts)
+                .allSatisfy((n, times) -> assertThat(times).as("event %d", n).isEqualTo(1L));
+    }
+
+    @Test
+    void aRefusedBatchIsNeverSentAgainAndABusyOneIsAfterItsRetryAfter() {
+        // A stand-in for the gateway, to answer what the real one rarely does on demand.
+        HttpServer answers = pageServer();
+        try {
+            Map<String, List<String>> bodies = new ConcurrentHashMap<>();
+            answers.createContext("/", exchange -> {
+                String path = exchange.getRequestURI().getPath();
+                List<String> seen = bodies.computeIfAbsent(path, any -> new CopyOnWriteArrayList<>());
+                seen.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin(site));
+                exchange.getResponseHeaders().set("Access-Control-Expose-Headers", "Retry-After");
+                int status = path.contains("/refused/") ? 400 : seen.size() == 1 ? 503 : 202;
+                if (status == 503) {
+                    // Longer than the tracker's first backoff, so a 400 sent again would show first.
+                    exchange.getResponseHeaders().set("Retry-After", "2");
+                }
+                exchange.sendResponseHeaders(status, -1);
+                exchange.close();
+            });
+            pages(site, Map.of("/answers.html", query -> page("""
+                    import { tracker } from '%1$s/tracker.js';
+                    for (const stream of ['refused', 'busy']) {
+                      const events = tracker({ gateway: '%2$s', key: '%3$s', stream, every: 50 });
+                      events.track({ stream });
+                      events.flush();
+                    }
+                    """.formatted(gateway(), origin(answers), KEY))));
+
+            browser.get(origin(site) + "/answers.html");
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> bodies.getOrDefault("/streams/busy/events", List.of())
+                                    .size()
+                            >= 2);
+            List<String> busy = bodies.get("/streams/busy/events");
+            assertThat(busy).hasSize(2);
+            assertThat(busy.get(1)).as("the same event, with its id").isEqualTo(busy.get(0));
+            assertThat(bodies.get("/streams/refused/events")).hasSize(1);
+        } finally {
+            answers.stop(0);
+        }
+    }
+
     private Object script(String code) {
         return ((JavascriptExecutor) browser).executeScript(code);
     }
@@ -157,6 +232,14 @@ class TrackerBrowserIntegrationTests {
 
     private String gateway() {
         return "http://localhost:" + gatewayPort;
+    }
+
+    /** A page of the site the key lists, with the tracker as {@code events}, then {@code module}. */
+    private String sitePage(String module) {
+        return page("""
+                import { tracker } from '%1$s/tracker.js';
+                const events = tracker({ gateway: '%1$s', key: '%2$s', stream: 'clicks' });
+                """.formatted(gateway(), KEY) + module);
     }
 
     /** Another site that copied the key: it tries all three ways a page can send. */
