@@ -76,6 +76,13 @@ class DocumentedMetersIntegrationTests {
                         .POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"twice\"},{\"id\":\"twice\"}]"))
                         .build(),
                 HttpResponse.BodyHandlers.discarding());
+        // A beacon, as a page's sendBeacon sends it: its outcome is counted by gateway.beacon.requests.
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+                        .header("Content-Type", "text/plain;charset=UTF-8")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"beacon\":1}"))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(scrape()).contains("gateway_sink_requests_seconds_count{"));
 
