@@ -121,7 +121,13 @@ class EventsController {
                     ProblemType.INVALID_EVENT, "A pixel's e parameter must hold one event, a JSON object");
         }
         byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
-        accept(stream, request, false, EventFormat.JSON, () -> new ByteArrayInputStream(bytes));
+        accept(
+                stream,
+                request,
+                false,
+                EventFormat.JSON,
+                () -> new ByteArrayInputStream(bytes),
+                PageOrigin.ofImageRequest(request));
         return Pixel.answer();
     }
 
@@ -132,7 +138,8 @@ class EventsController {
                 request,
                 ids,
                 EventFormat.of(RequestBodies.contentType(request)),
-                () -> RequestBodies.open(request, limits));
+                () -> RequestBodies.open(request, limits),
+                PageOrigin.of(request));
     }
 
     /** Where a request's events are read from: its body, or a pixel's parameter. */
@@ -142,7 +149,12 @@ class EventsController {
     }
 
     private ResponseEntity<Accepted> accept(
-            String stream, HttpServletRequest request, Boolean ids, EventFormat format, EventSource source)
+            String stream,
+            HttpServletRequest request,
+            Boolean ids,
+            EventFormat format,
+            EventSource source,
+            String origin)
             throws IOException, InterruptedException {
         DeliveryMode mode = pipeline.mode();
         boolean respondAsync = mode == DeliveryMode.CONFIRMED && prefersRespondAsync(request);
@@ -150,7 +162,7 @@ class EventsController {
             // RFC 7240: the client would rather not wait; in memory, as the buffered mode keeps them.
             mode = DeliveryMode.BUFFERED;
         }
-        EventMetadata.Envelope envelope = metadata.forRequest(stream, request);
+        EventMetadata.Envelope envelope = metadata.forRequest(stream, request, origin);
         List<Event> events;
         SchemaEnforcement.Routed routed;
         DeliveryReport report;
