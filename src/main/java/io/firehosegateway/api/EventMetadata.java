@@ -56,6 +56,11 @@ public class EventMetadata {
      * when the stream adds none.
      */
     public Envelope forRequest(String stream, HttpServletRequest request) {
+        return forRequest(stream, request, PageOrigin.of(request));
+    }
+
+    /** As {@link #forRequest(String, HttpServletRequest)}, with the page's origin the caller read. */
+    Envelope forRequest(String stream, HttpServletRequest request, String origin) {
         Metadata metadata = streams.stream(stream).metadata();
         if (!metadata.isOn()) {
             return Envelope.NONE;
@@ -79,6 +84,7 @@ public class EventMetadata {
                 case REQUEST_ID -> member(head, "requestId", RequestIdFilter.of(request));
                 case INSTANCE -> member(head, "instance", instance);
                 case CLIENT_ADDRESS -> member(head, "clientAddress", clientAddresses.clientAddress(request));
+                case ORIGIN -> member(head, "origin", origin);
                 default -> throw new IllegalStateException("unhandled fact " + fact);
             }
         }

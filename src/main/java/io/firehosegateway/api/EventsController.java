@@ -131,7 +131,14 @@ class EventsController {
                     ProblemType.INVALID_EVENT, "A pixel's e parameter must hold one event, a JSON object");
         }
         byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
-        accept(stream, request, false, EventFormat.JSON, () -> new ByteArrayInputStream(bytes), null);
+        accept(
+                stream,
+                request,
+                false,
+                EventFormat.JSON,
+                () -> new ByteArrayInputStream(bytes),
+                PageOrigin.ofImageRequest(request),
+                null);
         return Pixel.answer();
     }
 
@@ -139,12 +146,13 @@ class EventsController {
             throws IOException, InterruptedException {
         EventFormat format = EventFormat.of(RequestBodies.contentType(request));
         EventSource source = () -> RequestBodies.open(request, limits);
+        String origin = PageOrigin.of(request);
         IdempotentRequests.Keyed keyed = idempotent.open(stream, keyOf(request), request);
         if (keyed == null) {
-            return accept(stream, request, ids, format, source, null);
+            return accept(stream, request, ids, format, source, origin, null);
         }
         try (keyed) {
-            return keyed.keep(accept(stream, request, ids, format, source, keyed));
+            return keyed.keep(accept(stream, request, ids, format, source, origin, keyed));
         }
     }
 
@@ -154,13 +162,17 @@ class EventsController {
         InputStream open() throws IOException;
     }
 
-    /** @param keyed the request's idempotency key; {@code null} when it has none */
+    /**
+     * @param origin the page's origin, for the metadata; {@code null} when the request had none
+     * @param keyed the request's idempotency key; {@code null} when it has none
+     */
     private ResponseEntity<Accepted> accept(
             String stream,
             HttpServletRequest request,
             Boolean ids,
             EventFormat format,
             EventSource source,
+            String origin,
             IdempotentRequests.Keyed keyed)
             throws IOException, InterruptedException {
         DeliveryMode mode = pipeline.mode();
@@ -169,7 +181,7 @@ class EventsController {
             // RFC 7240: the client would rather not wait; in memory, as the buffered mode keeps them.
             mode = DeliveryMode.BUFFERED;
         }
-        EventMetadata.Envelope envelope = metadata.forRequest(stream, request);
+        EventMetadata.Envelope envelope = metadata.forRequest(stream, request, origin);
         List<Event> events;
         SchemaEnforcement.Routed routed;
         DeliveryReport report;

@@ -272,6 +272,11 @@ public record PipelineProperties(
         INSTANCE,
         /** The client's address, from forwarded headers only behind a trusted proxy. */
         CLIENT_ADDRESS,
+        /**
+         * The page's origin: the request's {@code Origin} as sent (for the pixel, else the origin of
+         * its {@code Referer}); null when it had none, as from a server.
+         */
+        ORIGIN,
         /** The hash of the JSON Schema the event was checked against; null when it was not checked. */
         SCHEMA_HASH
     }

@@ -1,8 +1,7 @@
 package io.firehosegateway.security;
 
+import io.firehosegateway.api.PageOrigin;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -49,33 +48,13 @@ final class ClientAccess {
     AuthorizationManager<RequestAuthorizationContext> pixelStream() {
         return (authentication, context) -> {
             String stream = context.getVariables().get("stream");
-            String origin = originOrReferer(context.getRequest());
+            String origin = PageOrigin.ofImageRequest(context.getRequest());
             return decide(
                     authentication,
                     client -> (!client.browser() || client.allowsOrigin(origin))
                             && stream != null
                             && client.mayUse(stream));
         };
-    }
-
-    private static String originOrReferer(HttpServletRequest request) {
-        String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if (origin != null) {
-            return origin;
-        }
-        String referer = request.getHeader(HttpHeaders.REFERER);
-        if (referer == null) {
-            return null;
-        }
-        try {
-            URI uri = new URI(referer);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                return null;
-            }
-            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
-        } catch (URISyntaxException e) {
-            return null;
-        }
     }
 
     /**

@@ -13,6 +13,7 @@ import io.firehosegateway.sink.StreamRoutes;
 import io.firehosegateway.sink.firehose.FirehoseClientConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,6 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
             "gateway.streams.events.metadata.facts=received-at,key,request-id,instance,client-address,schema-hash",
             "gateway.streams.slim.metadata.member=gw",
             "gateway.streams.slim.metadata.facts=request-id",
+            "gateway.streams.pages.metadata.facts=origin",
             "gateway.streams.plain.pack-bytes=0B",
             "gateway.security.api-keys[0].name=producer",
             "gateway.security.api-keys[0].key=" + EventMetadataIntegrationTests.KEY
@@ -237,6 +239,76 @@ class EventMetadataIntegrationTests {
                                 meters.get(GatewayMetrics.BUFFER_BYTES).gauge().value())
                         .isZero());
         assertThat(sink.records).hasSize(10);
+    }
+
+    @Test
+    void theOriginIsTheRequestsOriginHeader() throws Exception {
+        HttpResponse<String> response =
+                post("/streams/pages/events", "{\"id\":\"o\"}", "Origin", "https://shop.example.com");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(sink.records)
+                .containsExactly("{\"id\":\"o\",\"_meta\":{\"origin\":\"https://shop.example.com\"}}\n");
+    }
+
+    @Test
+    void aRequestWithoutAnOriginHasANullOne() throws Exception {
+        HttpResponse<String> response = post("/streams/pages/events", "{\"id\":\"n\"}", "X-Request-Id", "no-origin");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(sink.records).containsExactly("{\"id\":\"n\",\"_meta\":{\"origin\":null}}\n");
+    }
+
+    @Test
+    void aHostileOriginIsWrittenAsOneJsonString() throws Exception {
+        String hostile = "https://x.example\",\"key\":\"forged\"},\\u0000\t</script>";
+
+        HttpResponse<String> response = post("/streams/pages/events", "{\"id\":\"h\"}", "Origin", hostile);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode meta = json.readTree(sink.records.get(0)).path("_meta");
+        assertThat(meta.propertyNames()).containsExactly("origin");
+        assertThat(meta.path("origin").asString()).isEqualTo(hostile);
+    }
+
+    @Test
+    void theOriginCountsInTheStreamsRecordLimit() throws Exception {
+        String event = "{\"id\":\"long\"}";
+        String longOrigin = "https://" + "a".repeat(MAX_RECORD_BYTES) + ".example";
+
+        HttpResponse<String> response = post("/streams/pages/events", event, "Origin", longOrigin);
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(json.readTree(response.body()).path("type").asString()).isEqualTo("/problems/event-too-large");
+        assertThat(sink.records).isEmpty();
+    }
+
+    @Test
+    void aPixelsOriginIsTakenFromItsRefererWithoutPathOrQuery() throws Exception {
+        String event = URLEncoder.encode("{\"id\":\"px\"}", StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/streams/pages/pixel?e=" + event))
+                .header("Authorization", "Bearer " + KEY)
+                .header("Referer", "https://news.example.com:8443/story/7?key=secret&page=2#top")
+                .GET());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(sink.records)
+                .containsExactly("{\"id\":\"px\",\"_meta\":{\"origin\":\"https://news.example.com:8443\"}}\n");
+    }
+
+    @Test
+    void aPixelsOriginHeaderComesBeforeItsReferer() throws Exception {
+        String event = URLEncoder.encode("{\"id\":\"po\"}", StandardCharsets.UTF_8);
+
+        send(HttpRequest.newBuilder(uri("/streams/pages/pixel?e=" + event))
+                .header("Authorization", "Bearer " + KEY)
+                .header("Origin", "https://shop.example.com")
+                .header("Referer", "https://news.example.com/story")
+                .GET());
+
+        assertThat(sink.records)
+                .containsExactly("{\"id\":\"po\",\"_meta\":{\"origin\":\"https://shop.example.com\"}}\n");
     }
 
     private HttpResponse<String> post(String path, String body, String header, String value) throws Exception {
