@@ -1,5 +1,7 @@
--- wrk script: POSTs the same JSON body on every request and prints a JSON summary at the end.
+-- wrk script: sends the same events on every request and prints a JSON summary at the end.
 -- EVENTS (environment): 1 sends one event object, N > 1 an array of N events.
+-- REQUEST (environment): json (default) POSTs them as application/json, text as a beacon's
+-- text/plain;charset=UTF-8, pixel GETs /streams/STREAM/pixel?e=<the one event, URL-encoded>.
 -- The event is about 200 bytes once the gateway adds its id and newline, as in docs/benchmarks.md.
 local event = '{"type":"page_view","user":"u-000123","session":"s-9f8e7d6c",'
   .. '"ts":"2026-11-25T18:00:00.000Z","path":"/products/1/reviews","ref":"https://example.com/?q=sh"}'
@@ -37,9 +39,19 @@ local function bodyFrom(first)
   return "[" .. table.concat(events, ",") .. "]"
 end
 
+local request = os.getenv("REQUEST") or "json"
+
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = bodyFrom(0)
+wrk.headers["Content-Type"] = request == "text" and "text/plain;charset=UTF-8" or "application/json"
+if request == "pixel" then
+  assert(count == 1, "a pixel carries one event")
+  local encoded = event:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end)
+  wrk.method = "GET"
+  wrk.headers["Content-Type"] = nil
+  wrk.path = "/streams/" .. assert(os.getenv("STREAM"), "STREAM names the pixel's stream") .. "/pixel?e=" .. encoded
+else
+  wrk.body = bodyFrom(0)
+end
 
 local statuses = {}
 local threads = {}
