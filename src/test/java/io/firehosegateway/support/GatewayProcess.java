@@ -43,7 +43,17 @@ public final class GatewayProcess implements AutoCloseable {
         ProcessBuilder builder = builder(thisJava(), port, properties, log);
         builder.environment().putAll(environment);
         GatewayProcess gateway = new GatewayProcess(port, builder.start());
-        gateway.awaitReady();
+        return ready(gateway);
+    }
+
+    /** The gateway once it is ready; stopped if it never gets there, so it never outlives its test. */
+    private static GatewayProcess ready(GatewayProcess gateway) {
+        try {
+            gateway.awaitReady();
+        } catch (RuntimeException e) {
+            gateway.process.destroyForcibly();
+            throw e;
+        }
         return gateway;
     }
 
@@ -57,14 +67,7 @@ public final class GatewayProcess implements AutoCloseable {
         int port = MotoServer.freePort();
         GatewayProcess gateway =
                 new GatewayProcess(port, builder(java, port, properties, log).start());
-        try {
-            gateway.awaitReady();
-        } catch (RuntimeException e) {
-            // Never outlive the test that could not use it.
-            gateway.process.destroyForcibly();
-            throw e;
-        }
-        return gateway;
+        return ready(gateway);
     }
 
     /**
