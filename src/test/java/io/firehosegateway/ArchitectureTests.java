@@ -5,6 +5,7 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -40,7 +41,7 @@ class ArchitectureTests {
             Map.entry("api", Set.of("pipeline", "schema", "idempotency", "problem", "event")),
             Map.entry("generator", Set.of("api", "pipeline", "schema", "problem", "event")),
             Map.entry("security", Set.of("api", "pipeline", "problem", "metrics")),
-            Map.entry("idempotency", Set.of("problem", "metrics", "event")),
+            Map.entry("idempotency", Set.of("problem", "metrics", "event", "sink")),
             Map.entry("problem", Set.of()),
             Map.entry("schema", Set.of("metrics", "event")),
             Map.entry("pipeline", Set.of("sink", "journal", "metrics", "event")),
@@ -102,8 +103,10 @@ class ArchitectureTests {
                 // Idempotency keys are claimed by the api, before a request runs.
                 .whereLayer("Idempotency")
                 .mayOnlyBeAccessedByLayers("Api")
+                // The DynamoDB store builds its client as every AWS client is built: with sink.aws
+                // (what AWS clients share), and no other part of sink (see idempotencyUsesOnlyTheSharedAwsPieces).
                 .whereLayer("Idempotency")
-                .mayOnlyAccessLayers("Problem", "Metrics", "Event")
+                .mayOnlyAccessLayers("Problem", "Metrics", "Event", "Sinks")
                 .whereLayer("Problem")
                 .mayOnlyBeAccessedByLayers("Api", "Generator", "Security", "Idempotency")
                 .whereLayer("Problem")
@@ -122,7 +125,7 @@ class ArchitectureTests {
                 .mayOnlyAccessLayers("Event")
                 // Each kind of sink is found by Spring, never named by the code that sends to it.
                 .whereLayer("Sinks")
-                .mayNotBeAccessedByAnyLayer()
+                .mayOnlyBeAccessedByLayers("Idempotency")
                 .whereLayer("Sinks")
                 .mayOnlyAccessLayers("SinkContract", "Event")
                 .whereLayer("Journal")
@@ -160,6 +163,11 @@ class ArchitectureTests {
             if (module.getKey().equals("pipeline")) {
                 forbidden.addAll(List.of(kindsOfSink()));
             }
+            if (module.getKey().equals("idempotency")) {
+                forbidden.addAll(Stream.of(kindsOfSink())
+                        .filter(kind -> !kind.equals("sink.aws"))
+                        .toList());
+            }
             assertSourcesDoNotName(module.getKey(), forbidden.toArray(String[]::new));
         }
     }
@@ -192,6 +200,21 @@ class ArchitectureTests {
         assertThat(offences).isEmpty();
     }
 
+    /**
+     * The idempotency store on DynamoDB shares the AWS client settings and the reading of failures
+     * with the sinks; it never uses the sink contract or a kind of sink.
+     */
+    @Test
+    void idempotencyUsesOnlyTheSharedAwsPieces() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".idempotency..")
+                .should()
+                .dependOnClassesThat(JavaClass.Predicates.resideInAPackage(ROOT + ".sink..")
+                        .and(JavaClass.Predicates.resideOutsideOfPackage(ROOT + ".sink.aws..")))
+                .check(classes);
+    }
+
     @Test
     void onlyTheSecurityPackageKnowsSpringSecurity() {
         noClasses()
@@ -219,7 +242,8 @@ class ArchitectureTests {
         Map.of(
                         "firehose", "FirehoseClientConfiguration",
                         "kinesis", "KinesisClientConfiguration",
-                        "sqs", "SqsClientConfiguration")
+                        "sqs", "SqsClientConfiguration",
+                        "dynamodb", "IdempotencyConfiguration")
                 .forEach((service, configuration) -> noClasses()
                         .that()
                         .doNotHaveSimpleName(configuration)

@@ -2,23 +2,53 @@ package io.firehosegateway.idempotency;
 
 import io.firehosegateway.event.KnownStreams;
 import io.firehosegateway.metrics.GatewayMetrics;
+import io.firehosegateway.sink.aws.AwsClientCustomizer;
+import io.firehosegateway.sink.aws.AwsProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
-/** The idempotency keys and their store, as {@code gateway.idempotency.store} chooses it. */
+/**
+ * The idempotency keys and their store, as {@code gateway.idempotency.store} chooses it. The
+ * DynamoDB client is built here, with what every AWS client of the gateway shares ({@link
+ * AwsClientCustomizer}).
+ */
 @Configuration(proxyBeanMethods = false)
 class IdempotencyConfiguration {
 
+    /**
+     * Calls to DynamoDB at once: one per request with a key that is being claimed or kept, each a
+     * few milliseconds; beyond it a call waits for a connection, at most {@code
+     * gateway.aws.connection-acquisition-timeout}.
+     */
+    static final int DYNAMODB_CONNECTIONS = 64;
+
     @Bean(destroyMethod = "close")
-    IdempotencyStore idempotencyStore(IdempotencyProperties settings) {
+    IdempotencyStore idempotencyStore(
+            IdempotencyProperties settings,
+            AwsProperties aws,
+            Clock clock,
+            @Value("${gateway.delivery.timeout:10s}") Duration deliveryTimeout) {
         return switch (settings.store()) {
             case EMBEDDED -> new EmbeddedIdempotencyStore(settings.directory());
+            case DYNAMODB -> {
+                if (settings.claimLease().compareTo(deliveryTimeout) <= 0) {
+                    throw new IllegalStateException("gateway.idempotency.claim-lease (" + settings.claimLease()
+                            + ") must be longer than gateway.delivery.timeout (" + deliveryTimeout
+                            + "), or a request still running would lose its key to a retry on another replica");
+                }
+                DynamoDbAsyncClient client = new AwsClientCustomizer(aws)
+                        .customize(DynamoDbAsyncClient.builder(), DYNAMODB_CONNECTIONS, settings.endpoint())
+                        .build();
+                yield new DynamoDbIdempotencyStore(client, settings.table(), settings.claimLease(), clock);
+            }
         };
     }
 

@@ -166,7 +166,15 @@ class IdempotencyKeysTests {
 
     private static IdempotencyProperties settings(Duration ttl, long maxKeys, Path directory) {
         return new IdempotencyProperties(
-                ttl, 16, Set.of("audit"), IdempotencyProperties.StoreKind.EMBEDDED, directory, maxKeys);
+                ttl,
+                16,
+                Set.of("audit"),
+                IdempotencyProperties.StoreKind.EMBEDDED,
+                directory,
+                maxKeys,
+                "firehose-gateway-idempotency",
+                null,
+                Duration.ofMinutes(1));
     }
 
     private static IdempotencyKeys.Fingerprint print(String body) {
