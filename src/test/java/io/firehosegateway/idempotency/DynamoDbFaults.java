@@ -8,26 +8,52 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A DynamoDB endpoint that refuses every call as DynamoDB does when a table is over its throughput. */
-final class DynamoDbFaults {
+/**
+ * A DynamoDB endpoint that fails every call: as DynamoDB does when a table is over its throughput,
+ * or, once told to {@link #hangUp}, by closing the connection without an answer.
+ */
+final class DynamoDbFaults implements AutoCloseable {
 
-    private DynamoDbFaults() {}
+    private final HttpServer server;
+    private final AtomicInteger calls = new AtomicInteger();
+    private volatile boolean hangUp;
 
-    /** Started on a free port: every call gets {@code ProvisionedThroughputExceededException}. */
-    static HttpServer throttling() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", DynamoDbFaults::throttle);
-        server.start();
-        return server;
+    private DynamoDbFaults(HttpServer server) {
+        this.server = server;
     }
 
-    static URI endpoint(HttpServer server) {
+    /** Started on a free port, throttling. */
+    static DynamoDbFaults start() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        DynamoDbFaults faults = new DynamoDbFaults(server);
+        server.createContext("/", faults::answer);
+        server.start();
+        return faults;
+    }
+
+    URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    private static void throttle(HttpExchange exchange) throws IOException {
+    /** From now on, closes each connection without an answer instead of throttling. */
+    void hangUp(boolean hangUp) {
+        this.hangUp = hangUp;
+    }
+
+    /** The calls that reached it. */
+    int calls() {
+        return calls.get();
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        calls.incrementAndGet();
         exchange.getRequestBody().readAllBytes();
+        if (hangUp) {
+            exchange.close();
+            return;
+        }
         byte[] body = ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
                         + "\"message\":\"The level of configured provisioned throughput for the table was exceeded\"}")
                 .getBytes(StandardCharsets.UTF_8);
@@ -36,5 +62,10 @@ final class DynamoDbFaults {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
     }
 }

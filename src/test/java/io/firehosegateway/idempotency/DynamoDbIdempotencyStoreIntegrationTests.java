@@ -3,7 +3,6 @@ package io.firehosegateway.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.firehosegateway.support.MotoServer;
 import java.io.IOException;
 import java.net.URI;
@@ -121,16 +120,15 @@ class DynamoDbIdempotencyStoreIntegrationTests extends IdempotencyStoreContract 
 
     @Test
     void throttlingIsAStoreFailureAndTheKeyIsNotLeftClaimed() throws IOException {
-        HttpServer throttling = DynamoDbFaults.throttling();
-        try (DynamoDbIdempotencyStore throttled = new DynamoDbIdempotencyStore(
-                DynamoDbTables.client(DynamoDbFaults.endpoint(throttling)), table, LEASE, Clock.systemUTC())) {
+        try (DynamoDbFaults throttling = DynamoDbFaults.start();
+                DynamoDbIdempotencyStore throttled = new DynamoDbIdempotencyStore(
+                        DynamoDbTables.client(throttling.endpoint()), table, LEASE, Clock.systemUTC())) {
             assertThatThrownBy(() -> throttled.claim("shop\nk-1", NOW))
                     .isInstanceOf(IdempotencyStoreException.class)
                     .hasMessageContaining("ProvisionedThroughputExceededException");
             // Nothing of the refused claim stays in memory either: the next claim asks again.
             assertThatThrownBy(() -> throttled.claim("shop\nk-1", NOW)).isInstanceOf(IdempotencyStoreException.class);
-        } finally {
-            throttling.stop(0);
+            assertThat(throttling.calls()).isEqualTo(2);
         }
     }
 
