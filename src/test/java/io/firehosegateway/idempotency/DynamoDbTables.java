@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /** Tables of kept answers on an emulator, shaped as the CloudFormation template makes them. */
 final class DynamoDbTables {
@@ -24,11 +25,7 @@ final class DynamoDbTables {
     static String create(URI endpoint) {
         String table =
                 "idempotency-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
-        try (DynamoDbClient client = DynamoDbClient.builder()
-                .endpointOverride(endpoint)
-                .region(Region.of(FirehoseEmulator.REGION))
-                .credentialsProvider(credentials())
-                .build()) {
+        try (DynamoDbClient client = syncClient(endpoint)) {
             client.createTable(create -> create.tableName(table)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(definition -> definition
@@ -42,6 +39,15 @@ final class DynamoDbTables {
         return table;
     }
 
+    /** How many items the table holds, counted by a scan. */
+    static int count(URI endpoint, String table) {
+        try (DynamoDbClient client = syncClient(endpoint)) {
+            return client.scanPaginator(scan -> scan.tableName(table).select(Select.COUNT)).stream()
+                    .mapToInt(page -> page.count())
+                    .sum();
+        }
+    }
+
     /** A client as the gateway's: one attempt per call, a timeout per attempt. */
     static DynamoDbAsyncClient client(URI endpoint) {
         return DynamoDbAsyncClient.builder()
@@ -50,6 +56,14 @@ final class DynamoDbTables {
                 .credentialsProvider(credentials())
                 .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(Duration.ofSeconds(5)))
+                .build();
+    }
+
+    private static DynamoDbClient syncClient(URI endpoint) {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(FirehoseEmulator.REGION))
+                .credentialsProvider(credentials())
                 .build();
     }
 
