@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * ({@code !Ref}, {@code !Sub}, {@code !GetAtt}, {@code !If}, ...) becomes its long form
  * ({@code {Ref: x}}, {@code {Fn::Sub: ...}}, {@code {Fn::GetAtt: [resource, attribute]}}).
  */
-final class CloudFormationTemplate {
+public final class CloudFormationTemplate {
 
     static final Path PATH = Path.of("ops/cloudformation/gateway.yaml");
 
@@ -49,9 +49,14 @@ final class CloudFormationTemplate {
     private CloudFormationTemplate() {}
 
     /** The template as maps, lists and strings, every intrinsic function in its long form. */
-    @SuppressWarnings("unchecked")
     static Map<String, Object> read() throws IOException {
-        try (Reader reader = Files.newBufferedReader(PATH)) {
+        return read(PATH);
+    }
+
+    /** Another template of {@code ops/cloudformation}, read the same way. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> read(Path template) throws IOException {
+        try (Reader reader = Files.newBufferedReader(template)) {
             return (Map<String, Object>) new Yaml(new ShortTags()).load(reader);
         }
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -47,7 +48,7 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
     /** DynamoDB's item count is refreshed about every six hours: asking more often than this is waste. */
     private static final Duration SIZE_REFRESH = Duration.ofMinutes(5);
 
-    private final DynamoDbAsyncClient client;
+    private final Supplier<DynamoDbAsyncClient> clients;
     private final String table;
     private final Duration lease;
     private final Clock clock;
@@ -59,8 +60,14 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
     private volatile long size;
     private volatile Instant sized = Instant.MIN;
 
-    DynamoDbIdempotencyStore(DynamoDbAsyncClient client, String table, Duration lease, Clock clock) {
-        this.client = client;
+    private volatile DynamoDbAsyncClient client;
+
+    /**
+     * @param clients builds the client at the first request with a key, as the embedded store opens
+     *     its file then: a gateway whose clients send no key never needs DynamoDB, nor its region
+     */
+    DynamoDbIdempotencyStore(Supplier<DynamoDbAsyncClient> clients, String table, Duration lease, Clock clock) {
+        this.clients = clients;
         this.table = table;
         this.lease = lease;
         this.clock = clock;
@@ -75,7 +82,7 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
         }
         try {
             Instant until = now.plus(lease);
-            call(client.putItem(put -> put.tableName(table)
+            call(client().putItem(put -> put.tableName(table)
                     .item(Map.of(
                             KEY, string(key),
                             CLAIM, string(token),
@@ -110,7 +117,7 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
 
     private Map<String, AttributeValue> read(String key) {
         try {
-            return call(client.getItem(get ->
+            return call(client().getItem(get ->
                             get.tableName(table).key(Map.of(KEY, string(key))).consistentRead(true)))
                     .item();
         } catch (RuntimeException e) {
@@ -126,7 +133,7 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
                 throw new IllegalStateException("the key is not claimed by this gateway");
             }
             Instant expires = kept.expires();
-            call(client.putItem(put -> put.tableName(table)
+            call(client().putItem(put -> put.tableName(table)
                     .item(Map.of(
                             KEY, string(key),
                             ANSWER,
@@ -159,7 +166,7 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
             return;
         }
         try {
-            call(client.deleteItem(delete -> delete.tableName(table)
+            call(client().deleteItem(delete -> delete.tableName(table)
                     .key(Map.of(KEY, string(key)))
                     .conditionExpression("#claim = :claim")
                     .expressionAttributeNames(Map.of("#claim", CLAIM))
@@ -183,9 +190,10 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
     @Override
     public long size() {
         Instant now = clock.instant();
-        if (sized.plus(SIZE_REFRESH).isBefore(now) && sizing.compareAndSet(false, true)) {
+        DynamoDbAsyncClient built = client;
+        if (built != null && sized.plus(SIZE_REFRESH).isBefore(now) && sizing.compareAndSet(false, true)) {
             sized = now;
-            client.describeTable(describe -> describe.tableName(table)).whenComplete((described, error) -> {
+            built.describeTable(describe -> describe.tableName(table)).whenComplete((described, error) -> {
                 if (error == null) {
                     size = described.table().itemCount();
                 } else {
@@ -204,8 +212,23 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public void close() {
-        client.close();
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private DynamoDbAsyncClient client() {
+        DynamoDbAsyncClient built = client;
+        if (built != null) {
+            return built;
+        }
+        synchronized (this) {
+            if (client == null) {
+                client = clients.get();
+            }
+            return client;
+        }
     }
 
     private static <T> T call(CompletableFuture<T> call) {

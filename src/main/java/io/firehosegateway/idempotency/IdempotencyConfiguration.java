@@ -44,10 +44,13 @@ class IdempotencyConfiguration {
                             + ") must be longer than gateway.delivery.timeout (" + deliveryTimeout
                             + "), or a request still running would lose its key to a retry on another replica");
                 }
-                DynamoDbAsyncClient client = new AwsClientCustomizer(aws)
-                        .customize(DynamoDbAsyncClient.builder(), DYNAMODB_CONNECTIONS, settings.endpoint())
-                        .build();
-                yield new DynamoDbIdempotencyStore(client, settings.table(), settings.claimLease(), clock);
+                yield new DynamoDbIdempotencyStore(
+                        () -> new AwsClientCustomizer(aws)
+                                .customize(DynamoDbAsyncClient.builder(), DYNAMODB_CONNECTIONS, settings.endpoint())
+                                .build(),
+                        settings.table(),
+                        settings.claimLease(),
+                        clock);
             }
         };
     }

@@ -37,7 +37,7 @@ class DynamoDbIdempotencyStoreIntegrationTests extends IdempotencyStoreContract 
     /** Another gateway on the same table. */
     private DynamoDbIdempotencyStore replica() {
         return new DynamoDbIdempotencyStore(
-                DynamoDbTables.client(MotoServer.endpoint()), table, LEASE, Clock.systemUTC());
+                () -> DynamoDbTables.client(MotoServer.endpoint()), table, LEASE, Clock.systemUTC());
     }
 
     @Test
@@ -122,7 +122,7 @@ class DynamoDbIdempotencyStoreIntegrationTests extends IdempotencyStoreContract 
     void throttlingIsAStoreFailureAndTheKeyIsNotLeftClaimed() throws IOException {
         try (DynamoDbFaults throttling = DynamoDbFaults.start();
                 DynamoDbIdempotencyStore throttled = new DynamoDbIdempotencyStore(
-                        DynamoDbTables.client(throttling.endpoint()), table, LEASE, Clock.systemUTC())) {
+                        () -> DynamoDbTables.client(throttling.endpoint()), table, LEASE, Clock.systemUTC())) {
             assertThatThrownBy(() -> throttled.claim("shop\nk-1", NOW))
                     .isInstanceOf(IdempotencyStoreException.class)
                     .hasMessageContaining("ProvisionedThroughputExceededException");
@@ -136,7 +136,7 @@ class DynamoDbIdempotencyStoreIntegrationTests extends IdempotencyStoreContract 
     void anUnreachableTableIsAStoreFailure() throws IOException {
         URI nobody = URI.create("http://127.0.0.1:" + MotoServer.freePort());
         try (DynamoDbIdempotencyStore unreachable =
-                new DynamoDbIdempotencyStore(DynamoDbTables.client(nobody), table, LEASE, Clock.systemUTC())) {
+                new DynamoDbIdempotencyStore(() -> DynamoDbTables.client(nobody), table, LEASE, Clock.systemUTC())) {
             assertThatThrownBy(() -> unreachable.claim("shop\nk-1", NOW)).isInstanceOf(IdempotencyStoreException.class);
         }
     }

@@ -3,11 +3,13 @@ package io.firehosegateway.idempotency;
 import io.firehosegateway.support.FirehoseEmulator;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -49,17 +51,18 @@ final class DynamoDbTables {
     }
 
     /** A client as the gateway's: one attempt per call, a timeout per attempt. */
-    static DynamoDbAsyncClient client(URI endpoint) {
+    static DynamoDbAsyncClient client(URI endpoint, ExecutionInterceptor... interceptors) {
         return DynamoDbAsyncClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(FirehoseEmulator.REGION))
                 .credentialsProvider(credentials())
                 .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(Duration.ofSeconds(5)))
+                        .apiCallAttemptTimeout(Duration.ofSeconds(5))
+                        .executionInterceptors(List.of(interceptors)))
                 .build();
     }
 
-    private static DynamoDbClient syncClient(URI endpoint) {
+    static DynamoDbClient syncClient(URI endpoint) {
         return DynamoDbClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(FirehoseEmulator.REGION))
@@ -67,7 +70,7 @@ final class DynamoDbTables {
                 .build();
     }
 
-    private static StaticCredentialsProvider credentials() {
+    static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(FirehoseEmulator.ACCESS_KEY, FirehoseEmulator.SECRET_KEY));
     }
