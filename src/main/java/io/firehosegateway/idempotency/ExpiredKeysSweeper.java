@@ -9,23 +9,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drops expired answers from the store in small batches on a thread of its own, so no request waits
- * for a sweep. Until it runs, an expired answer is already ignored by a claim.
+ * Drops expired entries (kept answers, taken event ids) from a store in small batches on a thread of
+ * its own, so no request waits for a sweep. Until it runs, an expired entry is already ignored by a
+ * claim.
  */
 final class ExpiredKeysSweeper implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ExpiredKeysSweeper.class);
 
-    /** Answers dropped in one step: short enough that the store's writers barely notice it. */
+    /** Entries dropped in one step: short enough that the store's writers barely notice it. */
     static final int BATCH = 1_000;
 
     private static final Duration MOST_SELDOM = Duration.ofMinutes(1);
 
-    private final IdempotencyStore store;
+    private final ExpiringStore store;
     private final Clock clock;
     private final ScheduledExecutorService timer;
 
-    ExpiredKeysSweeper(IdempotencyStore store, Clock clock, Duration ttl) {
+    ExpiredKeysSweeper(ExpiringStore store, Clock clock, Duration lifetime) {
         this.store = store;
         this.clock = clock;
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -33,11 +34,11 @@ final class ExpiredKeysSweeper implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        long period = Math.max(1, Math.min(ttl.toMillis(), MOST_SELDOM.toMillis()));
+        long period = Math.max(1, Math.min(lifetime.toMillis(), MOST_SELDOM.toMillis()));
         timer.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Drops every answer expired by now, a batch at a time; how many it dropped. */
+    /** Drops every entry expired by now, a batch at a time; how many it dropped. */
     long sweep() {
         long dropped = 0;
         try {
@@ -48,7 +49,10 @@ final class ExpiredKeysSweeper implements AutoCloseable {
                 Thread.yield();
             } while (step == BATCH);
         } catch (IdempotencyStoreException e) {
-            log.warn("Could not drop expired idempotency keys; trying again later", e);
+            log.warn(
+                    "Could not drop expired entries from {}; trying again later",
+                    store.getClass().getSimpleName(),
+                    e);
         }
         return dropped;
     }

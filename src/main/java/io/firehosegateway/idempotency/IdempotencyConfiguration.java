@@ -60,11 +60,31 @@ class IdempotencyConfiguration {
         return new ExpiredKeysSweeper(store, clock, settings.ttl());
     }
 
+    @Bean(destroyMethod = "close")
+    EventIdStore eventIdStore() {
+        return new InMemoryEventIdStore();
+    }
+
+    @Bean(destroyMethod = "close")
+    ExpiredKeysSweeper expiredEventIdsSweeper(EventIdStore store, DeduplicationProperties settings, Clock clock) {
+        return new ExpiredKeysSweeper(store, clock, shortestWindow(settings));
+    }
+
     @Bean
-    EventIdWindows eventIdWindows(DeduplicationProperties settings, GatewayMetrics metrics) {
+    EventIdWindows eventIdWindows(
+            DeduplicationProperties settings, EventIdStore store, GatewayMetrics metrics, Clock clock) {
         Map<String, Duration> windows = new HashMap<>();
         settings.streams().forEach((stream, deduplication) -> windows.put(stream, deduplication.deduplicateWindow()));
-        return new EventIdWindows(windows, metrics, System::nanoTime);
+        return new EventIdWindows(windows, store, metrics, clock);
+    }
+
+    /** The shortest window of a stream that deduplicates, or a day when none does. */
+    private static Duration shortestWindow(DeduplicationProperties settings) {
+        return settings.streams().values().stream()
+                .map(DeduplicationProperties.Stream::deduplicateWindow)
+                .filter(window -> !window.isZero())
+                .min(Duration::compareTo)
+                .orElse(Duration.ofDays(1));
     }
 
     @Bean

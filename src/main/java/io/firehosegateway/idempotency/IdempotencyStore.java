@@ -9,7 +9,7 @@ import java.time.Instant;
  * IdempotencyStoreException} when the store cannot answer: the request is then refused, never run
  * without the store.
  */
-interface IdempotencyStore extends AutoCloseable {
+interface IdempotencyStore extends ExpiringStore {
 
     /**
      * Claims {@code key} for a request, unless a request with it is running or its answer is kept

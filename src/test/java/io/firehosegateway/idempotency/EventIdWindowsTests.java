@@ -7,20 +7,24 @@ import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.problem.ProblemType;
 import io.firehosegateway.problem.RetryableProblemException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The ids a stream took, on a clock the test moves. */
 class EventIdWindowsTests {
 
-    private final AtomicLong nanos = new AtomicLong();
+    private final MovableClock clock = new MovableClock();
     private final EventIdWindows windows = new EventIdWindows(
             Map.of("events", Duration.ofMinutes(5), "plain", Duration.ZERO),
+            new InMemoryEventIdStore(),
             new GatewayMetrics(new SimpleMeterRegistry()),
-            nanos::get);
+            clock);
 
     @Test
     void onlyStreamsWithAWindowDeduplicate() {
@@ -35,13 +39,13 @@ class EventIdWindowsTests {
         first.taken(List.of(0, 1));
         first.release();
 
-        nanos.addAndGet(Duration.ofMinutes(4).toNanos());
+        clock.advance(Duration.ofMinutes(4).toNanos());
         EventIdWindows.Taken within = windows.take("events", "shop", List.of("b", "c"));
         assertThat(within.duplicates()).containsExactly(0);
         within.taken(List.of(1));
         within.release();
 
-        nanos.addAndGet(Duration.ofMinutes(2).toNanos());
+        clock.advance(Duration.ofMinutes(2).toNanos());
         assertThat(windows.take("events", "shop", List.of("a", "b", "c")).duplicates())
                 .containsExactly(2);
     }
@@ -63,5 +67,30 @@ class EventIdWindowsTests {
         running.release();
         assertThat(windows.take("events", "app", List.of("a", "b")).duplicates())
                 .containsExactly(0);
+    }
+
+    /** A clock the test moves by nanoseconds, as it moved the monotonic clock the windows read before. */
+    private static final class MovableClock extends Clock {
+
+        private volatile Instant now = Instant.parse("2026-12-07T12:00:00Z");
+
+        void advance(long nanos) {
+            now = now.plusNanos(nanos);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }
