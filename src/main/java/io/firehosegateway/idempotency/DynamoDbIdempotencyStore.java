@@ -48,7 +48,7 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
     /** DynamoDB's item count is refreshed about every six hours: asking more often than this is waste. */
     private static final Duration SIZE_REFRESH = Duration.ofMinutes(5);
 
-    private final Supplier<DynamoDbAsyncClient> clients;
+    private final LazyClient client;
     private final String table;
     private final Duration lease;
     private final Clock clock;
@@ -60,14 +60,9 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
     private volatile long size;
     private volatile Instant sized = Instant.MIN;
 
-    private volatile DynamoDbAsyncClient client;
-
-    /**
-     * @param clients builds the client at the first request with a key, as the embedded store opens
-     *     its file then: a gateway whose clients send no key never needs DynamoDB, nor its region
-     */
+    /** @param clients builds the client, at the first request with a key */
     DynamoDbIdempotencyStore(Supplier<DynamoDbAsyncClient> clients, String table, Duration lease, Clock clock) {
-        this.clients = clients;
+        this.client = new LazyClient(clients);
         this.table = table;
         this.lease = lease;
         this.clock = clock;
@@ -82,16 +77,17 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
         }
         try {
             Instant until = now.plus(lease);
-            call(client().putItem(put -> put.tableName(table)
-                    .item(Map.of(
-                            KEY, string(key),
-                            CLAIM, string(token),
-                            EXPIRES_AT, number(until.toEpochMilli()),
-                            TTL, number(ttlSeconds(until))))
-                    .conditionExpression("attribute_not_exists(#key) OR #expiresAt <= :now")
-                    .expressionAttributeNames(Map.of("#key", KEY, "#expiresAt", EXPIRES_AT))
-                    .expressionAttributeValues(Map.of(":now", number(now.toEpochMilli())))
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+            call(client.get()
+                    .putItem(put -> put.tableName(table)
+                            .item(Map.of(
+                                    KEY, string(key),
+                                    CLAIM, string(token),
+                                    EXPIRES_AT, number(until.toEpochMilli()),
+                                    TTL, number(ttlSeconds(until))))
+                            .conditionExpression("attribute_not_exists(#key) OR #expiresAt <= :now")
+                            .expressionAttributeNames(Map.of("#key", KEY, "#expiresAt", EXPIRES_AT))
+                            .expressionAttributeValues(Map.of(":now", number(now.toEpochMilli())))
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
             return new Granted();
         } catch (ConditionalCheckFailedException taken) {
             claims.remove(key, token);
@@ -117,8 +113,10 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
 
     private Map<String, AttributeValue> read(String key) {
         try {
-            return call(client().getItem(get ->
-                            get.tableName(table).key(Map.of(KEY, string(key))).consistentRead(true)))
+            return call(client.get()
+                            .getItem(get -> get.tableName(table)
+                                    .key(Map.of(KEY, string(key)))
+                                    .consistentRead(true)))
                     .item();
         } catch (RuntimeException e) {
             throw failed("read", key, e);
@@ -133,17 +131,18 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
                 throw new IllegalStateException("the key is not claimed by this gateway");
             }
             Instant expires = kept.expires();
-            call(client().putItem(put -> put.tableName(table)
-                    .item(Map.of(
-                            KEY, string(key),
-                            ANSWER,
-                                    AttributeValue.fromB(
-                                            SdkBytes.fromByteArrayUnsafe(EmbeddedIdempotencyStore.encode(kept))),
-                            EXPIRES_AT, number(expires.toEpochMilli()),
-                            TTL, number(ttlSeconds(expires))))
-                    .conditionExpression("#claim = :claim")
-                    .expressionAttributeNames(Map.of("#claim", CLAIM))
-                    .expressionAttributeValues(Map.of(":claim", string(token)))));
+            call(client.get()
+                    .putItem(put -> put.tableName(table)
+                            .item(Map.of(
+                                    KEY, string(key),
+                                    ANSWER,
+                                            AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(
+                                                    EmbeddedIdempotencyStore.encode(kept))),
+                                    EXPIRES_AT, number(expires.toEpochMilli()),
+                                    TTL, number(ttlSeconds(expires))))
+                            .conditionExpression("#claim = :claim")
+                            .expressionAttributeNames(Map.of("#claim", CLAIM))
+                            .expressionAttributeValues(Map.of(":claim", string(token)))));
         } catch (ConditionalCheckFailedException e) {
             throw failed("keep the answer (its claim's lease ran out and was taken over) of", key, e);
         } catch (RuntimeException e) {
@@ -166,11 +165,12 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
             return;
         }
         try {
-            call(client().deleteItem(delete -> delete.tableName(table)
-                    .key(Map.of(KEY, string(key)))
-                    .conditionExpression("#claim = :claim")
-                    .expressionAttributeNames(Map.of("#claim", CLAIM))
-                    .expressionAttributeValues(Map.of(":claim", string(token)))));
+            call(client.get()
+                    .deleteItem(delete -> delete.tableName(table)
+                            .key(Map.of(KEY, string(key)))
+                            .conditionExpression("#claim = :claim")
+                            .expressionAttributeNames(Map.of("#claim", CLAIM))
+                            .expressionAttributeValues(Map.of(":claim", string(token)))));
         } catch (ConditionalCheckFailedException e) {
             log.debug("A claim was taken over after its lease ran out; the new one stays", e);
         } catch (RuntimeException e) {
@@ -190,7 +190,7 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
     @Override
     public long size() {
         Instant now = clock.instant();
-        DynamoDbAsyncClient built = client;
+        DynamoDbAsyncClient built = client.built();
         if (built != null && sized.plus(SIZE_REFRESH).isBefore(now) && sizing.compareAndSet(false, true)) {
             sized = now;
             built.describeTable(describe -> describe.tableName(table)).whenComplete((described, error) -> {
@@ -212,23 +212,8 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public synchronized void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private DynamoDbAsyncClient client() {
-        DynamoDbAsyncClient built = client;
-        if (built != null) {
-            return built;
-        }
-        synchronized (this) {
-            if (client == null) {
-                client = clients.get();
-            }
-            return client;
-        }
+    public void close() {
+        client.close();
     }
 
     private static <T> T call(CompletableFuture<T> call) {
@@ -255,7 +240,7 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     /** DynamoDB's TTL reads whole seconds since the epoch: rounded up, so it never deletes early. */
-    private static long ttlSeconds(Instant expires) {
+    static long ttlSeconds(Instant expires) {
         return expires.getEpochSecond() + (expires.getNano() > 0 ? 1 : 0);
     }
 
@@ -265,5 +250,45 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
 
     private static AttributeValue number(long value) {
         return AttributeValue.fromN(Long.toString(value));
+    }
+
+    /**
+     * The client, built at the first call that needs it, as the embedded store opens its file then:
+     * a gateway whose clients send no key never needs DynamoDB, nor its region. A failure to build it
+     * is thrown to that call, and the next call tries again.
+     */
+    static final class LazyClient implements AutoCloseable {
+
+        private final Supplier<DynamoDbAsyncClient> clients;
+        private volatile DynamoDbAsyncClient client;
+
+        LazyClient(Supplier<DynamoDbAsyncClient> clients) {
+            this.clients = clients;
+        }
+
+        DynamoDbAsyncClient get() {
+            DynamoDbAsyncClient built = client;
+            if (built != null) {
+                return built;
+            }
+            synchronized (this) {
+                if (client == null) {
+                    client = clients.get();
+                }
+                return client;
+            }
+        }
+
+        /** The client if it was built, else null. */
+        DynamoDbAsyncClient built() {
+            return client;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (client != null) {
+                client.close();
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,12 +46,7 @@ class IdempotencyConfiguration {
                             + "), or a request still running would lose its key to a retry on another replica");
                 }
                 yield new DynamoDbIdempotencyStore(
-                        () -> new AwsClientCustomizer(aws)
-                                .customize(DynamoDbAsyncClient.builder(), DYNAMODB_CONNECTIONS, settings.endpoint())
-                                .build(),
-                        settings.table(),
-                        settings.claimLease(),
-                        clock);
+                        dynamoDb(settings, aws), settings.table(), settings.claimLease(), clock);
             }
         };
     }
@@ -60,9 +56,20 @@ class IdempotencyConfiguration {
         return new ExpiredKeysSweeper(store, clock, settings.ttl());
     }
 
+    /** The event ids where the keys are: a stream's promise is the same with either store. */
     @Bean(destroyMethod = "close")
-    EventIdStore eventIdStore() {
-        return new InMemoryEventIdStore();
+    EventIdStore eventIdStore(IdempotencyProperties settings, AwsProperties aws) {
+        return switch (settings.store()) {
+            case EMBEDDED -> new InMemoryEventIdStore();
+            case DYNAMODB -> new DynamoDbEventIdStore(dynamoDb(settings, aws), settings.table());
+        };
+    }
+
+    /** Builds a DynamoDB client as every AWS client of the gateway is built, when first asked to. */
+    private static Supplier<DynamoDbAsyncClient> dynamoDb(IdempotencyProperties settings, AwsProperties aws) {
+        return () -> new AwsClientCustomizer(aws)
+                .customize(DynamoDbAsyncClient.builder(), DYNAMODB_CONNECTIONS, settings.endpoint())
+                .build();
     }
 
     @Bean(destroyMethod = "close")
