@@ -3,9 +3,12 @@ package io.firehosegateway.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.firehosegateway.sink.aws.AwsProperties;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -34,6 +37,30 @@ class DynamoDbIdempotencyStoreTests {
                     .hasMessageContaining("idempotency");
             assertThatThrownBy(() -> store.claim("shop\nk-1", NOW)).isInstanceOf(IdempotencyStoreException.class);
             assertThat(builds).hasValue(2);
+        }
+    }
+
+    @Test
+    void aClaimLeaseNotLongerThanTheDeliveryTimeoutFailsTheStartRatherThanLetARetryRunTwice() {
+        IdempotencyProperties settings = new IdempotencyProperties(
+                Duration.ofHours(24),
+                255,
+                Set.of(),
+                IdempotencyProperties.StoreKind.DYNAMODB,
+                Path.of("idempotency"),
+                10,
+                "idempotency",
+                null,
+                Duration.ofSeconds(10));
+        AwsProperties aws = new AwsProperties("us-east-1", Duration.ofSeconds(5), Duration.ofSeconds(10), 1);
+
+        assertThatThrownBy(() -> new IdempotencyConfiguration()
+                        .idempotencyStore(settings, aws, Clock.systemUTC(), Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("gateway.idempotency.claim-lease");
+        try (IdempotencyStore store = new IdempotencyConfiguration()
+                .idempotencyStore(settings, aws, Clock.systemUTC(), Duration.ofSeconds(9))) {
+            assertThat(store).isInstanceOf(DynamoDbIdempotencyStore.class);
         }
     }
 }
