@@ -108,7 +108,11 @@ final class DynamoDbIdempotencyStore implements IdempotencyStore {
         if (answer == null) {
             return new Running();
         }
-        return new Found(EmbeddedIdempotencyStore.decode(answer.b().asByteArrayUnsafe()));
+        try {
+            return new Found(EmbeddedIdempotencyStore.decode(answer.b().asByteArrayUnsafe()));
+        } catch (RuntimeException e) {
+            throw failed("read the answer kept for", key, e);
+        }
     }
 
     private Map<String, AttributeValue> read(String key) {
