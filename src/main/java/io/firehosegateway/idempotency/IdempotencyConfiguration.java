@@ -16,9 +16,14 @@ import org.springframework.context.annotation.Configuration;
 class IdempotencyConfiguration {
 
     @Bean(destroyMethod = "close")
-    IdempotencyStore idempotencyStore(IdempotencyProperties settings) {
+    EmbeddedFile embeddedFile(IdempotencyProperties settings) {
+        return new EmbeddedFile(settings.directory());
+    }
+
+    @Bean(destroyMethod = "close")
+    IdempotencyStore idempotencyStore(IdempotencyProperties settings, EmbeddedFile file) {
         return switch (settings.store()) {
-            case EMBEDDED -> new EmbeddedIdempotencyStore(settings.directory());
+            case EMBEDDED -> new EmbeddedIdempotencyStore(file);
         };
     }
 
@@ -28,8 +33,10 @@ class IdempotencyConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    EventIdStore eventIdStore() {
-        return new InMemoryEventIdStore();
+    EventIdStore eventIdStore(IdempotencyProperties settings, EmbeddedFile file) {
+        return switch (settings.store()) {
+            case EMBEDDED -> new EmbeddedEventIdStore(file);
+        };
     }
 
     @Bean(destroyMethod = "close")
