@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.h2.mvstore.MVMap;
@@ -34,7 +36,25 @@ final class EmbeddedFile implements AutoCloseable {
     private static final int RETENTION_MILLIS = 1_000;
 
     private final Path directory;
-    private final Object commitLock = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a writer waits for a commit. */
+    private final Condition wanted = lock.newCondition();
+    /** Signalled when a commit ended. */
+    private final Condition written = lock.newCondition();
+    /** The commits: the last a writer waits for, the last started, the last ended (all under lock). */
+    private long requested;
+
+    private long started;
+    private long done;
+    /** The first commit that failed, and why. */
+    private long failedFrom = Long.MAX_VALUE;
+
+    private RuntimeException failure;
+    /** Set when the file closes: the committer makes the commits still wanted, then stops. */
+    private boolean closing;
+
+    private boolean stopped;
+    private Thread committer;
 
     private volatile MVStore store;
     private boolean closed;
@@ -61,6 +81,9 @@ final class EmbeddedFile implements AutoCloseable {
                             .cacheSize(CACHE_MB)
                             .open();
                     created.setRetentionTime(RETENTION_MILLIS);
+                    committer = new Thread(() -> commitLoop(created), "idempotency-commit");
+                    committer.setDaemon(true);
+                    committer.start();
                     store = created;
                 } catch (IOException | RuntimeException e) {
                     throw failed("open", e);
@@ -89,14 +112,71 @@ final class EmbeddedFile implements AutoCloseable {
     }
 
     /**
-     * Writes what the maps hold now to the file, unless a commit since did: concurrent requests share
-     * one commit. When it returns, the caller's changes are in the file: a kill loses none.
+     * Returns once what the maps held when it was called is in the file: a kill loses none of it.
+     * Writers wait for one commit that starts after they call, made by the committer thread for all
+     * of them at once (a group commit): each commit writes every B-tree page changed since the last,
+     * whole, so one commit per kept answer cost more CPU than the rest of a one-event request.
      */
     void write() {
-        MVStore opened = store();
-        synchronized (commitLock) {
-            if (opened.hasUnsavedChanges()) {
-                opened.commit();
+        store();
+        lock.lock();
+        try {
+            long mine = started + 1;
+            if (requested < mine) {
+                requested = mine;
+                wanted.signal();
+            }
+            while (done < mine && !stopped) {
+                written.awaitUninterruptibly();
+            }
+            if (done < mine) {
+                throw failed("write", new IllegalStateException("The store is closed"));
+            }
+            if (mine >= failedFrom) {
+                throw failed("write", failure);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The committer thread: a commit whenever a writer waits for one, covering all that wait. */
+    private void commitLoop(MVStore opened) {
+        while (true) {
+            long commit;
+            lock.lock();
+            try {
+                while (requested <= started && !closing) {
+                    wanted.awaitUninterruptibly();
+                }
+                if (requested <= started) {
+                    stopped = true;
+                    written.signalAll();
+                    return;
+                }
+                commit = ++started;
+            } finally {
+                lock.unlock();
+            }
+            RuntimeException failed = null;
+            try {
+                if (opened.hasUnsavedChanges()) {
+                    opened.commit();
+                }
+            } catch (RuntimeException e) {
+                failed = e;
+            }
+            lock.lock();
+            try {
+                done = commit;
+                if (failed != null && failedFrom == Long.MAX_VALUE) {
+                    // MVStore stops writing after a failed write: every commit after it fails too.
+                    failedFrom = commit;
+                    failure = failed;
+                }
+                written.signalAll();
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -110,9 +190,22 @@ final class EmbeddedFile implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        if (store != null) {
-            store.close();
+        if (store == null) {
+            return;
         }
+        lock.lock();
+        try {
+            closing = true;
+            wanted.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            committer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
     }
 
     private static final int EXPIRY_DIGITS = 16;
