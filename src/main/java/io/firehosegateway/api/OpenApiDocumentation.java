@@ -1,5 +1,6 @@
 package io.firehosegateway.api;
 
+import io.firehosegateway.idempotency.IdempotencyProperties;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -64,6 +65,11 @@ class OpenApiDocumentation {
                 // Either way of sending the key will do; an open gateway (no keys) ignores both.
                 .security(
                         List.of(new SecurityRequirement().addList(BEARER), new SecurityRequirement().addList(API_KEY)));
+    }
+
+    @Bean
+    IdempotencyKeyDocumentation idempotencyKeyDocumentation(IdempotencyProperties idempotency) {
+        return new IdempotencyKeyDocumentation(idempotency.maxKeyLength());
     }
 
     /** Swagger UI's welcome endpoints, with the OAuth2 redirect URL taken from the public URL alone. */

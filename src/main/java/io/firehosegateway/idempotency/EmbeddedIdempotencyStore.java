@@ -6,54 +6,32 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.h2.mvstore.MVMap;
-import org.h2.mvstore.MVStore;
 
 /**
- * The kept answers in one file of H2's MVStore: a B-tree on disk with a bounded page cache, so the
- * memory it takes does not grow with the number of keys. Running requests are known in memory only:
- * a crash ends them, and their keys run again after it. A kept answer is written to the file before
- * it is given (a kill loses none), and synced by MVStore's own background commit.
- *
- * <p>The file is opened at the first request with a key, so a gateway whose clients send none never
- * takes it.
+ * The kept answers in the {@link EmbeddedFile}. Running requests are known in memory only: a crash
+ * ends them, and their keys run again after it. A kept answer is written to the file before it is
+ * given (a kill loses none), and synced by MVStore's own background commit.
  */
 final class EmbeddedIdempotencyStore implements IdempotencyStore {
 
-    static final String FILE_NAME = "idempotency.mv.db";
-
-    /** Pages of the B-tree kept in memory, in MB: MVStore's bound on what it holds of the file. */
-    private static final int CACHE_MB = 16;
-
     private static final byte FORMAT = 1;
 
-    /**
-     * How long MVStore keeps a replaced chunk before it may reuse its space (45 s by default). Each
-     * kept answer commits a chunk, so under load the default lets the file grow by every chunk of
-     * the last 45 s (4 GB after 100,000 answers, measured); a shorter time lets the space be reused
-     * once the OS has had time to write the chunks, which a kill does not undo.
-     */
-    private static final int RETENTION_MILLIS = 1_000;
-
-    private final Path directory;
+    private final EmbeddedFile file;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
-    private final Object commitLock = new Object();
 
     private volatile Maps maps;
 
     /** The answers by key, and the same keys in the order they expire, for dropping them in order. */
-    private record Maps(MVStore store, MVMap<String, byte[]> answers, MVMap<String, String> expiries) {}
+    private record Maps(MVMap<String, byte[]> answers, MVMap<String, String> expiries) {}
 
-    EmbeddedIdempotencyStore(Path directory) {
-        this.directory = directory;
+    EmbeddedIdempotencyStore(EmbeddedFile file) {
+        this.file = file;
     }
 
     @Override
@@ -74,7 +52,7 @@ final class EmbeddedIdempotencyStore implements IdempotencyStore {
             return new Granted();
         } catch (RuntimeException e) {
             running.remove(key);
-            throw failed("read", e);
+            throw file.failed("read", e);
         }
     }
 
@@ -84,14 +62,15 @@ final class EmbeddedIdempotencyStore implements IdempotencyStore {
             Maps maps = maps();
             byte[] former = maps.answers().put(key, encode(kept));
             if (former != null) {
-                maps.expiries().remove(expiryKey(decode(former).expires(), key));
+                maps.expiries()
+                        .remove(EmbeddedFile.expiryKey(decode(former).expires().toEpochMilli(), key));
             }
-            maps.expiries().put(expiryKey(kept.expires(), key), "");
-            write(maps.store());
+            maps.expiries().put(EmbeddedFile.expiryKey(kept.expires().toEpochMilli(), key), "");
+            file.write();
         } catch (IdempotencyStoreException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw failed("write", e);
+            throw file.failed("write", e);
         } finally {
             running.remove(key);
         }
@@ -110,20 +89,13 @@ final class EmbeddedIdempotencyStore implements IdempotencyStore {
 
     @Override
     public int dropExpired(Instant now, int max) {
-        Maps maps = this.maps;
-        if (maps == null) {
+        if (file.opened() == null) {
             return 0;
         }
-        String before = expiryKey(now, "");
-        int dropped = 0;
+        // Answers kept before a restart are in the file, and expire whether keys come or not.
+        Maps maps = maps();
         try {
-            Iterator<String> keys = maps.expiries().keyIterator(null);
-            while (dropped < max && keys.hasNext()) {
-                String expiry = keys.next();
-                if (expiry.compareTo(before) >= 0) {
-                    break;
-                }
-                String key = expiry.substring(EXPIRY_DIGITS);
+            return EmbeddedFile.dropExpired(maps.expiries(), now.toEpochMilli(), max, key -> {
                 // A running request may be about to keep a new answer under the key: leave it be.
                 if (running.add(key)) {
                     try {
@@ -132,68 +104,24 @@ final class EmbeddedIdempotencyStore implements IdempotencyStore {
                         running.remove(key);
                     }
                 }
-                maps.expiries().remove(expiry);
-                dropped++;
-            }
+            });
         } catch (RuntimeException e) {
-            throw failed("drop expired keys from", e);
+            throw file.failed("drop expired keys from", e);
         }
-        return dropped;
     }
 
     @Override
-    public synchronized void close() {
-        if (maps != null) {
-            maps.store().close();
-        }
+    public void close() {
+        file.close();
     }
 
     private Maps maps() {
         Maps opened = maps;
-        if (opened != null) {
-            return opened;
+        if (opened == null) {
+            opened = file.open(store -> new Maps(store.openMap("answers"), store.openMap("expiries")));
+            maps = opened;
         }
-        synchronized (this) {
-            if (maps == null) {
-                try {
-                    Files.createDirectories(directory);
-                    MVStore store = new MVStore.Builder()
-                            .fileName(directory.resolve(FILE_NAME).toString())
-                            .cacheSize(CACHE_MB)
-                            .open();
-                    store.setRetentionTime(RETENTION_MILLIS);
-                    maps = new Maps(store, store.openMap("answers"), store.openMap("expiries"));
-                } catch (IOException | RuntimeException e) {
-                    throw failed("open", e);
-                }
-            }
-            return maps;
-        }
-    }
-
-    /**
-     * Writes what the maps hold now to the file, unless a commit since did: concurrent requests share
-     * one commit.
-     */
-    private void write(MVStore store) {
-        synchronized (commitLock) {
-            if (store.hasUnsavedChanges()) {
-                store.commit();
-            }
-        }
-    }
-
-    private IdempotencyStoreException failed(String what, Exception e) {
-        return new IdempotencyStoreException(
-                "Could not " + what + " the idempotency store " + directory.resolve(FILE_NAME), e);
-    }
-
-    private static final int EXPIRY_DIGITS = 16;
-
-    /** The expiry as fixed-width hex, which sorts as the instants do, then the key. */
-    private static String expiryKey(Instant expires, String key) {
-        String millis = Long.toHexString(Math.max(0, expires.toEpochMilli()));
-        return "0".repeat(EXPIRY_DIGITS - millis.length()) + millis + key;
+        return opened;
     }
 
     static byte[] encode(Kept kept) {

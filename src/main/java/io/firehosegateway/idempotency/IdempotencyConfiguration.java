@@ -32,13 +32,19 @@ class IdempotencyConfiguration {
     static final int DYNAMODB_CONNECTIONS = 64;
 
     @Bean(destroyMethod = "close")
+    EmbeddedFile embeddedFile(IdempotencyProperties settings) {
+        return new EmbeddedFile(settings.directory());
+    }
+
+    @Bean(destroyMethod = "close")
     IdempotencyStore idempotencyStore(
             IdempotencyProperties settings,
+            EmbeddedFile file,
             AwsProperties aws,
             Clock clock,
             @Value("${gateway.delivery.timeout:10s}") Duration deliveryTimeout) {
         return switch (settings.store()) {
-            case EMBEDDED -> new EmbeddedIdempotencyStore(settings.directory());
+            case EMBEDDED -> new EmbeddedIdempotencyStore(file);
             case DYNAMODB -> {
                 if (settings.claimLease().compareTo(deliveryTimeout) <= 0) {
                     throw new IllegalStateException("gateway.idempotency.claim-lease (" + settings.claimLease()
@@ -58,9 +64,9 @@ class IdempotencyConfiguration {
 
     /** The event ids where the keys are: a stream's promise is the same with either store. */
     @Bean(destroyMethod = "close")
-    EventIdStore eventIdStore(IdempotencyProperties settings, AwsProperties aws) {
+    EventIdStore eventIdStore(IdempotencyProperties settings, EmbeddedFile file, AwsProperties aws) {
         return switch (settings.store()) {
-            case EMBEDDED -> new InMemoryEventIdStore();
+            case EMBEDDED -> new EmbeddedEventIdStore(file);
             case DYNAMODB -> new DynamoDbEventIdStore(dynamoDb(settings, aws), settings.table());
         };
     }

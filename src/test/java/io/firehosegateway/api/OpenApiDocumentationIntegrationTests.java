@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firehosegateway.support.RawHttp;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,35 @@ class OpenApiDocumentationIntegrationTests {
             assertThat(config.path("oauth2RedirectUrl").asString("/swagger-ui/oauth2-redirect.html"))
                     .as("relative, if there at all")
                     .isEqualTo("/swagger-ui/oauth2-redirect.html");
+        }
+
+        @Test
+        void describesTheIdempotencyKeyItsReplayAndItsConflictsOnBothEventEndpoints() {
+            JsonNode document = getWithHost(port, "/v3/api-docs", "localhost");
+
+            for (String path : List.of("/events", "/streams/{stream}/events")) {
+                JsonNode post = document.path("paths").path(path).path("post");
+                assertThat(post.path("parameters")
+                                .valueStream()
+                                .filter(parameter ->
+                                        parameter.path("in").asString().equals("header"))
+                                .map(parameter -> parameter.path("name").asString()))
+                        .as(path)
+                        .contains("Idempotency-Key");
+                JsonNode responses = post.path("responses");
+                for (String status : List.of("200", "202")) {
+                    assertThat(responses.path(status).path("headers").has("Idempotent-Replayed"))
+                            .as(path + " " + status)
+                            .isTrue();
+                }
+                for (String status : List.of("409", "422")) {
+                    assertThat(responses.path(status).path("content").has("application/problem+json"))
+                            .as(path + " " + status)
+                            .isTrue();
+                }
+                assertThat(responses.path("409").path("description").asString()).contains("idempotency-key-in-use");
+                assertThat(responses.path("422").path("description").asString()).contains("idempotency-key-reused");
+            }
         }
 
         @Test

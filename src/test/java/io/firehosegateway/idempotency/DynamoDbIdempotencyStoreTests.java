@@ -53,13 +53,15 @@ class DynamoDbIdempotencyStoreTests {
                 null,
                 Duration.ofSeconds(10));
         AwsProperties aws = new AwsProperties("us-east-1", Duration.ofSeconds(5), Duration.ofSeconds(10), 1);
+        // Never opened: the DynamoDB store does not use the embedded file.
+        EmbeddedFile file = new EmbeddedFile(Path.of("idempotency"));
 
         assertThatThrownBy(() -> new IdempotencyConfiguration()
-                        .idempotencyStore(settings, aws, Clock.systemUTC(), Duration.ofSeconds(10)))
+                        .idempotencyStore(settings, file, aws, Clock.systemUTC(), Duration.ofSeconds(10)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("gateway.idempotency.claim-lease");
         try (IdempotencyStore store = new IdempotencyConfiguration()
-                .idempotencyStore(settings, aws, Clock.systemUTC(), Duration.ofSeconds(9))) {
+                .idempotencyStore(settings, file, aws, Clock.systemUTC(), Duration.ofSeconds(9))) {
             assertThat(store).isInstanceOf(DynamoDbIdempotencyStore.class);
         }
     }

@@ -11,6 +11,6 @@ class EmbeddedIdempotencyStoreContractTests extends IdempotencyStoreContract {
 
     @Override
     IdempotencyStore openStore() {
-        return new EmbeddedIdempotencyStore(directory);
+        return new EmbeddedIdempotencyStore(new EmbeddedFile(directory));
     }
 }

@@ -24,12 +24,12 @@ class EmbeddedIdempotencyStoreTests {
     @Test
     void aKeptAnswerIsFoundAfterARestart() {
         IdempotencyStore.Kept kept = kept("first", NOW.plus(Duration.ofHours(24)));
-        try (EmbeddedIdempotencyStore store = new EmbeddedIdempotencyStore(directory)) {
+        try (EmbeddedIdempotencyStore store = new EmbeddedIdempotencyStore(new EmbeddedFile(directory))) {
             assertThat(store.claim("shop\nk-1", NOW)).isInstanceOf(IdempotencyStore.Granted.class);
             store.keep("shop\nk-1", kept);
         }
 
-        try (EmbeddedIdempotencyStore reopened = new EmbeddedIdempotencyStore(directory)) {
+        try (EmbeddedIdempotencyStore reopened = new EmbeddedIdempotencyStore(new EmbeddedFile(directory))) {
             IdempotencyStore.Claimed claimed = reopened.claim("shop\nk-1", NOW.plusSeconds(60));
 
             assertThat(claimed).isInstanceOf(IdempotencyStore.Found.class);
@@ -46,7 +46,7 @@ class EmbeddedIdempotencyStoreTests {
 
     @Test
     void aKeyIsRunningToASecondClaimUntilItsRequestKeepsOrReleasesIt() {
-        try (EmbeddedIdempotencyStore store = new EmbeddedIdempotencyStore(directory)) {
+        try (EmbeddedIdempotencyStore store = new EmbeddedIdempotencyStore(new EmbeddedFile(directory))) {
             store.claim("shop\nk-1", NOW);
             assertThat(store.claim("shop\nk-1", NOW)).isInstanceOf(IdempotencyStore.Running.class);
             store.release("shop\nk-1");
@@ -59,7 +59,7 @@ class EmbeddedIdempotencyStoreTests {
 
     @Test
     void anExpiredAnswerIsIgnoredAtOnceAndDroppedInExpiryOrder() {
-        try (EmbeddedIdempotencyStore store = new EmbeddedIdempotencyStore(directory)) {
+        try (EmbeddedIdempotencyStore store = new EmbeddedIdempotencyStore(new EmbeddedFile(directory))) {
             for (int i = 0; i < 5; i++) {
                 store.claim("shop\nk-" + i, NOW);
                 store.keep("shop\nk-" + i, kept("answer " + i, NOW.plusSeconds(10 * (i + 1))));
@@ -80,7 +80,7 @@ class EmbeddedIdempotencyStoreTests {
 
     @Test
     void anAnswerKeptAgainAfterItExpiredIsNotDroppedByItsFormerExpiry() {
-        try (EmbeddedIdempotencyStore store = new EmbeddedIdempotencyStore(directory)) {
+        try (EmbeddedIdempotencyStore store = new EmbeddedIdempotencyStore(new EmbeddedFile(directory))) {
             store.claim("shop\nk-1", NOW);
             store.keep("shop\nk-1", kept("old", NOW.plusSeconds(10)));
             Instant later = NOW.plusSeconds(20);
@@ -95,7 +95,7 @@ class EmbeddedIdempotencyStoreTests {
     @Test
     void aStoreThatCannotBeOpenedFailsItsClaimsWithAStoreException() throws IOException {
         Path notADirectory = Files.writeString(directory.resolve("occupied"), "a file where the store would go");
-        try (EmbeddedIdempotencyStore store = new EmbeddedIdempotencyStore(notADirectory)) {
+        try (EmbeddedIdempotencyStore store = new EmbeddedIdempotencyStore(new EmbeddedFile(notADirectory))) {
             assertThatThrownBy(() -> store.claim("shop\nk-1", NOW))
                     .isInstanceOf(IdempotencyStoreException.class)
                     .hasMessageContaining(notADirectory.toString());
@@ -104,8 +104,8 @@ class EmbeddedIdempotencyStoreTests {
 
     @Test
     void aSecondGatewayOnTheSameDirectoryIsRefusedRatherThanSharingIt() {
-        try (EmbeddedIdempotencyStore first = new EmbeddedIdempotencyStore(directory);
-                EmbeddedIdempotencyStore second = new EmbeddedIdempotencyStore(directory)) {
+        try (EmbeddedIdempotencyStore first = new EmbeddedIdempotencyStore(new EmbeddedFile(directory));
+                EmbeddedIdempotencyStore second = new EmbeddedIdempotencyStore(new EmbeddedFile(directory))) {
             first.claim("shop\nk-1", NOW);
             assertThatThrownBy(() -> second.claim("shop\nk-2", NOW)).isInstanceOf(IdempotencyStoreException.class);
         }

@@ -10,6 +10,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +21,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,6 +62,13 @@ class EventIdDeduplicationIntegrationTests {
 
     @Autowired
     MeterRegistry meters;
+
+    /** The ids live in the embedded store's file: a new one for each run. */
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry registry) throws IOException {
+        Path directory = Files.createTempDirectory("event-ids");
+        registry.add("gateway.idempotency.directory", directory::toString);
+    }
 
     @BeforeEach
     void clear() {

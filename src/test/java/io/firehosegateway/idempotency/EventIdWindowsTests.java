@@ -7,24 +7,37 @@ import io.firehosegateway.metrics.GatewayMetrics;
 import io.firehosegateway.problem.ProblemType;
 import io.firehosegateway.problem.RetryableProblemException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The ids a stream took, on a clock the test moves. */
 class EventIdWindowsTests {
 
-    private final MovableClock clock = new MovableClock();
-    private final EventIdWindows windows = new EventIdWindows(
-            Map.of("events", Duration.ofMinutes(5), "plain", Duration.ZERO),
-            new InMemoryEventIdStore(),
-            new GatewayMetrics(new SimpleMeterRegistry()),
-            clock);
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-07T12:00:00Z"));
+    private EmbeddedEventIdStore store;
+    private EventIdWindows windows;
+
+    @BeforeEach
+    void open(@TempDir Path directory) {
+        store = new EmbeddedEventIdStore(new EmbeddedFile(directory));
+        windows = new EventIdWindows(
+                Map.of("events", Duration.ofMinutes(5), "plain", Duration.ZERO),
+                store,
+                new GatewayMetrics(new SimpleMeterRegistry()),
+                clock);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
 
     @Test
     void onlyStreamsWithAWindowDeduplicate() {
@@ -39,13 +52,13 @@ class EventIdWindowsTests {
         first.taken(List.of(0, 1));
         first.release();
 
-        clock.advance(Duration.ofMinutes(4).toNanos());
+        clock.now = clock.now.plus(Duration.ofMinutes(4));
         EventIdWindows.Taken within = windows.take("events", "shop", List.of("b", "c"));
         assertThat(within.duplicates()).containsExactly(0);
         within.taken(List.of(1));
         within.release();
 
-        clock.advance(Duration.ofMinutes(2).toNanos());
+        clock.now = clock.now.plus(Duration.ofMinutes(2));
         assertThat(windows.take("events", "shop", List.of("a", "b", "c")).duplicates())
                 .containsExactly(2);
     }
@@ -67,30 +80,5 @@ class EventIdWindowsTests {
         running.release();
         assertThat(windows.take("events", "app", List.of("a", "b")).duplicates())
                 .containsExactly(0);
-    }
-
-    /** A clock the test moves by nanoseconds, as it moved the monotonic clock the windows read before. */
-    private static final class MovableClock extends Clock {
-
-        private volatile Instant now = Instant.parse("2026-12-07T12:00:00Z");
-
-        void advance(long nanos) {
-            now = now.plusNanos(nanos);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

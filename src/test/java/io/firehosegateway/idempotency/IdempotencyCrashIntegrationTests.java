@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A journaled gateway killed with SIGKILL right after its last {@code 202}, and started again on the
- * same disk: every retry with a key gets the first answer, and the second gateway takes no event.
+ * same disk: every retry with a key gets the first answer, every event id taken is a duplicate, and
+ * the second gateway takes no event.
  */
 class IdempotencyCrashIntegrationTests {
 
@@ -37,15 +38,7 @@ class IdempotencyCrashIntegrationTests {
 
     @Test
     void everyAnswerGivenBeforeASigkillIsGivenAgainAfterTheRestartAndNothingIsSentTwice() throws Exception {
-        Map<String, String> settings = Map.of(
-                "gateway.sink", "local",
-                "gateway.local.directory", work.resolve("data").toString(),
-                "gateway.local.roll-interval", "200ms",
-                "gateway.delivery.mode", "journaled",
-                "gateway.journal.directory", work.resolve("journal").toString(),
-                "gateway.idempotency.directory", work.resolve("idempotency").toString(),
-                "gateway.delivery.dead-letter-directory",
-                        work.resolve("dead-letter").toString());
+        Map<String, String> settings = journaled();
         Path log = work.resolve("gateway.log");
         HttpClient http = HttpClient.newHttpClient();
         int requests = 50;
@@ -76,12 +69,7 @@ class IdempotencyCrashIntegrationTests {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
-            Matcher received = RECEIVED.matcher(scrape);
-            while (received.find()) {
-                assertThat(Double.parseDouble(received.group(1)))
-                        .as("events the second gateway took")
-                        .isZero();
-            }
+            assertTookNothing(scrape);
             // The first gateway's journal delivers what it took, the second gateway nothing more. The
             // local sink's file that was open at the kill stays under its hidden .part name: read it too.
             await("every event acknowledged before the kill is delivered (see " + log + ")")
@@ -89,6 +77,70 @@ class IdempotencyCrashIntegrationTests {
                     .untilAsserted(
                             () -> assertThat(deliveredIds(work.resolve("data"))).containsAll(answers.keySet()));
         }
+    }
+
+    @Test
+    void anEventIdTakenBeforeASigkillIsADuplicateAfterTheRestartAndIsNotSentAgain() throws Exception {
+        Map<String, String> settings = new HashMap<>(journaled());
+        settings.put("gateway.streams.events.deduplicate-window", "1h");
+        Path log = work.resolve("gateway.log");
+        HttpClient http = HttpClient.newHttpClient();
+        int requests = 20;
+
+        GatewayProcess first = GatewayProcess.start(settings, log);
+        try {
+            for (int i = 0; i < requests; i++) {
+                HttpResponse<String> response = http.send(event(first, i), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(202);
+                assertThat(response.body()).doesNotContain("duplicates");
+            }
+        } finally {
+            first.kill();
+        }
+
+        try (GatewayProcess second = GatewayProcess.start(settings, log)) {
+            for (int i = 0; i < requests; i++) {
+                HttpResponse<String> again = http.send(event(second, i), HttpResponse.BodyHandlers.ofString());
+                assertThat(again.statusCode()).as("dedup-" + i).isEqualTo(202);
+                assertThat(again.body())
+                        .as("dedup-" + i)
+                        .contains("\"duplicates\":[{\"index\":0,\"id\":\"dedup-" + i + "\"}]");
+            }
+            assertTookNothing(http.send(
+                            HttpRequest.newBuilder(second.uri("/actuator/prometheus"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
+        }
+    }
+
+    private Map<String, String> journaled() {
+        return Map.of(
+                "gateway.sink", "local",
+                "gateway.local.directory", work.resolve("data").toString(),
+                "gateway.local.roll-interval", "200ms",
+                "gateway.delivery.mode", "journaled",
+                "gateway.journal.directory", work.resolve("journal").toString(),
+                "gateway.idempotency.directory", work.resolve("idempotency").toString(),
+                "gateway.delivery.dead-letter-directory",
+                        work.resolve("dead-letter").toString());
+    }
+
+    private static void assertTookNothing(String scrape) {
+        Matcher received = RECEIVED.matcher(scrape);
+        while (received.find()) {
+            assertThat(Double.parseDouble(received.group(1)))
+                    .as("events the second gateway took")
+                    .isZero();
+        }
+    }
+
+    private static HttpRequest event(GatewayProcess gateway, int i) {
+        return HttpRequest.newBuilder(gateway.uri("/events"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"dedup-" + i + "\",\"n\":" + i + "}"))
+                .timeout(Duration.ofSeconds(30))
+                .build();
     }
 
     private static List<String> deliveredIds(Path directory) throws IOException {

@@ -12,10 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +30,7 @@ class IdempotencyKeysTests {
     @TempDir
     Path directory;
 
-    private final MovableClock clock = new MovableClock();
+    private final MovableClock clock = new MovableClock(NOW);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private EmbeddedIdempotencyStore store;
 
@@ -116,7 +114,7 @@ class IdempotencyKeysTests {
     void aStoreThatCannotBeReadIsARetryableProblemNeverARunWithoutIt() throws IOException {
         Path occupied = Files.writeString(directory.resolve("occupied"), "not a directory");
         IdempotencyProperties settings = settings(Duration.ofHours(1), 100, occupied);
-        store = new EmbeddedIdempotencyStore(occupied);
+        store = new EmbeddedIdempotencyStore(new EmbeddedFile(occupied));
         IdempotencyKeys keys = new IdempotencyKeys(settings, store, new GatewayMetrics(meters), clock);
 
         assertThatThrownBy(() -> keys.claim("shop", "k-1", print("a")))
@@ -160,7 +158,7 @@ class IdempotencyKeysTests {
     }
 
     private IdempotencyKeys keys(Duration ttl, long maxKeys) {
-        store = new EmbeddedIdempotencyStore(directory);
+        store = new EmbeddedIdempotencyStore(new EmbeddedFile(directory));
         return new IdempotencyKeys(settings(ttl, maxKeys, directory), store, new GatewayMetrics(meters), clock);
     }
 
@@ -180,26 +178,5 @@ class IdempotencyKeysTests {
     private static IdempotencyKeys.Fingerprint print(String body) {
         return new IdempotencyKeys.Fingerprint(
                 "events", "JSON", IdempotencyKeys.Fingerprint.sha256().digest(body.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** A clock the test moves; it starts at {@link #NOW}. */
-    private static final class MovableClock extends Clock {
-
-        volatile Instant now = NOW;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
