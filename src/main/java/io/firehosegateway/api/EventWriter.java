@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class EventWriter implements AutoCloseable {
 
-    private static final String ID = "id";
+    static final String ID = "id";
 
     /** An id is a key for removing duplicates, not a payload: longer ones are refused. Counted in code points. */
     static final int MAX_ID_LENGTH = 512;
@@ -77,21 +77,12 @@ final class EventWriter implements AutoCloseable {
         while (true) {
             if (expectId) {
                 expectId = false;
-                // Two UTF-16 units at most per code point: longer text is over the limit uncounted.
-                if (token != JsonToken.VALUE_STRING
-                        || parser.getTextLength() == 0
-                        || parser.getTextLength() > 2 * MAX_ID_LENGTH) {
-                    throw EventParseProblems.invalidId(position, MAX_ID_LENGTH);
-                }
-                id = parser.getText();
-                if (id.length() > MAX_ID_LENGTH && id.codePointCount(0, id.length()) > MAX_ID_LENGTH) {
-                    throw EventParseProblems.invalidId(position, MAX_ID_LENGTH);
-                }
+                id = checkedId(parser, token, position);
             }
             switch (token) {
                 case START_OBJECT -> {
                     generator.writeStartObject();
-                    depth = deeper(depth, position);
+                    depth = deeper(depth, maxNestingDepth, position);
                     if (tree != null) {
                         tree.startObject();
                     }
@@ -105,7 +96,7 @@ final class EventWriter implements AutoCloseable {
                 }
                 case START_ARRAY -> {
                     generator.writeStartArray();
-                    depth = deeper(depth, position);
+                    depth = deeper(depth, maxNestingDepth, position);
                     if (tree != null) {
                         tree.startArray();
                     }
@@ -176,21 +167,41 @@ final class EventWriter implements AutoCloseable {
             }
         }
         generator.flush();
-        byte[] framed;
-        String addedId = null;
-        if (id == null) {
-            framed = withNewId(out);
-            id = addedId = new String(framed, ID_OFFSET, UUID_LENGTH, StandardCharsets.US_ASCII);
-        } else {
-            framed = out.toFramed();
-        }
-        if (framed.length > maxEventBytes) {
-            throw EventParseProblems.tooLarge(position, id, maxEventBytes);
+        Event event = framed(out, id);
+        if (event.framed().length > maxEventBytes) {
+            throw EventParseProblems.tooLarge(position, event.id(), maxEventBytes);
         }
         if (tree != null) {
-            lastTree = tree.take(addedId);
+            lastTree = tree.take(id == null ? event.id() : null);
         }
-        return new Event(id, framed);
+        return event;
+    }
+
+    /**
+     * The event of the compact object in {@code object}, framed: with {@code id} as its id, or with a
+     * new id as its first member when {@code id} is null.
+     */
+    static Event framed(GrowableBytes object, String id) {
+        if (id != null) {
+            return new Event(id, object.toFramed());
+        }
+        byte[] framed = withNewId(object);
+        return new Event(new String(framed, ID_OFFSET, UUID_LENGTH, StandardCharsets.US_ASCII), framed);
+    }
+
+    /** The event's own id, the parser on the value of its top-level {@code id}. */
+    static String checkedId(JsonParser parser, JsonToken token, EventPosition position) {
+        // Two UTF-16 units at most per code point: longer text is over the limit uncounted.
+        if (token != JsonToken.VALUE_STRING
+                || parser.getTextLength() == 0
+                || parser.getTextLength() > 2 * MAX_ID_LENGTH) {
+            throw EventParseProblems.invalidId(position, MAX_ID_LENGTH);
+        }
+        String id = parser.getText();
+        if (id.length() > MAX_ID_LENGTH && id.codePointCount(0, id.length()) > MAX_ID_LENGTH) {
+            throw EventParseProblems.invalidId(position, MAX_ID_LENGTH);
+        }
+        return id;
     }
 
     @Override
@@ -198,7 +209,7 @@ final class EventWriter implements AutoCloseable {
         generator.close();
     }
 
-    private int deeper(int depth, EventPosition position) {
+    static int deeper(int depth, int maxNestingDepth, EventPosition position) {
         if (depth == maxNestingDepth) {
             throw EventParseProblems.nestingTooDeep(position, maxNestingDepth);
         }
