@@ -14,7 +14,9 @@ import java.util.Arrays;
  */
 final class RecordingInputStream extends FilterInputStream implements EventCopier.Source {
 
-    private byte[] bytes = new byte[16 * 1024];
+    /** Small for a single event; a body of many grows it once to the parser's read size and the event it is on. */
+    private byte[] bytes = new byte[2048];
+
     private int size;
     /** The offset in the stream of {@code bytes[0]}. */
     private long base;
