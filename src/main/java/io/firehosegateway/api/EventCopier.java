@@ -42,13 +42,15 @@ final class EventCopier {
     private final EventWriter writer;
     private final int maxNestingDepth;
     private final int maxStringLength;
-    private final GrowableBytes out = new GrowableBytes(256);
+    /** The writer's own buffer: the writer takes it only after the copy is done with it. */
+    private final GrowableBytes out;
 
     EventCopier(JsonFactory factory, EventWriter writer, int maxNestingDepth, int maxStringLength) {
         this.factory = factory;
         this.writer = writer;
         this.maxNestingDepth = maxNestingDepth;
         this.maxStringLength = maxStringLength;
+        this.out = writer.buffer();
     }
 
     /** A whole NDJSON line, offsets counted from its first byte. */

@@ -51,6 +51,11 @@ final class EventWriter implements AutoCloseable {
         this.tree = trees ? new EventTreeBuilder() : null;
     }
 
+    /** The buffer each {@link #write} starts by emptying: free for a caller between writes. */
+    GrowableBytes buffer() {
+        return out;
+    }
+
     /** The tree of the event {@link #write} wrote last, as its framed form reads; built only when asked for. */
     JsonNode tree() {
         return lastTree;

@@ -14,8 +14,8 @@ import java.util.Arrays;
  */
 final class RecordingInputStream extends FilterInputStream implements EventCopier.Source {
 
-    /** Small for a single event; a body of many grows it once to the parser's read size and the event it is on. */
-    private byte[] bytes = new byte[2048];
+    /** Sized by the first read: a single event's body, or the parser's read size for a body of many. */
+    private byte[] bytes = new byte[0];
 
     private int size;
     /** The offset in the stream of {@code bytes[0]}. */
