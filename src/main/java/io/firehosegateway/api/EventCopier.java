@@ -98,23 +98,15 @@ final class EventCopier {
                 switch (token) {
                     case START_OBJECT, START_ARRAY -> depth = EventWriter.deeper(depth, maxNestingDepth, position);
                     case END_OBJECT, END_ARRAY -> depth--;
-                    case PROPERTY_NAME -> {
-                        String name = parser.currentName();
-                        expectId = depth == 1 && EventWriter.ID.equals(name);
-                        if (reservedMember != null && depth == 1 && reservedMember.equals(name)) {
-                            throw EventParseProblems.reservedMember(position, name);
-                        }
-                    }
+                    case PROPERTY_NAME ->
+                        expectId = EventWriter.isId(parser.currentName(), depth, reservedMember, position);
                     case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE, VALUE_NULL -> {}
                     default -> throw EventParseProblems.unexpected(position, token);
                 }
                 if (depth == 0) {
                     break;
                 }
-                token = parser.nextToken();
-                if (token == null) {
-                    throw EventParseProblems.unexpectedEnd(position);
-                }
+                token = EventWriter.next(parser, position);
             }
         } catch (ProblemException | JacksonException e) {
             // Only the writer's own checks are not made here: its answer wins if it comes first.

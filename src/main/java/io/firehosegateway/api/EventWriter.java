@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class EventWriter implements AutoCloseable {
 
-    static final String ID = "id";
+    private static final String ID = "id";
 
     /** An id is a key for removing duplicates, not a payload: longer ones are refused. Counted in code points. */
     static final int MAX_ID_LENGTH = 512;
@@ -118,10 +118,7 @@ final class EventWriter implements AutoCloseable {
                     if (hasLoneSurrogate(name)) {
                         throw EventParseProblems.loneSurrogate(position, "A member name");
                     }
-                    expectId = depth == 1 && ID.equals(name);
-                    if (reservedMember != null && depth == 1 && reservedMember.equals(name)) {
-                        throw EventParseProblems.reservedMember(position, name);
-                    }
+                    expectId = isId(name, depth, reservedMember, position);
                     generator.writeName(name);
                     if (tree != null) {
                         tree.name(name);
@@ -163,10 +160,7 @@ final class EventWriter implements AutoCloseable {
             if (depth == 0) {
                 break;
             }
-            token = parser.nextToken();
-            if (token == null) {
-                throw EventParseProblems.unexpectedEnd(position);
-            }
+            token = next(parser, position);
             if (out.size() > maxEventBytes) {
                 throw EventParseProblems.tooLarge(position, id, maxEventBytes);
             }
@@ -192,6 +186,27 @@ final class EventWriter implements AutoCloseable {
         }
         byte[] framed = withNewId(object);
         return new Event(new String(framed, ID_OFFSET, UUID_LENGTH, StandardCharsets.US_ASCII), framed);
+    }
+
+    /**
+     * Whether the member named {@code name} at {@code depth} is the event's id.
+     *
+     * @throws ProblemException when it is the member the gateway adds
+     */
+    static boolean isId(String name, int depth, String reservedMember, EventPosition position) {
+        if (reservedMember != null && depth == 1 && reservedMember.equals(name)) {
+            throw EventParseProblems.reservedMember(position, name);
+        }
+        return depth == 1 && ID.equals(name);
+    }
+
+    /** The event's next token: the body may not end inside it. */
+    static JsonToken next(JsonParser parser, EventPosition position) {
+        JsonToken token = parser.nextToken();
+        if (token == null) {
+            throw EventParseProblems.unexpectedEnd(position);
+        }
+        return token;
     }
 
     /** The event's own id, the parser on the value of its top-level {@code id}. */
