@@ -4,7 +4,9 @@
     python3 bench/jfr_summary.py recording.jfr [jfr-binary]
 
 Prints, from jdk.ExecutionSample and jdk.ObjectAllocationSample: the top frames (self), the
-methods on the stack (inclusive, as a share of all samples), the allocation sites weighted by
+methods on the stack (inclusive, as a share of all samples), the CPU by component (each sample
+given to the innermost frame that names one of COMPONENTS, so the JDK code a component calls is
+its own), the allocation sites weighted by
 JFR's sampled weight, with the first io.firehosegateway frame that led there, and the lock
 contention (jdk.JavaMonitorEnter, jdk.ThreadPark) by the frame that waited.
 """
@@ -38,6 +40,43 @@ def own(names):
     return "(no gateway frame)"
 
 
+# (component, frame prefixes), innermost first wins: a HashMap lookup inside Spring Security's chain
+# is the chain's; a Micrometer call from the pipeline is Micrometer's.
+COMPONENTS = (
+    ("request body: parse, check, frame", ("io.firehosegateway.api.EventBodyParser", "io.firehosegateway.api.EventWriter",
+                                           "io.firehosegateway.api.EventCopier", "io.firehosegateway.api.Recording",
+                                           "io.firehosegateway.api.Utf8", "io.firehosegateway.api.NdjsonLineReader",
+                                           "tools.jackson.core.json.UTF8StreamJsonParser")),
+    ("AWS SDK: marshal, sign, call", ("software.amazon.awssdk",)),
+    ("Netty I/O", ("io.netty",)),
+    ("Micrometer", ("io.micrometer", "org.springframework.web.filter.ServerHttpObservationFilter")),
+    ("pipeline: batching, dispatch, completion", ("io.firehosegateway.pipeline", "io.firehosegateway.sink")),
+    ("MVC: writing the answer", ("org.springframework.web.servlet.mvc.method.annotation.HttpEntityMethodProcessor",
+                                 "org.springframework.web.servlet.mvc.method.annotation.AbstractMessageConverter")),
+    ("controller, metadata, idempotency", ("io.firehosegateway.api", "io.firehosegateway.idempotency",
+                                           "io.firehosegateway.schema")),
+    ("MVC: dispatch, arguments", ("org.springframework.web.servlet", "org.springframework.web.method")),
+    ("gateway's security filters", ("io.firehosegateway.security",)),
+    ("Spring Security chain", ("org.springframework.security",)),
+    ("RequestIdFilter", ("io.firehosegateway.api.RequestIdFilter",)),
+    ("Tomcat: HTTP, servlet filters", ("org.apache", "org.springframework.web.filter", "jakarta.servlet")),
+    ("virtual threads: scheduling, hand-offs", ("java.util.concurrent.ForkJoin", "jdk.internal.vm.Continuation",
+                                                "java.lang.VirtualThread", "java.util.concurrent.CompletableFuture")),
+    ("JIT, GC, other JDK", ("",)),
+)
+
+
+def component(names):
+    for name in names:
+        for label, prefixes in COMPONENTS[:-1]:
+            if name.startswith(prefixes):
+                # RequestIdFilter is io.firehosegateway.api, checked before the controller's catch-all.
+                if label == "controller, metadata, idempotency" and name.startswith(COMPONENTS[10][1]):
+                    return COMPONENTS[10][0]
+                return label
+    return COMPONENTS[-1][0]
+
+
 def top(counter, total, n, unit):
     for name, value in counter.most_common(n):
         print(f"  {100.0 * value / total:5.1f}%  {value:>12,.0f} {unit}  {name}")
@@ -48,6 +87,7 @@ def main():
     jfr = sys.argv[2] if len(sys.argv) > 2 else "jfr"
     samples = events(jfr, recording, "jdk.ExecutionSample")
     self_time, inclusive, by_gateway_frame = collections.Counter(), collections.Counter(), collections.Counter()
+    by_component = collections.Counter()
     for event in samples:
         names = frames(event)
         if not names:
@@ -56,8 +96,11 @@ def main():
         for name in set(names):
             inclusive[name] += 1
         by_gateway_frame[own(names)] += 1
+        by_component[component(names)] += 1
     total = max(1, len(samples))
     print(f"== CPU: {len(samples)} execution samples")
+    print("-- by component (innermost frame that names one)")
+    top(by_component, total, len(COMPONENTS), "samples")
     print("-- top frames (self)")
     top(self_time, total, 25, "samples")
     print("-- on the stack (inclusive), gateway frames")

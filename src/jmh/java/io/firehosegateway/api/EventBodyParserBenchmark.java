@@ -38,7 +38,8 @@ import org.springframework.util.unit.DataSize;
  * The body parser alone, on the benchmark's event of about 200 bytes: the time and, with
  * {@code -prof gc}, the bytes allocated per request of 1 or 100 events. With {@code metadata=true}
  * the request also gets every metadata fact (issue #14), as {@code EventsController} adds them after
- * parsing, so one run compares the two. Run by bench/jmh.
+ * parsing, so one run compares the two; {@code copies} compares framing each event from the bytes
+ * sent with writing it again. Run by bench/jmh.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,6 +58,10 @@ public class EventBodyParserBenchmark {
     @Param({"false", "true"})
     public boolean metadata;
 
+    /** Whether events are framed from the body's bytes ({@link EventCopier}) or written again, as before. */
+    @Param({"false", "true"})
+    public boolean copies;
+
     private EventMetadata eventMetadata;
     private MockHttpServletRequest request;
 
@@ -69,7 +74,7 @@ public class EventBodyParserBenchmark {
         body = (events == 1 ? EVENT : "[" + String.join(",", java.util.Collections.nCopies(events, EVENT)) + "]")
                 .getBytes(StandardCharsets.UTF_8);
         ApiProperties limits = new ApiProperties(DataSize.ofMegabytes(5), 64, 1048576, 100, DataSize.ofMegabytes(1), 1000, java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60));
-        parser = new EventBodyParser(limits);
+        parser = new EventBodyParser(limits, copies);
         PipelineProperties.Metadata facts = metadata
                 ? new PipelineProperties.Metadata(
                         "_meta", List.of(PipelineProperties.MetadataFact.values()))

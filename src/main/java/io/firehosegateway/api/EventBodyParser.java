@@ -32,8 +32,17 @@ final class EventBodyParser {
     private final JsonFactory factory;
     private final int maxNestingDepth;
     private final int maxLineLength;
+    private final int maxStringLength;
+    /** Whether checked events are sent as their bytes came ({@link EventCopier}) rather than written again. */
+    private final boolean copies;
 
     EventBodyParser(ApiProperties limits) {
+        this(limits, true);
+    }
+
+    /** @param copies false to write every event again, as before {@link EventCopier}: what it is compared with */
+    EventBodyParser(ApiProperties limits, boolean copies) {
+        this.copies = copies;
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         // One more than the limit: the array around a request's events is a level of
@@ -49,6 +58,7 @@ final class EventBodyParser {
                 .rootValueSeparator((String) null)
                 .build();
         this.maxNestingDepth = limits.maxNestingDepth();
+        this.maxStringLength = limits.maxStringLength();
         this.maxLineLength =
                 (int) Math.min(Integer.MAX_VALUE - 16, limits.maxLineLength().toBytes());
     }
@@ -112,15 +122,19 @@ final class EventBodyParser {
     private List<Event> parseJson(InputStream body, Reading reading, int maxEventBytes, String reservedMember) {
         List<Event> events = new ArrayList<>();
         EventPosition position = new EventPosition();
-        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), new Utf8ValidatingInputStream(body));
+        RecordingInputStream recorded =
+                copies(reading) ? new RecordingInputStream(new Utf8ValidatingInputStream(body)) : null;
+        try (JsonParser parser = factory.createParser(
+                        ObjectReadContext.empty(), recorded != null ? recorded : new Utf8ValidatingInputStream(body));
                 EventWriter writer = newWriter(reading)) {
+            Framing framing = new Framing(writer, copier(writer, reading), recorded, maxEventBytes, reservedMember);
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new ProblemException(ProblemType.EMPTY_REQUEST, "The request body is empty");
             }
             if (first == JsonToken.START_OBJECT) {
                 position.at(0, null);
-                add(events, writer.write(parser, position, maxEventBytes, reservedMember), writer, reading);
+                add(events, framing.next(parser, position), writer, reading);
             } else if (first == JsonToken.START_ARRAY) {
                 int index = 0;
                 for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
@@ -128,7 +142,7 @@ final class EventBodyParser {
                     if (token != JsonToken.START_OBJECT) {
                         throw EventParseProblems.notAnObject(position, token);
                     }
-                    add(events, writer.write(parser, position, maxEventBytes, reservedMember), writer, reading);
+                    add(events, framing.next(parser, position), writer, reading);
                     index++;
                 }
                 if (index == 0) {
@@ -157,6 +171,7 @@ final class EventBodyParser {
         NdjsonLineReader lines = new NdjsonLineReader(body, maxLineLength);
         EventPosition position = new EventPosition();
         try (EventWriter writer = newWriter(reading)) {
+            EventCopier copier = copier(writer, reading);
             for (byte[] line = lines.next(); line != null; line = lines.next()) {
                 int length = lines.length();
                 if (NdjsonLineReader.isBlank(line, length)) {
@@ -178,7 +193,10 @@ final class EventBodyParser {
                     if (first != JsonToken.START_OBJECT) {
                         throw EventParseProblems.notAnObject(position, first);
                     }
-                    Event event = writer.write(parser, position, maxEventBytes, reservedMember);
+                    Event event = copier == null
+                            ? writer.write(parser, position, maxEventBytes, reservedMember)
+                            : copier.copy(
+                                    parser, position, maxEventBytes, reservedMember, EventCopier.line(line, length));
                     if (parser.nextToken() != null) {
                         throw position.apply(new ProblemException(
                                 ProblemType.MALFORMED_JSON, "More than one JSON value on line " + position.line()));
@@ -193,6 +211,30 @@ final class EventBodyParser {
             throw new ProblemException(ProblemType.EMPTY_REQUEST, "The request has no events");
         }
         return events;
+    }
+
+    /** How each event of a JSON body is framed: copied from its bytes, or written again. */
+    private record Framing(
+            EventWriter writer,
+            EventCopier copier,
+            EventCopier.Source source,
+            int maxEventBytes,
+            String reservedMember) {
+
+        Event next(JsonParser parser, EventPosition position) {
+            return copier == null
+                    ? writer.write(parser, position, maxEventBytes, reservedMember)
+                    : copier.copy(parser, position, maxEventBytes, reservedMember, source);
+        }
+    }
+
+    /** A schema needs each event's tree, which the writer builds in the same pass. */
+    private boolean copies(Reading reading) {
+        return copies && reading.check() == null;
+    }
+
+    private EventCopier copier(EventWriter writer, Reading reading) {
+        return copies(reading) ? new EventCopier(factory, writer, maxNestingDepth, maxStringLength) : null;
     }
 
     private EventWriter newWriter(Reading reading) {

@@ -51,6 +51,11 @@ final class EventWriter implements AutoCloseable {
         this.tree = trees ? new EventTreeBuilder() : null;
     }
 
+    /** The buffer each {@link #write} starts by emptying: free for a caller between writes. */
+    GrowableBytes buffer() {
+        return out;
+    }
+
     /** The tree of the event {@link #write} wrote last, as its framed form reads; built only when asked for. */
     JsonNode tree() {
         return lastTree;
@@ -77,21 +82,12 @@ final class EventWriter implements AutoCloseable {
         while (true) {
             if (expectId) {
                 expectId = false;
-                // Two UTF-16 units at most per code point: longer text is over the limit uncounted.
-                if (token != JsonToken.VALUE_STRING
-                        || parser.getTextLength() == 0
-                        || parser.getTextLength() > 2 * MAX_ID_LENGTH) {
-                    throw EventParseProblems.invalidId(position, MAX_ID_LENGTH);
-                }
-                id = parser.getText();
-                if (id.length() > MAX_ID_LENGTH && id.codePointCount(0, id.length()) > MAX_ID_LENGTH) {
-                    throw EventParseProblems.invalidId(position, MAX_ID_LENGTH);
-                }
+                id = checkedId(parser, token, position);
             }
             switch (token) {
                 case START_OBJECT -> {
                     generator.writeStartObject();
-                    depth = deeper(depth, position);
+                    depth = deeper(depth, maxNestingDepth, position);
                     if (tree != null) {
                         tree.startObject();
                     }
@@ -105,7 +101,7 @@ final class EventWriter implements AutoCloseable {
                 }
                 case START_ARRAY -> {
                     generator.writeStartArray();
-                    depth = deeper(depth, position);
+                    depth = deeper(depth, maxNestingDepth, position);
                     if (tree != null) {
                         tree.startArray();
                     }
@@ -122,10 +118,7 @@ final class EventWriter implements AutoCloseable {
                     if (hasLoneSurrogate(name)) {
                         throw EventParseProblems.loneSurrogate(position, "A member name");
                     }
-                    expectId = depth == 1 && ID.equals(name);
-                    if (reservedMember != null && depth == 1 && reservedMember.equals(name)) {
-                        throw EventParseProblems.reservedMember(position, name);
-                    }
+                    expectId = isId(name, depth, reservedMember, position);
                     generator.writeName(name);
                     if (tree != null) {
                         tree.name(name);
@@ -167,30 +160,68 @@ final class EventWriter implements AutoCloseable {
             if (depth == 0) {
                 break;
             }
-            token = parser.nextToken();
-            if (token == null) {
-                throw EventParseProblems.unexpectedEnd(position);
-            }
+            token = next(parser, position);
             if (out.size() > maxEventBytes) {
                 throw EventParseProblems.tooLarge(position, id, maxEventBytes);
             }
         }
         generator.flush();
-        byte[] framed;
-        String addedId = null;
-        if (id == null) {
-            framed = withNewId(out);
-            id = addedId = new String(framed, ID_OFFSET, UUID_LENGTH, StandardCharsets.US_ASCII);
-        } else {
-            framed = out.toFramed();
-        }
-        if (framed.length > maxEventBytes) {
-            throw EventParseProblems.tooLarge(position, id, maxEventBytes);
+        Event event = framed(out, id);
+        if (event.framed().length > maxEventBytes) {
+            throw EventParseProblems.tooLarge(position, event.id(), maxEventBytes);
         }
         if (tree != null) {
-            lastTree = tree.take(addedId);
+            lastTree = tree.take(id == null ? event.id() : null);
         }
-        return new Event(id, framed);
+        return event;
+    }
+
+    /**
+     * The event of the compact object in {@code object}, framed: with {@code id} as its id, or with a
+     * new id as its first member when {@code id} is null.
+     */
+    static Event framed(GrowableBytes object, String id) {
+        if (id != null) {
+            return new Event(id, object.toFramed());
+        }
+        byte[] framed = withNewId(object);
+        return new Event(new String(framed, ID_OFFSET, UUID_LENGTH, StandardCharsets.US_ASCII), framed);
+    }
+
+    /**
+     * Whether the member named {@code name} at {@code depth} is the event's id.
+     *
+     * @throws ProblemException when it is the member the gateway adds
+     */
+    static boolean isId(String name, int depth, String reservedMember, EventPosition position) {
+        if (reservedMember != null && depth == 1 && reservedMember.equals(name)) {
+            throw EventParseProblems.reservedMember(position, name);
+        }
+        return depth == 1 && ID.equals(name);
+    }
+
+    /** The event's next token: the body may not end inside it. */
+    static JsonToken next(JsonParser parser, EventPosition position) {
+        JsonToken token = parser.nextToken();
+        if (token == null) {
+            throw EventParseProblems.unexpectedEnd(position);
+        }
+        return token;
+    }
+
+    /** The event's own id, the parser on the value of its top-level {@code id}. */
+    static String checkedId(JsonParser parser, JsonToken token, EventPosition position) {
+        // Two UTF-16 units at most per code point: longer text is over the limit uncounted.
+        if (token != JsonToken.VALUE_STRING
+                || parser.getTextLength() == 0
+                || parser.getTextLength() > 2 * MAX_ID_LENGTH) {
+            throw EventParseProblems.invalidId(position, MAX_ID_LENGTH);
+        }
+        String id = parser.getText();
+        if (id.length() > MAX_ID_LENGTH && id.codePointCount(0, id.length()) > MAX_ID_LENGTH) {
+            throw EventParseProblems.invalidId(position, MAX_ID_LENGTH);
+        }
+        return id;
     }
 
     @Override
@@ -198,7 +229,7 @@ final class EventWriter implements AutoCloseable {
         generator.close();
     }
 
-    private int deeper(int depth, EventPosition position) {
+    static int deeper(int depth, int maxNestingDepth, EventPosition position) {
         if (depth == maxNestingDepth) {
             throw EventParseProblems.nestingTooDeep(position, maxNestingDepth);
         }

@@ -26,6 +26,16 @@ final class GrowableBytes extends OutputStream {
         size += length;
     }
 
+    /** The buffer, with room for {@code more} bytes after {@link #size()}; {@link #size(int)} says how many were written. */
+    byte[] room(int more) {
+        ensure(more);
+        return buffer;
+    }
+
+    void size(int size) {
+        this.size = size;
+    }
+
     private void ensure(int more) {
         if (size + more > buffer.length) {
             buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));

@@ -40,30 +40,36 @@ class EventBodyParserTests {
     static final int MAX_RECORD_BYTES = 1000 * 1024;
 
     private static final JsonMapper json = JsonMapper.builder().build();
-    private static final Pipeline pipeline = new Pipeline(
-            new PipelineProperties(
-                    io.firehosegateway.sink.SinkKind.FIREHOSE,
-                    "events",
-                    Map.of(),
-                    new PipelineProperties.Buffer(1_000_000, DataSize.ofGigabytes(1), Duration.ofSeconds(1), 1.0, 1.0),
-                    new PipelineProperties.Delivery(
-                            DeliveryMode.BUFFERED,
-                            Duration.ofSeconds(10),
-                            Duration.ofSeconds(30),
-                            Duration.ZERO,
-                            java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "parser-tests-dead-letter"),
-                            Duration.ofMillis(5),
-                            true,
-                            1,
-                            Duration.ofMillis(50),
-                            Duration.ofSeconds(1)),
-                    1),
-            java.util.List.of(new AcceptingSink()),
-            new GatewayMetrics(new SimpleMeterRegistry()),
-            Clock.systemUTC(),
-            null);
+    private static final Pipeline pipeline = newPipeline();
 
     private static final ApiProperties DEFAULTS = limits(64, 1048576, 100, DataSize.ofMegabytes(1));
+
+    /** A pipeline for opening admissions, over a sink that is never called. */
+    static Pipeline newPipeline() {
+        return new Pipeline(
+                new PipelineProperties(
+                        io.firehosegateway.sink.SinkKind.FIREHOSE,
+                        "events",
+                        Map.of(),
+                        new PipelineProperties.Buffer(
+                                1_000_000, DataSize.ofGigabytes(1), Duration.ofSeconds(1), 1.0, 1.0),
+                        new PipelineProperties.Delivery(
+                                DeliveryMode.BUFFERED,
+                                Duration.ofSeconds(10),
+                                Duration.ofSeconds(30),
+                                Duration.ZERO,
+                                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "parser-tests-dead-letter"),
+                                Duration.ofMillis(5),
+                                true,
+                                1,
+                                Duration.ofMillis(50),
+                                Duration.ofSeconds(1)),
+                        1),
+                java.util.List.of(new AcceptingSink()),
+                new GatewayMetrics(new SimpleMeterRegistry()),
+                Clock.systemUTC(),
+                null);
+    }
 
     @AfterAll
     static void stopPipeline() {
@@ -562,8 +568,7 @@ class EventBodyParserTests {
         }
     }
 
-    private static ApiProperties limits(
-            int maxNestingDepth, int maxStringLength, int maxNumberLength, DataSize maxLineLength) {
+    static ApiProperties limits(int maxNestingDepth, int maxStringLength, int maxNumberLength, DataSize maxLineLength) {
         return new ApiProperties(
                 DataSize.ofMegabytes(5),
                 maxNestingDepth,
