@@ -2,6 +2,10 @@ package io.firehosegateway.support;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +25,34 @@ import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
  */
 public final class RecordingHttpClient implements SdkAsyncHttpClient {
 
+    private static final DateTimeFormatter AMZ_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
     /** A request as it would have gone out. */
-    public record Recorded(SdkHttpRequest request, byte[] body) {}
+    public record Recorded(SdkHttpRequest request, byte[] body) {
+
+        /** When it was signed, to the second. */
+        public Instant signedAt() {
+            return AMZ_DATE.parse(header("X-Amz-Date"), Instant::from);
+        }
+
+        public String header(String name) {
+            return request.firstMatchingHeader(name).orElseThrow();
+        }
+
+        /** Every header the signature covers, and the signature; the unsigned ones (User-Agent) may differ. */
+        public Map<String, List<String>> signedHeaders() {
+            String authorization = header("Authorization");
+            String names = authorization.substring(
+                    authorization.indexOf("SignedHeaders=") + 14, authorization.indexOf(", Signature"));
+            Map<String, List<String>> signed = new LinkedHashMap<>();
+            signed.put("authorization", List.of(authorization));
+            for (String name : names.split(";")) {
+                signed.put(name, request.matchingHeaders(name));
+            }
+            return signed;
+        }
+    }
 
     /**
      * What to answer: a status, headers and body; or a failure of the transport; or, both null, no
@@ -32,6 +62,13 @@ public final class RecordingHttpClient implements SdkAsyncHttpClient {
 
         public static Answer of(int status, String body, Map<String, List<String>> headers) {
             return new Answer(status, headers, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+        }
+
+        /** An error answer, with a request id as AWS gives one. */
+        public static Answer error(int status, String body, Map<String, List<String>> headers) {
+            Map<String, List<String>> all = new java.util.HashMap<>(headers);
+            all.put("x-amzn-RequestId", List.of("req-1"));
+            return of(status, body, all);
         }
 
         public static Answer failing(Throwable failure) {

@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import software.amazon.awssdk.awscore.AwsServiceClientConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkGlobalTime;
@@ -66,8 +67,10 @@ public final class AwsJsonRpcClient implements AutoCloseable {
      * @param serviceName the service's name in its exceptions ({@code Firehose})
      * @param contentType {@code application/x-amz-json-1.1} or {@code -1.0}
      * @param targetPrefix the {@code X-Amz-Target} before the operation ({@code Firehose_20150804})
+     * @param queryCompatible whether its errors report the codes of its former query protocol (SQS)
      */
-    public record Protocol(String signingName, String serviceName, String contentType, String targetPrefix) {}
+    public record Protocol(
+            String signingName, String serviceName, String contentType, String targetPrefix, boolean queryCompatible) {}
 
     /** The builder of the service's own exception for an error code, as the SDK's unmarshaller picks it. */
     @FunctionalInterface
@@ -95,24 +98,23 @@ public final class AwsJsonRpcClient implements AutoCloseable {
     private volatile int timeOffset;
 
     /**
-     * A client for calls to {@code endpoint}; it owns {@code http} and closes it.
+     * A client for the data-plane calls of an SDK client: signed with its credentials provider (so
+     * that refreshes are shared) and region, sent to {@code endpoint}, on {@code http}, which it
+     * owns and closes.
      *
-     * @param credentials the SDK client's credentials provider, so that refreshes are shared
-     * @param region the signing region
-     * @param endpoint the endpoint the SDK's endpoint provider resolved for the service
+     * @param endpoint the endpoint the client's endpoint provider resolves ({@link EndpointQuestion})
      */
-    public AwsJsonRpcClient(
+    public static AwsJsonRpcClient of(
             SdkAsyncHttpClient http,
-            IdentityProvider<? extends AwsCredentialsIdentity> credentials,
-            String region,
+            AwsServiceClientConfiguration client,
             URI endpoint,
             Protocol protocol,
             Duration attemptTimeout,
             ErrorFactory errors) {
-        this(
+        return new AwsJsonRpcClient(
                 http,
-                credentials,
-                region,
+                client.credentialsProvider(),
+                client.region().id(),
                 endpoint,
                 protocol,
                 attemptTimeout,
@@ -121,7 +123,10 @@ public final class AwsJsonRpcClient implements AutoCloseable {
                 () -> UUID.randomUUID().toString());
     }
 
-    /** As above, with the clock the calls are signed by and their invocation ids: for tests that compare signatures. */
+    /**
+     * A client whose calls are signed by {@code clock}, with the invocation ids {@code
+     * invocationIds} gives: tests compare their signatures with the SDK's.
+     */
     public AwsJsonRpcClient(
             SdkAsyncHttpClient http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
@@ -178,6 +183,12 @@ public final class AwsJsonRpcClient implements AutoCloseable {
                 .putHeader("Content-Length", Integer.toString(body.length))
                 .putHeader("Content-Type", protocol.contentType())
                 .putHeader("X-Amz-Target", protocol.targetPrefix() + "." + operation)
+                .applyMutation(headers -> {
+                    if (protocol.queryCompatible()) {
+                        // Asks for the query protocol's error codes too, as the SDK's client does.
+                        headers.putHeader("x-amzn-query-mode", "true");
+                    }
+                })
                 .build();
         SdkHttpRequest signed = signer.sign(sign -> sign.request(request)
                         .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
@@ -289,11 +300,11 @@ public final class AwsJsonRpcClient implements AutoCloseable {
 
     /** The service's exception for an error answer, its code and message read as the SDK reads them. */
     private AwsServiceException refusal(SdkHttpResponse response, byte[] body) {
-        AwsJsonErrors.Error error = AwsJsonErrors.read(response, body);
+        AwsJsonErrors.Error error = AwsJsonErrors.read(response, body, protocol.queryCompatible());
         String requestId = response.firstMatchingHeader("x-amzn-RequestId")
                 .or(() -> response.firstMatchingHeader("x-amz-request-id"))
                 .orElse(null);
-        AwsServiceException.Builder builder = errors.builderFor(error.code());
+        AwsServiceException.Builder builder = errors.builderFor(error.type());
         builder.statusCode(response.statusCode())
                 .requestId(requestId)
                 .message(error.message())

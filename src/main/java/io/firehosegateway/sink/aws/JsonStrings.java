@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * JSON strings written as the SDK's JSON writer writes them, for the bodies the gateway builds
- * itself: UTF-8 as it is, {@code "} and {@code \} escaped, {@code \b \t \n \f \r} in their short form
- * and the other control characters as {@code \}{@code u00XX} in upper case.
+ * itself: UTF-8 as it is, {@code "} and {@code \} escaped, {@code \b \t \n \f \r} in their short form,
+ * the other control characters as {@code \}{@code u00XX} and a code point beyond the BMP as its
+ * surrogate pair's two escapes, in upper case.
  */
 public final class JsonStrings {
 
@@ -16,18 +17,41 @@ public final class JsonStrings {
 
     /** {@code text} in quotes, escaped, as UTF-8. */
     public static byte[] quoted(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 2);
+        write(out, text);
+        return out.toByteArray();
+    }
+
+    /** Writes {@code text} to {@code out} in quotes, escaped, as UTF-8. */
+    public static void write(ByteArrayOutputStream out, String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(utf8.length + 2);
         out.write('"');
-        for (byte b : utf8) {
-            int c = b & 0xff;
+        // Runs that need no escape go in one copy each: most text is one run.
+        int run = 0;
+        for (int i = 0; i < utf8.length; i++) {
+            int c = utf8[i] & 0xff;
+            if (c >= 0xf0) {
+                // A code point beyond the BMP: the SDK's writer escapes it as its UTF-16 surrogate pair.
+                out.write(utf8, run, i - run);
+                int codePoint = (c & 0x07) << 18
+                        | (utf8[i + 1] & 0x3f) << 12
+                        | (utf8[i + 2] & 0x3f) << 6
+                        | (utf8[i + 3] & 0x3f);
+                unicodeEscape(out, Character.highSurrogate(codePoint));
+                unicodeEscape(out, Character.lowSurrogate(codePoint));
+                i += 3;
+                run = i + 1;
+                continue;
+            }
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            out.write(utf8, run, i - run);
+            run = i + 1;
+            out.write('\\');
             if (c == '"' || c == '\\') {
-                out.write('\\');
-                out.write(c);
-            } else if (c >= 0x20) {
                 out.write(c);
             } else {
-                out.write('\\');
                 switch (c) {
                     case '\b' -> out.write('b');
                     case '\t' -> out.write('t');
@@ -44,7 +68,16 @@ public final class JsonStrings {
                 }
             }
         }
+        out.write(utf8, run, utf8.length - run);
         out.write('"');
-        return out.toByteArray();
+    }
+
+    private static void unicodeEscape(ByteArrayOutputStream out, char c) {
+        out.write('\\');
+        out.write('u');
+        out.write(HEX[c >> 12 & 0xf]);
+        out.write(HEX[c >> 8 & 0xf]);
+        out.write(HEX[c >> 4 & 0xf]);
+        out.write(HEX[c & 0xf]);
     }
 }

@@ -9,12 +9,11 @@ import io.firehosegateway.sink.aws.AwsJsonRpcClient;
 import io.firehosegateway.sink.aws.AwsProperties;
 import io.firehosegateway.sink.aws.DataPlane;
 import io.firehosegateway.sink.aws.DataPlaneProperties;
+import io.firehosegateway.sink.aws.EndpointQuestion;
 import java.net.URI;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import software.amazon.awssdk.awscore.endpoint.DualstackEnabledProvider;
-import software.amazon.awssdk.awscore.endpoint.FipsEnabledProvider;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 import software.amazon.awssdk.services.firehose.FirehoseServiceClientConfiguration;
@@ -64,10 +63,9 @@ public class FirehoseClientConfiguration {
     static FirehoseSink directSink(FirehoseAsyncClient client, SdkAsyncHttpClient http, AwsProperties aws) {
         FirehoseServiceClientConfiguration config = client.serviceClientConfiguration();
         return new FirehoseSink(
-                new AwsJsonRpcClient(
+                AwsJsonRpcClient.of(
                         http,
-                        config.credentialsProvider(),
-                        config.region().id(),
+                        config,
                         endpoint(config),
                         FirehoseWire.PROTOCOL,
                         aws.apiCallAttemptTimeout(),
@@ -77,19 +75,14 @@ public class FirehoseClientConfiguration {
 
     /** The endpoint the SDK client would call: its override, else its provider's for the region, FIPS and dual-stack as configured. */
     static URI endpoint(FirehoseServiceClientConfiguration config) {
-        FirehoseEndpointProvider provider = config.endpointProvider()
+        EndpointQuestion question = EndpointQuestion.of(config);
+        return config.endpointProvider()
                 .map(FirehoseEndpointProvider.class::cast)
-                .orElseGet(FirehoseEndpointProvider::defaultProvider);
-        return provider.resolveEndpoint(params -> params.region(config.region())
-                        .useFips(FipsEnabledProvider.builder()
-                                .build()
-                                .isFipsEnabled()
-                                .orElse(false))
-                        .useDualStack(DualstackEnabledProvider.builder()
-                                .build()
-                                .isDualstackEnabled()
-                                .orElse(false))
-                        .endpoint(config.endpointOverride().map(URI::toString).orElse(null)))
+                .orElseGet(FirehoseEndpointProvider::defaultProvider)
+                .resolveEndpoint(params -> params.region(question.region())
+                        .useFips(question.fips())
+                        .useDualStack(question.dualStack())
+                        .endpoint(question.endpoint()))
                 .join()
                 .url();
     }

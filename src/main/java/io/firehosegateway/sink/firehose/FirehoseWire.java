@@ -31,8 +31,8 @@ import tools.jackson.core.json.JsonFactory;
  */
 final class FirehoseWire {
 
-    static final AwsJsonRpcClient.Protocol PROTOCOL =
-            new AwsJsonRpcClient.Protocol("firehose", "Firehose", "application/x-amz-json-1.1", "Firehose_20150804");
+    static final AwsJsonRpcClient.Protocol PROTOCOL = new AwsJsonRpcClient.Protocol(
+            "firehose", "Firehose", "application/x-amz-json-1.1", "Firehose_20150804", false);
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] STREAM = ascii("{\"DeliveryStreamName\":");

@@ -11,22 +11,20 @@ import io.firehosegateway.sink.aws.AwsJsonRpcClient;
 import io.firehosegateway.support.RecordingHttpClient;
 import io.firehosegateway.support.RecordingHttpClient.Answer;
 import io.firehosegateway.support.RecordingHttpClient.Recorded;
+import io.firehosegateway.support.SettableClock;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -48,8 +46,6 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 class FirehoseWireTests {
 
     private static final URI ENDPOINT = URI.create("http://127.0.0.1:4573");
-    private static final DateTimeFormatter AMZ_DATE =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
                     "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
             .withZone(ZoneOffset.UTC);
@@ -57,7 +53,7 @@ class FirehoseWireTests {
             AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
 
     private final RecordingHttpClient http = new RecordingHttpClient(call -> ok(0));
-    private final AtomicReference<Instant> signingTime = new AtomicReference<>(Instant.now());
+    private final SettableClock clock = new SettableClock(Instant.now());
     private final AtomicReference<String> invocationId = new AtomicReference<>("none");
     private FirehoseAsyncClient client;
     private FirehoseSink sdk;
@@ -66,32 +62,21 @@ class FirehoseWireTests {
 
     @BeforeEach
     void start() {
+        start(Duration.ofSeconds(30));
+    }
+
+    /** Both sinks, their calls timed out after {@code attemptTimeout}: long, but where no answer is the point. */
+    private void start(Duration attemptTimeout) {
         offsetBefore = SdkGlobalTime.getGlobalTimeOffset();
         client = FirehoseAsyncClient.builder()
                 .httpClient(http)
                 .endpointOverride(ENDPOINT)
                 .region(Region.EU_WEST_1)
                 .credentialsProvider(CREDENTIALS)
-                .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(Duration.ofMillis(300)))
+                .overrideConfiguration(override ->
+                        override.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallAttemptTimeout(attemptTimeout))
                 .build();
         sdk = new FirehoseSink(client, new FirehoseRetryClassifier());
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return signingTime.get();
-            }
-        };
         direct = new FirehoseSink(
                 new AwsJsonRpcClient(
                         http,
@@ -99,7 +84,7 @@ class FirehoseWireTests {
                         "eu-west-1",
                         FirehoseClientConfiguration.endpoint(client.serviceClientConfiguration()),
                         FirehoseWire.PROTOCOL,
-                        Duration.ofMillis(300),
+                        attemptTimeout,
                         FirehoseWire::exceptionFor,
                         clock,
                         invocationId::get),
@@ -173,29 +158,28 @@ class FirehoseWireTests {
     @Test
     void refusalsAndTransportFaultsFailAsTheSdksCallsFail() {
         List<Answer> faults = List.of(
-                error(
+                Answer.error(
                         400,
                         "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Firehose x not found.\"}",
                         Map.of()),
-                error(
+                Answer.error(
                         400,
                         "{\"__type\":\"com.amazonaws.firehose#InvalidArgumentException\",\"message\":\"bad\"}",
                         Map.of()),
-                error(503, "{\"__type\":\"ServiceUnavailableException\",\"message\":\"Slow down.\"}", Map.of()),
-                error(400, "{\"__type\":\"InvalidKMSResourceException\",\"message\":\"kms\"}", Map.of()),
-                error(500, "{\"__type\":\"InternalFailure\"}", Map.of()),
-                error(502, "<html><body>Bad Gateway</body></html>", Map.of()),
-                error(400, "{}", Map.of("x-amzn-ErrorType", List.of("ThrottlingException:http://internal/"))),
-                error(400, "{\"__type\":\"AccessDeniedException\",\"Message\":\"denied\"}", Map.of()),
-                error(403, "{\"__type\":\"UnrecognizedClientException\",\"message\":\"who\"}", Map.of()),
-                error(403, "{\"__type\":\"InvalidSignatureException\",\"message\":\"sig\"}", Map.of()),
-                error(400, "{\"__type\":\"LimitExceededException\"}", Map.of()),
-                error(408, "", Map.of()),
-                error(413, "", Map.of()),
-                error(429, "{\"__type\":\"TooManyRequestsException\"}", Map.of()),
+                Answer.error(503, "{\"__type\":\"ServiceUnavailableException\",\"message\":\"Slow down.\"}", Map.of()),
+                Answer.error(400, "{\"__type\":\"InvalidKMSResourceException\",\"message\":\"kms\"}", Map.of()),
+                Answer.error(500, "{\"__type\":\"InternalFailure\"}", Map.of()),
+                Answer.error(502, "<html><body>Bad Gateway</body></html>", Map.of()),
+                Answer.error(400, "{}", Map.of("x-amzn-ErrorType", List.of("ThrottlingException:http://internal/"))),
+                Answer.error(400, "{\"__type\":\"AccessDeniedException\",\"Message\":\"denied\"}", Map.of()),
+                Answer.error(403, "{\"__type\":\"UnrecognizedClientException\",\"message\":\"who\"}", Map.of()),
+                Answer.error(403, "{\"__type\":\"InvalidSignatureException\",\"message\":\"sig\"}", Map.of()),
+                Answer.error(400, "{\"__type\":\"LimitExceededException\"}", Map.of()),
+                Answer.error(408, "", Map.of()),
+                Answer.error(413, "", Map.of()),
+                Answer.error(429, "{\"__type\":\"TooManyRequestsException\"}", Map.of()),
                 Answer.failing(new ConnectException("Connection refused")),
-                Answer.failing(new IOException("Connection reset by peer")),
-                Answer.never());
+                Answer.failing(new IOException("Connection reset by peer")));
         List<SinkRecord> records = List.of(record("1"));
         for (Answer fault : faults) {
             http.answer(call -> fault);
@@ -210,22 +194,33 @@ class FirehoseWireTests {
     }
 
     @Test
+    void noAnswerWithinTheAttemptTimeoutIsAnUnknownOutcomeOnBothPaths() {
+        stop();
+        start(Duration.ofMillis(500));
+        http.answer(call -> Answer.never());
+        SinkException bySdk = failure(sdk, List.of(record("1")));
+        SinkException byDirect = failure(direct, List.of(record("1")));
+        assertThat(bySdk.kind()).isEqualTo(io.firehosegateway.sink.FailureKind.UNKNOWN_OUTCOME);
+        assertThat(byDirect.kind()).isEqualTo(bySdk.kind());
+        assertThat(byDirect.code()).isEqualTo(bySdk.code());
+    }
+
+    @Test
     void aRefusalForClockSkewIsTransientAndCorrectsTheSigningClockAsTheSdkDoes() {
         Instant serviceTime = Instant.now().plus(Duration.ofHours(1));
         for (String code : List.of("RequestTimeTooSkewed", "InvalidSignatureException")) {
             for (FirehoseSink sink : List.of(sdk, direct)) {
                 SdkGlobalTime.setGlobalTimeOffset(0);
-                http.answer(call -> error(
+                http.answer(call -> Answer.error(
                         400,
                         "{\"__type\":\"" + code + "\",\"message\":\"skewed\"}",
                         Map.of("Date", List.of(HTTP_DATE.format(serviceTime)))));
                 SinkException refused = failure(sink, List.of(record("1")));
                 assertThat(refused.kind()).as(code).isEqualTo(io.firehosegateway.sink.FailureKind.RETRYABLE);
                 http.answer(call -> ok(1));
-                signingTime.set(Instant.now());
+                clock.set(Instant.now());
                 sink.putRecords(route("s"), List.of(record("1"))).join();
-                Instant signedAt = AMZ_DATE.parse(
-                        http.last().request().firstMatchingHeader("X-Amz-Date").orElseThrow(), Instant::from);
+                Instant signedAt = http.last().signedAt();
                 assertThat(Duration.between(signedAt, serviceTime).abs())
                         .as(code)
                         .isLessThan(Duration.ofMinutes(1));
@@ -237,31 +232,14 @@ class FirehoseWireTests {
         http.answer(call -> ok(records.size()));
         BatchResult bySdk = sdk.putRecords(route(stream), records).join();
         Recorded sdkCall = http.last();
-        signingTime.set(AMZ_DATE.parse(
-                sdkCall.request().firstMatchingHeader("X-Amz-Date").orElseThrow(), Instant::from));
-        invocationId.set(
-                sdkCall.request().firstMatchingHeader("amz-sdk-invocation-id").orElseThrow());
+        clock.set(sdkCall.signedAt());
+        invocationId.set(sdkCall.header("amz-sdk-invocation-id"));
         BatchResult byDirect = direct.putRecords(route(stream), records).join();
         Recorded directCall = http.last();
         assertThat(directCall.body()).isEqualTo(sdkCall.body());
-        assertThat(signedHeaders(directCall)).isEqualTo(signedHeaders(sdkCall));
+        assertThat(directCall.signedHeaders()).isEqualTo(sdkCall.signedHeaders());
         assertThat(directCall.request().getUri()).isEqualTo(sdkCall.request().getUri());
         assertThat(byDirect).isEqualTo(bySdk);
-    }
-
-    /** Every header the SDK signs, with the signature; the unsigned ones (User-Agent) may differ. */
-    private static Map<String, List<String>> signedHeaders(Recorded call) {
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.putAll(call.request().headers());
-        String authorization = headers.get("Authorization").get(0);
-        String names = authorization.substring(
-                authorization.indexOf("SignedHeaders=") + 14, authorization.indexOf(", Signature"));
-        Map<String, List<String>> signed = new LinkedHashMap<>();
-        signed.put("authorization", headers.get("Authorization"));
-        for (String name : names.split(";")) {
-            signed.put(name, headers.get(name));
-        }
-        return signed;
     }
 
     private static SinkException failure(FirehoseSink sink, List<SinkRecord> records) {
@@ -280,12 +258,6 @@ class FirehoseWireTests {
                     .append("\"}");
         }
         return Answer.of(200, answer.append("]}").toString(), new HashMap<>());
-    }
-
-    private static Answer error(int status, String body, Map<String, List<String>> headers) {
-        Map<String, List<String>> all = new HashMap<>(headers);
-        all.put("x-amzn-RequestId", List.of("req-1"));
-        return Answer.of(status, body, all);
     }
 
     private static StreamRoutes.Route route(String destination) {
