@@ -461,35 +461,17 @@ public final class FakeFirehose implements AutoCloseable {
         for (JsonNode entry : request.get("Entries")) {
             String messageBody = entry.get("MessageBody").asString();
             bytes += messageBody.getBytes(StandardCharsets.UTF_8).length;
-            MessageDigest attributesDigest = md5();
             JsonNode attributes = entry.get("MessageAttributes");
-            boolean hasAttributes = attributes != null && !attributes.isEmpty();
-            if (hasAttributes) {
-                for (String name : new java.util.TreeSet<>(attributes.propertyNames())) {
+            if (attributes != null) {
+                for (String name : attributes.propertyNames()) {
                     JsonNode attribute = attributes.get(name);
-                    String type = attribute.get("DataType").asString();
-                    String value = attribute.get("StringValue").asString();
-                    bytes += name.length() + type.length() + value.getBytes(StandardCharsets.UTF_8).length;
-                    lengthAndBytes(attributesDigest, name);
-                    lengthAndBytes(attributesDigest, type);
-                    attributesDigest.update((byte) 1);
-                    lengthAndBytes(attributesDigest, value);
+                    bytes += name.length()
+                            + attribute.get("DataType").asString().length()
+                            + attribute.get("StringValue").asString().getBytes(StandardCharsets.UTF_8).length;
                 }
             }
             answer.append(entries == 0 ? "" : ",")
-                    .append("{\"Id\":\"")
-                    .append(entry.get("Id").asString())
-                    .append("\",\"MessageId\":\"")
-                    .append(requestIds.incrementAndGet())
-                    .append("\",\"MD5OfMessageBody\":\"")
-                    .append(HexFormat.of().formatHex(md5().digest(messageBody.getBytes(StandardCharsets.UTF_8))))
-                    .append('"');
-            if (hasAttributes) {
-                answer.append(",\"MD5OfMessageAttributes\":\"")
-                        .append(HexFormat.of().formatHex(attributesDigest.digest()))
-                        .append('"');
-            }
-            answer.append('}');
+                    .append(sqsSuccess(entry, Long.toString(requestIds.incrementAndGet())));
             entries++;
         }
         stats.calls.increment();
@@ -498,6 +480,40 @@ public final class FakeFirehose implements AutoCloseable {
         stats.billedUnits.add(Math.max(1, (bytes + SQS_BILLING_CHUNK - 1) / SQS_BILLING_CHUNK));
         stats.maxRecordsPerCall.accumulateAndGet(entries, Math::max);
         return answer.append("],\"Failed\":[]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One entry of a {@code SendMessageBatch} request answered successful, with the MD5s of its body
+     * and string attributes that the SDK checks.
+     */
+    public static String sqsSuccess(JsonNode entry, String messageId) {
+        String messageBody = entry.get("MessageBody").asString();
+        MessageDigest attributesDigest = md5();
+        JsonNode attributes = entry.get("MessageAttributes");
+        boolean hasAttributes = attributes != null && !attributes.isEmpty();
+        if (hasAttributes) {
+            for (String name : new java.util.TreeSet<>(attributes.propertyNames())) {
+                JsonNode attribute = attributes.get(name);
+                lengthAndBytes(attributesDigest, name);
+                lengthAndBytes(attributesDigest, attribute.get("DataType").asString());
+                attributesDigest.update((byte) 1);
+                lengthAndBytes(attributesDigest, attribute.get("StringValue").asString());
+            }
+        }
+        StringBuilder answer = new StringBuilder()
+                .append("{\"Id\":\"")
+                .append(entry.get("Id").asString())
+                .append("\",\"MessageId\":\"")
+                .append(messageId)
+                .append("\",\"MD5OfMessageBody\":\"")
+                .append(HexFormat.of().formatHex(md5().digest(messageBody.getBytes(StandardCharsets.UTF_8))))
+                .append('"');
+        if (hasAttributes) {
+            answer.append(",\"MD5OfMessageAttributes\":\"")
+                    .append(HexFormat.of().formatHex(attributesDigest.digest()))
+                    .append('"');
+        }
+        return answer.append('}').toString();
     }
 
     private static void lengthAndBytes(MessageDigest digest, String text) {

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
@@ -54,10 +55,7 @@ public final class AwsClientCustomizer {
      */
     public <B extends AwsClientBuilder<B, C> & SdkAsyncClientBuilder<B, C>, C> B customize(
             B builder, int maxConcurrency, URI endpoint, Consumer<NettyNioAsyncHttpClient.Builder> ownHttp) {
-        NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
-                .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(aws.ioThreads()))
-                .maxConcurrency(maxConcurrency)
-                .connectionAcquisitionTimeout(aws.connectionAcquisitionTimeout());
+        NettyNioAsyncHttpClient.Builder http = httpClientBuilder(maxConcurrency);
         ownHttp.accept(http);
         builder.httpClientBuilder(http)
                 .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
@@ -69,5 +67,22 @@ public final class AwsClientCustomizer {
             builder.endpointOverride(endpoint);
         }
         return builder;
+    }
+
+    /**
+     * An HTTP client as the SDK clients get one, for the data-plane calls the gateway builds itself
+     * ({@link AwsJsonRpcClient}): the same I/O threads, pool and proxy settings.
+     *
+     * @param maxConcurrency the connection pool's size: the sink's streams' concurrency limit
+     */
+    public SdkAsyncHttpClient httpClient(int maxConcurrency) {
+        return httpClientBuilder(maxConcurrency).build();
+    }
+
+    private NettyNioAsyncHttpClient.Builder httpClientBuilder(int maxConcurrency) {
+        return NettyNioAsyncHttpClient.builder()
+                .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(aws.ioThreads()))
+                .maxConcurrency(maxConcurrency)
+                .connectionAcquisitionTimeout(aws.connectionAcquisitionTimeout());
     }
 }

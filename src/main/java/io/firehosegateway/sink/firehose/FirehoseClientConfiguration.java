@@ -5,11 +5,19 @@ import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.StreamRoutes;
 import io.firehosegateway.sink.aws.AwsClientCustomizer;
+import io.firehosegateway.sink.aws.AwsJsonRpcClient;
 import io.firehosegateway.sink.aws.AwsProperties;
+import io.firehosegateway.sink.aws.DataPlane;
+import io.firehosegateway.sink.aws.DataPlaneProperties;
+import io.firehosegateway.sink.aws.EndpointQuestion;
+import java.net.URI;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+import software.amazon.awssdk.services.firehose.FirehoseServiceClientConfiguration;
+import software.amazon.awssdk.services.firehose.endpoints.FirehoseEndpointProvider;
 
 /**
  * The one place that builds the Firehose client: what every AWS client shares (SDK retries off, one
@@ -35,9 +43,48 @@ public class FirehoseClientConfiguration {
                 .build();
     }
 
+    /**
+     * The sink, its {@code PutRecordBatch} calls built by the gateway unless {@code
+     * gateway.aws.data-plane} is {@code sdk}: signed with the SDK client's credentials and region,
+     * sent to the endpoint its endpoint provider resolves, on an HTTP client of the same settings.
+     */
     @Bean(SINK_BEAN)
-    Sink firehoseSink(FirehoseAsyncClient client) {
-        return new FirehoseSink(client, new FirehoseRetryClassifier());
+    Sink firehoseSink(FirehoseAsyncClient client, DataPlaneProperties plane, AwsProperties aws, StreamRoutes routes) {
+        if (plane.dataPlane() == DataPlane.SDK) {
+            return new FirehoseSink(client, new FirehoseRetryClassifier());
+        }
+        return directSink(client, new AwsClientCustomizer(aws).httpClient(routes.maxInFlight(SinkKind.FIREHOSE)), aws);
+    }
+
+    /**
+     * A sink whose calls the gateway builds, on {@code http}, which it closes: signed with {@code
+     * client}'s credentials and region, sent to the endpoint its provider resolves.
+     */
+    static FirehoseSink directSink(FirehoseAsyncClient client, SdkAsyncHttpClient http, AwsProperties aws) {
+        FirehoseServiceClientConfiguration config = client.serviceClientConfiguration();
+        return new FirehoseSink(
+                AwsJsonRpcClient.of(
+                        http,
+                        config,
+                        endpoint(config),
+                        FirehoseWire.PROTOCOL,
+                        aws.apiCallAttemptTimeout(),
+                        FirehoseWire::exceptionFor),
+                new FirehoseRetryClassifier());
+    }
+
+    /** The endpoint the SDK client would call: its override, else its provider's for the region, FIPS and dual-stack as configured. */
+    static URI endpoint(FirehoseServiceClientConfiguration config) {
+        EndpointQuestion question = EndpointQuestion.of(config);
+        return config.endpointProvider()
+                .map(FirehoseEndpointProvider.class::cast)
+                .orElseGet(FirehoseEndpointProvider::defaultProvider)
+                .resolveEndpoint(params -> params.region(question.region())
+                        .useFips(question.fips())
+                        .useDualStack(question.dualStack())
+                        .endpoint(question.endpoint()))
+                .join()
+                .url();
     }
 
     @Bean

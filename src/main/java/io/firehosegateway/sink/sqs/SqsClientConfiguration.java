@@ -5,12 +5,20 @@ import io.firehosegateway.sink.Sink;
 import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.StreamRoutes;
 import io.firehosegateway.sink.aws.AwsClientCustomizer;
+import io.firehosegateway.sink.aws.AwsJsonRpcClient;
 import io.firehosegateway.sink.aws.AwsProperties;
+import io.firehosegateway.sink.aws.DataPlane;
+import io.firehosegateway.sink.aws.DataPlaneProperties;
+import io.firehosegateway.sink.aws.EndpointQuestion;
+import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsServiceClientConfiguration;
+import software.amazon.awssdk.services.sqs.endpoints.SqsEndpointProvider;
 
 /**
  * The one place that builds the SQS client: what every AWS client shares (SDK retries off, one
@@ -44,9 +52,53 @@ public class SqsClientConfiguration {
         return new SqsQueues(client, new SqsErrorClassifier(), LOOKUP_RETRY, System::nanoTime);
     }
 
+    /**
+     * The sink, its {@code SendMessageBatch} calls built by the gateway unless {@code
+     * gateway.aws.data-plane} is {@code sdk}: signed with the SDK client's credentials and region,
+     * sent to the endpoint its endpoint provider resolves, on an HTTP client of the same settings.
+     */
     @Bean(SINK_BEAN)
-    Sink sqsSink(SqsAsyncClient client, SqsQueues queues) {
-        return new SqsSink(client, queues, new SqsErrorClassifier());
+    Sink sqsSink(
+            SqsAsyncClient client,
+            SqsQueues queues,
+            DataPlaneProperties plane,
+            AwsProperties aws,
+            StreamRoutes routes) {
+        if (plane.dataPlane() == DataPlane.SDK) {
+            return new SqsSink(client, queues, new SqsErrorClassifier());
+        }
+        return directSink(
+                client, queues, new AwsClientCustomizer(aws).httpClient(routes.maxInFlight(SinkKind.SQS)), aws);
+    }
+
+    /** A sink whose calls the gateway builds, on {@code http}, which it closes. */
+    static SqsSink directSink(SqsAsyncClient client, SqsQueues queues, SdkAsyncHttpClient http, AwsProperties aws) {
+        SqsServiceClientConfiguration config = client.serviceClientConfiguration();
+        return new SqsSink(
+                client,
+                AwsJsonRpcClient.of(
+                        http,
+                        config,
+                        endpoint(config),
+                        SqsWire.PROTOCOL,
+                        aws.apiCallAttemptTimeout(),
+                        SqsWire::exceptionFor),
+                queues,
+                new SqsErrorClassifier());
+    }
+
+    /** The endpoint the SDK client would call: its override, else its provider's for the region, FIPS and dual-stack as configured. */
+    static URI endpoint(SqsServiceClientConfiguration config) {
+        EndpointQuestion question = EndpointQuestion.of(config);
+        return config.endpointProvider()
+                .map(SqsEndpointProvider.class::cast)
+                .orElseGet(SqsEndpointProvider::defaultProvider)
+                .resolveEndpoint(params -> params.region(question.region())
+                        .useFips(question.fips())
+                        .useDualStack(question.dualStack())
+                        .endpoint(question.endpoint()))
+                .join()
+                .url();
     }
 
     @Bean

@@ -9,6 +9,7 @@ import io.firehosegateway.sink.SinkKind;
 import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.SinkRecord;
 import io.firehosegateway.sink.StreamRoutes;
+import io.firehosegateway.sink.aws.AwsJsonRpcClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +35,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  * standard queue a stream's partition key, when it sets one, is sent as the message group (fair
  * queues use it), also where it is the event's id.
  */
-final class SqsSink implements Sink {
+final class SqsSink implements Sink, AutoCloseable {
 
     /** The attribute that carries the event's id. */
     static final String EVENT_ID_ATTRIBUTE = "event-id";
@@ -45,11 +46,22 @@ final class SqsSink implements Sink {
     private static final String STRING = "String";
 
     private final SqsAsyncClient client;
+    private final AwsJsonRpcClient direct;
     private final SqsQueues queues;
     private final SqsErrorClassifier classifier;
 
+    /** A sink whose {@code SendMessageBatch} calls the SDK's client builds. */
     SqsSink(SqsAsyncClient client, SqsQueues queues, SqsErrorClassifier classifier) {
+        this(client, null, queues, classifier);
+    }
+
+    /**
+     * A sink whose {@code SendMessageBatch} calls the gateway builds ({@link SqsWire}) and sends on
+     * {@code direct}, which it closes; {@code client} stays for the queues' URLs.
+     */
+    SqsSink(SqsAsyncClient client, AwsJsonRpcClient direct, SqsQueues queues, SqsErrorClassifier classifier) {
         this.client = client;
+        this.direct = direct;
         this.queues = queues;
         this.classifier = classifier;
     }
@@ -142,7 +154,7 @@ final class SqsSink implements Sink {
         if (entries.isEmpty()) {
             return CompletableFuture.completedFuture(new BatchResult(Arrays.asList(outcomes)));
         }
-        return client.sendMessageBatch(request -> request.queueUrl(url).entries(entries))
+        return sendMessageBatch(url, entries)
                 .handle((response, error) -> {
                     if (error == null) {
                         return CompletableFuture.completedFuture(toResult(response, outcomes));
@@ -159,6 +171,17 @@ final class SqsSink implements Sink {
                     });
                 })
                 .thenCompose(result -> result);
+    }
+
+    private CompletableFuture<SendMessageBatchResponse> sendMessageBatch(
+            String url, List<SendMessageBatchRequestEntry> entries) {
+        if (direct == null) {
+            return client.sendMessageBatch(request -> request.queueUrl(url).entries(entries));
+        }
+        return direct.call(
+                "SendMessageBatch",
+                SqsWire.sendMessageBatch(url, entries),
+                answer -> SqsWire.readAnswer(answer, url, entries));
     }
 
     /**
@@ -247,5 +270,12 @@ final class SqsSink implements Sink {
 
     private static int messageSize(StreamRoutes.Route route, SinkRecord record) {
         return SqsBodies.bodySize(record.data()) + attributesSize(attributes(route, record));
+    }
+
+    @Override
+    public void close() {
+        if (direct != null) {
+            direct.close();
+        }
     }
 }

@@ -25,6 +25,11 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
  */
 class FirehoseSinkContractIntegrationTests extends SinkContractTests {
 
+    /** The sink under test, on the SDK client's calls; {@link FirehoseDirectSinkContractIntegrationTests} builds its own. */
+    FirehoseSink sink(FirehoseAsyncClient client) {
+        return new FirehoseSink(client, new FirehoseRetryClassifier());
+    }
+
     @Override
     protected SinkUnderTest start() throws Exception {
         URI moto = MotoServer.endpoint();
@@ -41,7 +46,7 @@ class FirehoseSinkContractIntegrationTests extends SinkContractTests {
                 .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(Duration.ofSeconds(5)))
                 .build();
-        FirehoseSink sink = new FirehoseSink(client, new FirehoseRetryClassifier());
+        FirehoseSink sink = sink(client);
         return new SinkUnderTest() {
             @Override
             public Sink sink() {
@@ -80,6 +85,7 @@ class FirehoseSinkContractIntegrationTests extends SinkContractTests {
 
             @Override
             public void close() throws Exception {
+                sink.close();
                 client.close();
                 proxy.close();
                 emulator.close();

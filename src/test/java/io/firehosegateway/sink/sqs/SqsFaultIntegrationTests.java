@@ -53,6 +53,7 @@ class SqsFaultIntegrationTests {
 
     @AfterEach
     void stop() throws Exception {
+        sink.close();
         client.close();
         proxy.close();
         emulator.close();

@@ -29,6 +29,11 @@ class SqsSinkContractIntegrationTests extends SinkContractTests {
         return MotoServer.endpoint();
     }
 
+    /** The sink under test, as the gateway builds it by default; {@link SqsSdkSinkContractIntegrationTests} the SDK's. */
+    SqsSink sink(SqsAsyncClient client) {
+        return SqsTestClients.sink(client);
+    }
+
     @Override
     protected SinkUnderTest start() throws Exception {
         URI moto = emulatorEndpoint();
@@ -38,7 +43,7 @@ class SqsSinkContractIntegrationTests extends SinkContractTests {
         String url = emulator.createQueue(queue);
         FaultProxy proxy = FaultProxy.start(moto);
         SqsAsyncClient client = SqsTestClients.client(proxy.endpoint());
-        SqsSink sink = SqsTestClients.sink(client);
+        SqsSink sink = sink(client);
         List<String> received = new CopyOnWriteArrayList<>();
         return new SinkUnderTest() {
             @Override
@@ -80,6 +85,7 @@ class SqsSinkContractIntegrationTests extends SinkContractTests {
 
             @Override
             public void close() throws Exception {
+                sink.close();
                 client.close();
                 proxy.close();
                 emulator.close();

@@ -1,5 +1,7 @@
 package io.firehosegateway.sink.sqs;
 
+import io.firehosegateway.sink.aws.AwsClientCustomizer;
+import io.firehosegateway.sink.aws.AwsProperties;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -23,9 +25,19 @@ final class SqsTestClients {
                 .build();
     }
 
+    /** A sink as the gateway builds it by default: its {@code SendMessageBatch} calls its own, the queues' URLs the SDK's. */
     static SqsSink sink(SqsAsyncClient client) {
-        SqsErrorClassifier classifier = new SqsErrorClassifier();
-        return new SqsSink(
-                client, new SqsQueues(client, classifier, Duration.ofSeconds(5), System::nanoTime), classifier);
+        AwsProperties aws = new AwsProperties(null, Duration.ofSeconds(5), Duration.ofSeconds(10), 1);
+        return SqsClientConfiguration.directSink(
+                client, queues(client), new AwsClientCustomizer(aws).httpClient(64), aws);
+    }
+
+    /** A sink whose calls the SDK's client builds ({@code gateway.aws.data-plane: sdk}). */
+    static SqsSink sdkSink(SqsAsyncClient client) {
+        return new SqsSink(client, queues(client), new SqsErrorClassifier());
+    }
+
+    private static SqsQueues queues(SqsAsyncClient client) {
+        return new SqsQueues(client, new SqsErrorClassifier(), Duration.ofSeconds(5), System::nanoTime);
     }
 }
