@@ -162,6 +162,10 @@ final class EventBodyParser {
         } catch (ProblemException e) {
             // The UTF-8 check raises its problem when the parser reaches the bad byte, in this event.
             throw e.type() == ProblemType.INVALID_UTF8 ? position.apply(e) : e;
+        } finally {
+            if (recorded != null) {
+                recorded.release();
+            }
         }
         return events;
     }

@@ -14,8 +14,13 @@ import java.util.Arrays;
  */
 final class RecordingInputStream extends FilterInputStream implements EventCopier.Source {
 
-    /** Sized by the first read: a single event's body, or the parser's read size for a body of many. */
-    private byte[] bytes = new byte[0];
+    private final RecordingBuffers buffers;
+
+    /**
+     * A finished request's buffer, else sized by the first read: a single event's body, or the
+     * parser's read size for a body of many.
+     */
+    private byte[] bytes;
 
     private int size;
     /** The offset in the stream of {@code bytes[0]}. */
@@ -24,7 +29,24 @@ final class RecordingInputStream extends FilterInputStream implements EventCopie
     private long mark;
 
     RecordingInputStream(InputStream in) {
+        this(in, RecordingBuffers.SHARED);
+    }
+
+    RecordingInputStream(InputStream in, RecordingBuffers buffers) {
         super(in);
+        this.buffers = buffers;
+        this.bytes = buffers.take();
+    }
+
+    /**
+     * Gives the buffer back for a later request, once every event read has been copied out of it;
+     * nothing is recorded afterwards.
+     */
+    void release() {
+        byte[] released = bytes;
+        bytes = new byte[0];
+        size = 0;
+        buffers.give(released);
     }
 
     @Override

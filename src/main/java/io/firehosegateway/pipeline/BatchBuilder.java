@@ -45,6 +45,14 @@ final class BatchBuilder {
         return (recordCount() >= maxRecords && packFull) || encodedBytes + packEncoded() + encodedSize(1) > maxBytes;
     }
 
+    /**
+     * Whether the batch holds at least half of what a call carries, in records or in bytes: filled
+     * that far within its linger, it would at the same pace be full within a second one.
+     */
+    boolean isHalfFull() {
+        return recordCount() * 2L >= maxRecords || (encodedBytes + packEncoded()) * 2 >= maxBytes;
+    }
+
     /** Whether a client waits for one of its events (one has a deadline): such a batch may not idle. */
     boolean isAwaited() {
         return awaited;

@@ -135,9 +135,23 @@ final class BatchQueue {
         return ready.poll();
     }
 
-    /** Marks the batch's linger passed; false when it was sealed meanwhile. */
-    boolean lingerPassed(Lingering batch) {
+    /**
+     * Marks the batch's linger passed; false when it was sealed meanwhile, or when it lingers once
+     * more. A batch at least half full while calls are in flight lingers a second time: at
+     * saturation the answers of the calls in flight release the clients whose next requests would
+     * fill it, and sent now it leaves part-full, one more call for the same events. A stream with no
+     * call in flight still sends a batch a client waits for at once, held or not, and a batch under
+     * half full goes as before, so light loads see no added wait.
+     *
+     * @param callsInFlight whether the stream has a call in flight
+     */
+    boolean lingerPassed(Lingering batch, boolean callsInFlight) {
         if (open != batch) {
+            return false;
+        }
+        if (callsInFlight && !batch.lingeredTwice && !draining && batch.builder.isHalfFull()) {
+            batch.lingeredTwice = true;
+            batch.timer = scheduler.schedule(() -> lingerPassed.accept(batch), lingerNanos, TimeUnit.NANOSECONDS);
             return false;
         }
         batch.lingerPassed = true;
@@ -174,6 +188,7 @@ final class BatchQueue {
         final BatchBuilder builder;
         ScheduledFuture<?> timer;
         boolean lingerPassed;
+        boolean lingeredTwice;
 
         Lingering(BatchBuilder builder) {
             this.builder = builder;

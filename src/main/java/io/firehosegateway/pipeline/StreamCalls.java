@@ -180,9 +180,7 @@ final class StreamCalls {
         status = failure == null
                 ? status.succeeded(clock.instant())
                 : status.failed(clock.instant(), failure.kind(), failure.code());
-        for (PendingRecord record : outcome.delivered()) {
-            settlement.delivered(record);
-        }
+        settlement.delivered(outcome.delivered());
         if (outcome.possibleDuplicates() > 0) {
             meters.possibleDuplicates(outcome.possibleDuplicates());
         }

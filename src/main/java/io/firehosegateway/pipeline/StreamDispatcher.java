@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>A batch is sent when it is full, when its linger has passed, or, if a client is waiting for
  * one of its events, at once when no call is in flight ({@code send-when-idle}). While every slot
  * is busy, a lingered batch keeps filling instead of queueing as a small one, so under load batches
- * come out full. After a call, records marked accepted are done for good; only the others are sent
+ * come out full; a batch at least half full when its linger passes lingers once more while calls
+ * are in flight, for the same reason. After a call, records marked accepted are done for good; only the others are sent
  * again, after a backoff.
  */
 final class StreamDispatcher implements StreamCalls.Dispatch {
@@ -244,7 +245,7 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
     }
 
     private void lingerPassed(BatchQueue.Lingering batch) {
-        sendAfter(() -> queue.lingerPassed(batch));
+        sendAfter(() -> queue.lingerPassed(batch, !slots.idle()));
     }
 
     private void quotaRefilled() {

@@ -1,0 +1,107 @@
+package io.firehosegateway.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import io.firehosegateway.sink.firehose.FirehoseLimits;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** When the open batch goes: the linger's timers run by hand, so no test waits for a clock. */
+class BatchQueueTests {
+
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long CLIENT_WAITS = Long.MAX_VALUE / 2;
+
+    private final DeliveryTicket ticket = new DeliveryTicket("events", 10_000);
+    private final Deque<Runnable> timers = new ArrayDeque<>();
+    private final List<BatchQueue.Lingering> lingered = new ArrayList<>();
+    private final BatchQueue queue = new BatchQueue(FirehoseLimits.LIMITS, 0, LINGER_NANOS, scheduler(), lingered::add);
+
+    private ScheduledExecutorService scheduler() {
+        ScheduledExecutorService scheduler = mock(ScheduledExecutorService.class);
+        when(scheduler.schedule(any(Runnable.class), anyLong(), any())).thenAnswer(call -> {
+            timers.add(call.getArgument(0));
+            return mock(ScheduledFuture.class);
+        });
+        return scheduler;
+    }
+
+    private void add(int events) {
+        byte[] framed = "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < events; i++) {
+            queue.add(framed, null, "id", ticket, i, CLIENT_WAITS);
+        }
+    }
+
+    /** Runs the latest linger timer and returns the batch it names. */
+    private BatchQueue.Lingering lingerPasses() {
+        timers.removeLast().run();
+        return lingered.get(lingered.size() - 1);
+    }
+
+    @Test
+    void aHalfFullBatchKeepsFillingForASecondLingerWhileACallIsInFlight() {
+        add(300);
+
+        assertThat(queue.lingerPassed(lingerPasses(), true)).isFalse();
+        assertThat(queue.peekSendable(false)).isNull();
+
+        add(200);
+        queue.sealIfFull();
+        assertThat(queue.peekSendable(false)).hasSize(500);
+    }
+
+    @Test
+    void aHeldBatchGoesAtItsSecondLingerEvenIfNotFull() {
+        add(300);
+        queue.lingerPassed(lingerPasses(), true);
+
+        assertThat(queue.lingerPassed(lingerPasses(), true)).isTrue();
+        assertThat(queue.peekSendable(false)).hasSize(300);
+    }
+
+    @Test
+    void aHeldBatchGoesAtOnceWhenTheStreamFallsIdle() {
+        add(300);
+        queue.lingerPassed(lingerPasses(), true);
+
+        assertThat(queue.peekSendable(true)).hasSize(300);
+    }
+
+    @Test
+    void aBatchUnderHalfFullGoesAtItsLinger() {
+        add(249);
+
+        assertThat(queue.lingerPassed(lingerPasses(), true)).isTrue();
+        assertThat(queue.peekSendable(false)).hasSize(249);
+    }
+
+    @Test
+    void aHalfFullBatchGoesAtItsLingerWhenNoCallIsInFlight() {
+        add(300);
+
+        assertThat(queue.lingerPassed(lingerPasses(), false)).isTrue();
+        assertThat(queue.peekSendable(false)).hasSize(300);
+    }
+
+    @Test
+    void whileDrainingAHalfFullBatchGoesAtOnce() {
+        add(300);
+        BatchQueue.Lingering batch = lingerPasses();
+        queue.drain();
+
+        assertThat(queue.lingerPassed(batch, true)).isTrue();
+        assertThat(queue.peekSendable(false)).hasSize(300);
+    }
+}
