@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>It speaks just enough of the JSON 1.1 protocol for the AWS SDKs: {@code PutRecordBatch} (every
  * record accepted), {@code PutRecord} and {@code DescribeDeliveryStream}; and of Kinesis Data
- * Streams' (JSON, not CBOR: give the gateway {@code --gateway.kinesis.cbor=false})
+ * Streams' (JSON, and CBOR where the call is CBOR, as {@link FakeKinesisCbor} reads it)
  * {@code PutRecords} (every record accepted, billed in 25 KiB PUT payload units) and
  * {@code DescribeStreamSummary}. It never decodes the
  * records: it finds each {@code "Data"} string and counts its decoded size from its base64 length,
@@ -94,6 +94,9 @@ public final class FakeFirehose implements AutoCloseable {
     private final LongAdder refused = new LongAdder();
     private final byte[][] batchAnswers = new byte[501][];
     private final byte[][] kinesisAnswers = new byte[501][];
+    /** {@link #kinesisAnswers} in CBOR, written when first asked for. */
+    private final byte[][] kinesisCborAnswers = new byte[501][];
+
     private final AtomicLong requestIds = new AtomicLong();
     private final Map<String, ShardStats> shards = new ConcurrentHashMap<>();
     private final LongSupplier clockMillis;
@@ -214,6 +217,11 @@ public final class FakeFirehose implements AutoCloseable {
                 : target != null && target.startsWith(KINESIS_TARGET_PREFIX)
                         ? target.substring(KINESIS_TARGET_PREFIX.length())
                         : target != null && target.startsWith("AmazonSQS.") ? target : String.valueOf(target);
+        if (FakeKinesisCbor.speaks(exchange.getRequestHeaders().getFirst("Content-Type"))
+                && !"PutRecords".equals(action)) {
+            // Rare calls (describe, list): read as JSON, so every action but the hot one has one reader.
+            body = FakeKinesisCbor.toJson(body);
+        }
         long latency = latencyMillis;
         if (latency > 0) {
             Thread.sleep(latency);
@@ -236,6 +244,10 @@ public final class FakeFirehose implements AutoCloseable {
                 send(exchange, 200, JSON_11, batchAnswers[Math.min(records, 500)]);
             }
             case "PutRecords" -> {
+                if (FakeKinesisCbor.speaks(exchange.getRequestHeaders().getFirst("Content-Type"))) {
+                    putRecordsInCbor(exchange, body);
+                    return;
+                }
                 if (kinesisShards > 0) {
                     send(exchange, 200, JSON_11, putRecordsOnShards(body));
                     return;
@@ -288,6 +300,34 @@ public final class FakeFirehose implements AutoCloseable {
                         ("{\"__type\":\"UnknownOperationException\",\"message\":\"" + action + "\"}")
                                 .getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    private void putRecordsInCbor(HttpExchange exchange, byte[] body) throws IOException {
+        if (kinesisShards > 0) {
+            send(
+                    exchange,
+                    400,
+                    JSON_11,
+                    "{\"__type\":\"InvalidArgumentException\",\"message\":\"the fake's shards speak JSON only\"}"
+                            .getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+        FakeKinesisCbor.PutRecords call = FakeKinesisCbor.putRecords(body);
+        long bytes = 0;
+        long units = 0;
+        for (long size : call.dataSizes()) {
+            bytes += size;
+            units += units(size, KINESIS_BILLING_UNIT);
+        }
+        int records = tally(call.stream(), call.dataSizes().length, bytes, units);
+        int answer = Math.min(records, 500);
+        byte[] cbor = kinesisCborAnswers[answer];
+        if (cbor == null) {
+            // Racing threads write the same bytes: no lock needed.
+            cbor = FakeKinesisCbor.fromJson(kinesisAnswers[answer]);
+            kinesisCborAnswers[answer] = cbor;
+        }
+        send(exchange, 200, FakeKinesisCbor.CONTENT_TYPE, cbor);
     }
 
     /** Shards on and off; their counters and seconds start again, as a new stream's would. */
@@ -537,7 +577,6 @@ public final class FakeFirehose implements AutoCloseable {
 
     /** Counts the records of a call: each {@code "Data"} string, sized from its base64 length. */
     private int count(byte[] body, String stream, int billingUnit) {
-        StreamStats stats = streams.computeIfAbsent(stream, s -> new StreamStats());
         int records = 0;
         long bytes = 0;
         long units = 0;
@@ -555,9 +594,19 @@ public final class FakeFirehose implements AutoCloseable {
             long decoded = decodedLength(body, start, end);
             records++;
             bytes += decoded;
-            units += Math.max(1, (decoded + billingUnit - 1) / billingUnit);
+            units += units(decoded, billingUnit);
             from = end + 1;
         }
+        return tally(stream, records, bytes, units);
+    }
+
+    private static long units(long size, int billingUnit) {
+        return Math.max(1, (size + billingUnit - 1) / billingUnit);
+    }
+
+    /** Counts one call to {@code stream}: its records, their bytes and the units they bill. */
+    private int tally(String stream, int records, long bytes, long units) {
+        StreamStats stats = streams.computeIfAbsent(stream, s -> new StreamStats());
         stats.calls.increment();
         stats.records.add(records);
         stats.bytes.add(bytes);
@@ -643,7 +692,13 @@ public final class FakeFirehose implements AutoCloseable {
         return answer.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Sends an answer; a JSON one to a CBOR call (Kinesis's) is sent as CBOR, as the client expects. */
     private void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        if (FakeKinesisCbor.speaks(exchange.getRequestHeaders().getFirst("Content-Type"))
+                && !FakeKinesisCbor.CONTENT_TYPE.equals(contentType)) {
+            body = FakeKinesisCbor.fromJson(body);
+            contentType = FakeKinesisCbor.CONTENT_TYPE;
+        }
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("x-amzn-RequestId", Long.toString(requestIds.incrementAndGet()));
         exchange.sendResponseHeaders(status, body.length);
