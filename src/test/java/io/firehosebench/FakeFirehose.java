@@ -9,10 +9,7 @@ import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -393,7 +390,7 @@ public final class FakeFirehose implements AutoCloseable {
             JsonNode explicit = record.get("ExplicitHashKey");
             BigInteger hashKey = explicit != null && !explicit.isNull()
                     ? new BigInteger(explicit.asString())
-                    : new BigInteger(1, md5().digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
+                    : new BigInteger(1, FakeSqsBatch.md5().digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
             int shard = hashKey.multiply(BigInteger.valueOf(count))
                     .divide(HASH_KEY_SPACE)
                     .intValue();
@@ -492,26 +489,16 @@ public final class FakeFirehose implements AutoCloseable {
      * requests SQS bills for the call, and answers each entry by its {@code Id} with its MD5s.
      */
     private byte[] sendMessageBatch(byte[] body) {
-        JsonNode request = json.readTree(body);
-        String url = request.get("QueueUrl").asString();
+        FakeSqsBatch.Batch batch = FakeSqsBatch.read(body);
+        String url = batch.queueUrl();
         StreamStats stats = streams.computeIfAbsent(url.substring(url.lastIndexOf('/') + 1), s -> new StreamStats());
         StringBuilder answer = new StringBuilder("{\"Successful\":[");
         int entries = 0;
         long bytes = 0;
-        for (JsonNode entry : request.get("Entries")) {
-            String messageBody = entry.get("MessageBody").asString();
-            bytes += messageBody.getBytes(StandardCharsets.UTF_8).length;
-            JsonNode attributes = entry.get("MessageAttributes");
-            if (attributes != null) {
-                for (String name : attributes.propertyNames()) {
-                    JsonNode attribute = attributes.get(name);
-                    bytes += name.length()
-                            + attribute.get("DataType").asString().length()
-                            + attribute.get("StringValue").asString().getBytes(StandardCharsets.UTF_8).length;
-                }
-            }
+        for (FakeSqsBatch.Entry entry : batch.entries()) {
+            bytes += FakeSqsBatch.bytes(entry);
             answer.append(entries == 0 ? "" : ",")
-                    .append(sqsSuccess(entry, Long.toString(requestIds.incrementAndGet())));
+                    .append(FakeSqsBatch.success(entry, Long.toString(requestIds.incrementAndGet())));
             entries++;
         }
         stats.calls.increment();
@@ -527,47 +514,22 @@ public final class FakeFirehose implements AutoCloseable {
      * and string attributes that the SDK checks.
      */
     public static String sqsSuccess(JsonNode entry, String messageId) {
-        String messageBody = entry.get("MessageBody").asString();
-        MessageDigest attributesDigest = md5();
-        JsonNode attributes = entry.get("MessageAttributes");
-        boolean hasAttributes = attributes != null && !attributes.isEmpty();
-        if (hasAttributes) {
-            for (String name : new java.util.TreeSet<>(attributes.propertyNames())) {
-                JsonNode attribute = attributes.get(name);
-                lengthAndBytes(attributesDigest, name);
-                lengthAndBytes(attributesDigest, attribute.get("DataType").asString());
-                attributesDigest.update((byte) 1);
-                lengthAndBytes(attributesDigest, attribute.get("StringValue").asString());
+        TreeMap<String, FakeSqsBatch.Attribute> attributes = new TreeMap<>();
+        JsonNode given = entry.get("MessageAttributes");
+        if (given != null) {
+            for (String name : given.propertyNames()) {
+                JsonNode attribute = given.get(name);
+                attributes.put(
+                        name,
+                        new FakeSqsBatch.Attribute(
+                                attribute.get("DataType").asString(),
+                                attribute.get("StringValue").asString()));
             }
         }
-        StringBuilder answer = new StringBuilder()
-                .append("{\"Id\":\"")
-                .append(entry.get("Id").asString())
-                .append("\",\"MessageId\":\"")
-                .append(messageId)
-                .append("\",\"MD5OfMessageBody\":\"")
-                .append(HexFormat.of().formatHex(md5().digest(messageBody.getBytes(StandardCharsets.UTF_8))))
-                .append('"');
-        if (hasAttributes) {
-            answer.append(",\"MD5OfMessageAttributes\":\"")
-                    .append(HexFormat.of().formatHex(attributesDigest.digest()))
-                    .append('"');
-        }
-        return answer.append('}').toString();
-    }
-
-    private static void lengthAndBytes(MessageDigest digest, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        digest.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
-        digest.update(bytes);
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has MD5", e);
-        }
+        return FakeSqsBatch.success(
+                new FakeSqsBatch.Entry(
+                        entry.get("Id").asString(), entry.get("MessageBody").asString(), attributes),
+                messageId);
     }
 
     /** Counts the records of a call: each {@code "Data"} string, sized from its base64 length. */
