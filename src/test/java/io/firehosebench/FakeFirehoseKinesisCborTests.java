@@ -2,19 +2,13 @@ package io.firehosebench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firehosegateway.sink.kinesis.KinesisProtocol;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
@@ -36,15 +30,7 @@ class FakeFirehoseKinesisCborTests {
     void start() throws Exception {
         fake = new FakeFirehose(0);
         fake.start();
-        kinesis = KinesisProtocol.build(
-                true,
-                () -> KinesisAsyncClient.builder()
-                        .endpointOverride(fake.endpoint())
-                        .region(Region.US_EAST_1)
-                        .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
-                        .credentialsProvider(
-                                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                        .build());
+        kinesis = FakeKinesisClients.of(fake, true);
     }
 
     @AfterEach

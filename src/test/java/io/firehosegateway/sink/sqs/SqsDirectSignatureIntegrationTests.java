@@ -27,7 +27,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
@@ -61,14 +60,8 @@ class SqsDirectSignatureIntegrationTests {
         emulator = new SqsEmulator(moto.endpoint());
         urls.put(STANDARD, emulator.createQueue(STANDARD));
         urls.put(FIFO, emulator.createQueue(FIFO));
-        try (IamClient iam = IamClient.builder()
-                .endpointOverride(moto.endpoint())
-                .region(Region.AWS_GLOBAL)
-                .credentialsProvider(credentials("test", "test"))
-                .build()) {
-            sender = userWith(iam, "sender", ALLOW_SEND);
-            lookerUp = userWith(iam, "looker-up", ALLOW_LOOKUP);
-        }
+        sender = moto.userWith("sender", ALLOW_SEND);
+        lookerUp = moto.userWith("looker-up", ALLOW_LOOKUP);
         moto.enforce();
     }
 
@@ -179,15 +172,5 @@ class SqsDirectSignatureIntegrationTests {
 
     private static StaticCredentialsProvider credentials(String id, String secret) {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret));
-    }
-
-    private static AccessKey userWith(IamClient iam, String name, String policy) {
-        iam.createUser(request -> request.userName(name));
-        String arn = iam.createPolicy(
-                        request -> request.policyName(name + "-policy").policyDocument(policy))
-                .policy()
-                .arn();
-        iam.attachUserPolicy(request -> request.userName(name).policyArn(arn));
-        return iam.createAccessKey(request -> request.userName(name)).accessKey();
     }
 }
