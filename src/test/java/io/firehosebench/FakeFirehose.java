@@ -9,10 +9,7 @@ import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>It speaks just enough of the JSON 1.1 protocol for the AWS SDKs: {@code PutRecordBatch} (every
  * record accepted), {@code PutRecord} and {@code DescribeDeliveryStream}; and of Kinesis Data
- * Streams' (JSON, not CBOR: give the gateway {@code --gateway.kinesis.cbor=false})
+ * Streams' (JSON, and CBOR where the call is CBOR, as {@link FakeKinesisCbor} reads it)
  * {@code PutRecords} (every record accepted, billed in 25 KiB PUT payload units) and
  * {@code DescribeStreamSummary}. It never decodes the
  * records: it finds each {@code "Data"} string and counts its decoded size from its base64 length,
@@ -94,6 +91,9 @@ public final class FakeFirehose implements AutoCloseable {
     private final LongAdder refused = new LongAdder();
     private final byte[][] batchAnswers = new byte[501][];
     private final byte[][] kinesisAnswers = new byte[501][];
+    /** {@link #kinesisAnswers} in CBOR, written when first asked for. */
+    private final byte[][] kinesisCborAnswers = new byte[501][];
+
     private final AtomicLong requestIds = new AtomicLong();
     private final Map<String, ShardStats> shards = new ConcurrentHashMap<>();
     private final LongSupplier clockMillis;
@@ -214,6 +214,11 @@ public final class FakeFirehose implements AutoCloseable {
                 : target != null && target.startsWith(KINESIS_TARGET_PREFIX)
                         ? target.substring(KINESIS_TARGET_PREFIX.length())
                         : target != null && target.startsWith("AmazonSQS.") ? target : String.valueOf(target);
+        if (FakeKinesisCbor.speaks(exchange.getRequestHeaders().getFirst("Content-Type"))
+                && !"PutRecords".equals(action)) {
+            // Rare calls (describe, list): read as JSON, so every action but the hot one has one reader.
+            body = FakeKinesisCbor.toJson(body);
+        }
         long latency = latencyMillis;
         if (latency > 0) {
             Thread.sleep(latency);
@@ -236,6 +241,10 @@ public final class FakeFirehose implements AutoCloseable {
                 send(exchange, 200, JSON_11, batchAnswers[Math.min(records, 500)]);
             }
             case "PutRecords" -> {
+                if (FakeKinesisCbor.speaks(exchange.getRequestHeaders().getFirst("Content-Type"))) {
+                    putRecordsInCbor(exchange, body);
+                    return;
+                }
                 if (kinesisShards > 0) {
                     send(exchange, 200, JSON_11, putRecordsOnShards(body));
                     return;
@@ -288,6 +297,34 @@ public final class FakeFirehose implements AutoCloseable {
                         ("{\"__type\":\"UnknownOperationException\",\"message\":\"" + action + "\"}")
                                 .getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    private void putRecordsInCbor(HttpExchange exchange, byte[] body) throws IOException {
+        if (kinesisShards > 0) {
+            send(
+                    exchange,
+                    400,
+                    JSON_11,
+                    "{\"__type\":\"InvalidArgumentException\",\"message\":\"the fake's shards speak JSON only\"}"
+                            .getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+        FakeKinesisCbor.PutRecords call = FakeKinesisCbor.putRecords(body);
+        long bytes = 0;
+        long units = 0;
+        for (long size : call.dataSizes()) {
+            bytes += size;
+            units += units(size, KINESIS_BILLING_UNIT);
+        }
+        int records = tally(call.stream(), call.dataSizes().length, bytes, units);
+        int answer = Math.min(records, 500);
+        byte[] cbor = kinesisCborAnswers[answer];
+        if (cbor == null) {
+            // Racing threads write the same bytes: no lock needed.
+            cbor = FakeKinesisCbor.fromJson(kinesisAnswers[answer]);
+            kinesisCborAnswers[answer] = cbor;
+        }
+        send(exchange, 200, FakeKinesisCbor.CONTENT_TYPE, cbor);
     }
 
     /** Shards on and off; their counters and seconds start again, as a new stream's would. */
@@ -353,7 +390,7 @@ public final class FakeFirehose implements AutoCloseable {
             JsonNode explicit = record.get("ExplicitHashKey");
             BigInteger hashKey = explicit != null && !explicit.isNull()
                     ? new BigInteger(explicit.asString())
-                    : new BigInteger(1, md5().digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
+                    : new BigInteger(1, FakeSqsBatch.md5().digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
             int shard = hashKey.multiply(BigInteger.valueOf(count))
                     .divide(HASH_KEY_SPACE)
                     .intValue();
@@ -452,26 +489,16 @@ public final class FakeFirehose implements AutoCloseable {
      * requests SQS bills for the call, and answers each entry by its {@code Id} with its MD5s.
      */
     private byte[] sendMessageBatch(byte[] body) {
-        JsonNode request = json.readTree(body);
-        String url = request.get("QueueUrl").asString();
+        FakeSqsBatch.Batch batch = FakeSqsBatch.read(body);
+        String url = batch.queueUrl();
         StreamStats stats = streams.computeIfAbsent(url.substring(url.lastIndexOf('/') + 1), s -> new StreamStats());
         StringBuilder answer = new StringBuilder("{\"Successful\":[");
         int entries = 0;
         long bytes = 0;
-        for (JsonNode entry : request.get("Entries")) {
-            String messageBody = entry.get("MessageBody").asString();
-            bytes += messageBody.getBytes(StandardCharsets.UTF_8).length;
-            JsonNode attributes = entry.get("MessageAttributes");
-            if (attributes != null) {
-                for (String name : attributes.propertyNames()) {
-                    JsonNode attribute = attributes.get(name);
-                    bytes += name.length()
-                            + attribute.get("DataType").asString().length()
-                            + attribute.get("StringValue").asString().getBytes(StandardCharsets.UTF_8).length;
-                }
-            }
+        for (FakeSqsBatch.Entry entry : batch.entries()) {
+            bytes += FakeSqsBatch.bytes(entry);
             answer.append(entries == 0 ? "" : ",")
-                    .append(sqsSuccess(entry, Long.toString(requestIds.incrementAndGet())));
+                    .append(FakeSqsBatch.success(entry, Long.toString(requestIds.incrementAndGet())));
             entries++;
         }
         stats.calls.increment();
@@ -487,47 +514,22 @@ public final class FakeFirehose implements AutoCloseable {
      * and string attributes that the SDK checks.
      */
     public static String sqsSuccess(JsonNode entry, String messageId) {
-        String messageBody = entry.get("MessageBody").asString();
-        MessageDigest attributesDigest = md5();
-        JsonNode attributes = entry.get("MessageAttributes");
-        boolean hasAttributes = attributes != null && !attributes.isEmpty();
-        if (hasAttributes) {
-            for (String name : new java.util.TreeSet<>(attributes.propertyNames())) {
-                JsonNode attribute = attributes.get(name);
-                lengthAndBytes(attributesDigest, name);
-                lengthAndBytes(attributesDigest, attribute.get("DataType").asString());
-                attributesDigest.update((byte) 1);
-                lengthAndBytes(attributesDigest, attribute.get("StringValue").asString());
+        TreeMap<String, FakeSqsBatch.Attribute> attributes = new TreeMap<>();
+        JsonNode given = entry.get("MessageAttributes");
+        if (given != null) {
+            for (String name : given.propertyNames()) {
+                JsonNode attribute = given.get(name);
+                attributes.put(
+                        name,
+                        new FakeSqsBatch.Attribute(
+                                attribute.get("DataType").asString(),
+                                attribute.get("StringValue").asString()));
             }
         }
-        StringBuilder answer = new StringBuilder()
-                .append("{\"Id\":\"")
-                .append(entry.get("Id").asString())
-                .append("\",\"MessageId\":\"")
-                .append(messageId)
-                .append("\",\"MD5OfMessageBody\":\"")
-                .append(HexFormat.of().formatHex(md5().digest(messageBody.getBytes(StandardCharsets.UTF_8))))
-                .append('"');
-        if (hasAttributes) {
-            answer.append(",\"MD5OfMessageAttributes\":\"")
-                    .append(HexFormat.of().formatHex(attributesDigest.digest()))
-                    .append('"');
-        }
-        return answer.append('}').toString();
-    }
-
-    private static void lengthAndBytes(MessageDigest digest, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        digest.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
-        digest.update(bytes);
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has MD5", e);
-        }
+        return FakeSqsBatch.success(
+                new FakeSqsBatch.Entry(
+                        entry.get("Id").asString(), entry.get("MessageBody").asString(), attributes),
+                messageId);
     }
 
     /** Counts the records of a call: each {@code "Data"} string, sized from its base64 length. */
@@ -537,7 +539,6 @@ public final class FakeFirehose implements AutoCloseable {
 
     /** Counts the records of a call: each {@code "Data"} string, sized from its base64 length. */
     private int count(byte[] body, String stream, int billingUnit) {
-        StreamStats stats = streams.computeIfAbsent(stream, s -> new StreamStats());
         int records = 0;
         long bytes = 0;
         long units = 0;
@@ -555,9 +556,19 @@ public final class FakeFirehose implements AutoCloseable {
             long decoded = decodedLength(body, start, end);
             records++;
             bytes += decoded;
-            units += Math.max(1, (decoded + billingUnit - 1) / billingUnit);
+            units += units(decoded, billingUnit);
             from = end + 1;
         }
+        return tally(stream, records, bytes, units);
+    }
+
+    private static long units(long size, int billingUnit) {
+        return Math.max(1, (size + billingUnit - 1) / billingUnit);
+    }
+
+    /** Counts one call to {@code stream}: its records, their bytes and the units they bill. */
+    private int tally(String stream, int records, long bytes, long units) {
+        StreamStats stats = streams.computeIfAbsent(stream, s -> new StreamStats());
         stats.calls.increment();
         stats.records.add(records);
         stats.bytes.add(bytes);
@@ -643,7 +654,13 @@ public final class FakeFirehose implements AutoCloseable {
         return answer.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Sends an answer; a JSON one to a CBOR call (Kinesis's) is sent as CBOR, as the client expects. */
     private void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        if (FakeKinesisCbor.speaks(exchange.getRequestHeaders().getFirst("Content-Type"))
+                && !FakeKinesisCbor.CONTENT_TYPE.equals(contentType)) {
+            body = FakeKinesisCbor.fromJson(body);
+            contentType = FakeKinesisCbor.CONTENT_TYPE;
+        }
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("x-amzn-RequestId", Long.toString(requestIds.incrementAndGet()));
         exchange.sendResponseHeaders(status, body.length);

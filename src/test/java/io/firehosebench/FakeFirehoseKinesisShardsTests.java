@@ -2,7 +2,6 @@ package io.firehosebench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firehosegateway.sink.kinesis.KinesisProtocol;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +13,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
@@ -47,16 +41,7 @@ class FakeFirehoseKinesisShardsTests {
         fake = new FakeFirehose(0, now::get);
         fake.start();
         fake.setKinesisShards(2);
-        kinesis = KinesisProtocol.build(
-                false,
-                () -> KinesisAsyncClient.builder()
-                        .endpointOverride(fake.endpoint())
-                        .region(Region.US_EAST_1)
-                        // The fake speaks HTTP/1.1 only, as the gateway's Kinesis client does.
-                        .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
-                        .credentialsProvider(
-                                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                        .build());
+        kinesis = FakeKinesisClients.of(fake, false);
     }
 
     @AfterEach

@@ -10,7 +10,6 @@ import io.firehosegateway.sink.SinkLimits;
 import io.firehosegateway.sink.SinkRecord;
 import io.firehosegateway.sink.StreamRoutes;
 import io.firehosegateway.sink.aws.AwsJsonRpcClient;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +43,10 @@ final class SqsSink implements Sink, AutoCloseable {
     static final String STREAM_ATTRIBUTE = "stream";
 
     private static final String STRING = "String";
+
+    /** The attributes' names and types, in UTF-8 bytes: the same for every message. */
+    private static final int FIXED_ATTRIBUTE_BYTES =
+            SqsBodies.utf8Length(EVENT_ID_ATTRIBUTE) + SqsBodies.utf8Length(STREAM_ATTRIBUTE) + 2 * STRING.length();
 
     private final SqsAsyncClient client;
     private final AwsJsonRpcClient direct;
@@ -115,11 +118,12 @@ final class SqsSink implements Sink, AutoCloseable {
         RecordOutcome[] outcomes = new RecordOutcome[records.size()];
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>(records.size());
         long callBytes = 0;
+        MessageAttributeValue stream = string(route.stream());
         for (int i = 0; i < records.size(); i++) {
             SinkRecord record = records.get(i);
             String body = SqsBodies.body(record.data());
-            Map<String, MessageAttributeValue> attributes = attributes(route, record);
-            int size = SqsBodies.utf8Length(body) + attributesSize(attributes);
+            String eventId = SqsMessageIds.eventIdAttribute(record.id());
+            int size = SqsBodies.utf8Length(body) + attributesSize(route, eventId);
             if (size > SqsLimits.MAX_MESSAGE_BYTES) {
                 // Only escapes can take a body past the limit the pipeline batched by: never send it.
                 outcomes[i] = new RecordOutcome(
@@ -141,7 +145,7 @@ final class SqsSink implements Sink, AutoCloseable {
             SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
                     .id(SqsMessageIds.entryId(i))
                     .messageBody(body)
-                    .messageAttributes(attributes);
+                    .messageAttributes(Map.of(EVENT_ID_ATTRIBUTE, string(eventId), STREAM_ATTRIBUTE, stream));
             if (fifo) {
                 entry.messageGroupId(SqsMessageIds.fifoId(record.key()))
                         .messageDeduplicationId(SqsMessageIds.fifoId(record.id()));
@@ -243,33 +247,23 @@ final class SqsSink implements Sink, AutoCloseable {
         return new BatchResult(Arrays.asList(answered));
     }
 
-    private static Map<String, MessageAttributeValue> attributes(StreamRoutes.Route route, SinkRecord record) {
-        return Map.of(
-                EVENT_ID_ATTRIBUTE,
-                MessageAttributeValue.builder()
-                        .dataType(STRING)
-                        .stringValue(SqsMessageIds.eventIdAttribute(record.id()))
-                        .build(),
-                STREAM_ATTRIBUTE,
-                MessageAttributeValue.builder()
-                        .dataType(STRING)
-                        .stringValue(route.stream())
-                        .build());
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder()
+                .dataType(STRING)
+                .stringValue(value)
+                .build();
     }
 
-    /** What a message's attributes add to its size, as SQS counts it: names, types and values. */
-    private static int attributesSize(Map<String, MessageAttributeValue> attributes) {
-        int size = 0;
-        for (Map.Entry<String, MessageAttributeValue> attribute : attributes.entrySet()) {
-            size += attribute.getKey().getBytes(StandardCharsets.UTF_8).length
-                    + attribute.getValue().dataType().length()
-                    + SqsBodies.utf8Length(attribute.getValue().stringValue());
-        }
-        return size;
+    /**
+     * What a message's attributes add to its size, as SQS counts it: names, types and values; counted
+     * without building them, since every call sizes each of its messages again for its bill.
+     */
+    private static int attributesSize(StreamRoutes.Route route, String eventIdAttribute) {
+        return FIXED_ATTRIBUTE_BYTES + SqsBodies.utf8Length(eventIdAttribute) + SqsBodies.utf8Length(route.stream());
     }
 
     private static int messageSize(StreamRoutes.Route route, SinkRecord record) {
-        return SqsBodies.bodySize(record.data()) + attributesSize(attributes(route, record));
+        return SqsBodies.bodySize(record.data()) + attributesSize(route, SqsMessageIds.eventIdAttribute(record.id()));
     }
 
     @Override

@@ -68,6 +68,17 @@ final class SqsWire {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final MessageMD5ChecksumInterceptor MD5 = new MessageMD5ChecksumInterceptor();
+    // The body's fixed parts, encoded once: fifty calls carry what one Firehose call does.
+    private static final byte[] QUEUE_URL = ascii("{\"QueueUrl\":");
+    private static final byte[] ENTRIES = ascii(",\"Entries\":[");
+    private static final byte[] FIRST_ID = ascii("{\"Id\":");
+    private static final byte[] NEXT_ID = ascii(",{\"Id\":");
+    private static final byte[] MESSAGE_BODY = ascii(",\"MessageBody\":");
+    private static final byte[] MESSAGE_ATTRIBUTES = ascii(",\"MessageAttributes\":{");
+    private static final byte[] STRING_VALUE = ascii(":{\"StringValue\":");
+    private static final byte[] DATA_TYPE = ascii(",\"DataType\":");
+    private static final byte[] DEDUPLICATION_ID = ascii(",\"MessageDeduplicationId\":");
+    private static final byte[] GROUP_ID = ascii(",\"MessageGroupId\":");
 
     private SqsWire() {}
 
@@ -78,42 +89,45 @@ final class SqsWire {
             estimate += 256 + entry.messageBody().length() * 2;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(estimate);
-        ascii(out, "{\"QueueUrl\":");
+        out.writeBytes(QUEUE_URL);
         JsonStrings.write(out, url);
-        ascii(out, ",\"Entries\":[");
+        out.writeBytes(ENTRIES);
         for (int i = 0; i < entries.size(); i++) {
             SendMessageBatchRequestEntry entry = entries.get(i);
-            ascii(out, i == 0 ? "{\"Id\":" : ",{\"Id\":");
+            out.writeBytes(i == 0 ? FIRST_ID : NEXT_ID);
             JsonStrings.write(out, entry.id());
-            ascii(out, ",\"MessageBody\":");
+            out.writeBytes(MESSAGE_BODY);
             JsonStrings.write(out, entry.messageBody());
             if (entry.hasMessageAttributes()) {
-                ascii(out, ",\"MessageAttributes\":{");
+                out.writeBytes(MESSAGE_ATTRIBUTES);
                 boolean first = true;
                 for (Map.Entry<String, MessageAttributeValue> attribute :
                         entry.messageAttributes().entrySet()) {
-                    ascii(out, first ? "" : ",");
+                    if (!first) {
+                        out.write(',');
+                    }
                     first = false;
                     JsonStrings.write(out, attribute.getKey());
-                    ascii(out, ":{\"StringValue\":");
+                    out.writeBytes(STRING_VALUE);
                     JsonStrings.write(out, attribute.getValue().stringValue());
-                    ascii(out, ",\"DataType\":");
+                    out.writeBytes(DATA_TYPE);
                     JsonStrings.write(out, attribute.getValue().dataType());
-                    ascii(out, "}");
+                    out.write('}');
                 }
-                ascii(out, "}");
+                out.write('}');
             }
             if (entry.messageDeduplicationId() != null) {
-                ascii(out, ",\"MessageDeduplicationId\":");
+                out.writeBytes(DEDUPLICATION_ID);
                 JsonStrings.write(out, entry.messageDeduplicationId());
             }
             if (entry.messageGroupId() != null) {
-                ascii(out, ",\"MessageGroupId\":");
+                out.writeBytes(GROUP_ID);
                 JsonStrings.write(out, entry.messageGroupId());
             }
-            ascii(out, "}");
+            out.write('}');
         }
-        ascii(out, "]}");
+        out.write(']');
+        out.write('}');
         return out.toByteArray();
     }
 
@@ -263,7 +277,7 @@ final class SqsWire {
         }
     }
 
-    private static void ascii(ByteArrayOutputStream out, String text) {
-        out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }
