@@ -73,10 +73,7 @@ public class KinesisClientConfiguration {
             DataPlaneProperties plane,
             AwsProperties aws,
             StreamRoutes routes) {
-        boolean cbor = kinesis.cbor() != null
-                ? kinesis.cbor()
-                : SdkSystemSetting.CBOR_ENABLED.getBooleanValue().orElse(true);
-        KinesisCalls calls = plane.dataPlane() == DataPlane.SDK || cbor
+        KinesisCalls calls = !direct(plane.dataPlane(), kinesis.cbor())
                 ? KinesisCalls.sdk(client)
                 : directCalls(
                         client, new AwsClientCustomizer(aws).httpClient(routes.maxInFlight(SinkKind.KINESIS)), aws);
@@ -87,6 +84,17 @@ public class KinesisClientConfiguration {
                 descriptions,
                 kinesis.maxBytesPerCall().toBytes(),
                 KinesisStreamDescriptions.DESCRIBE_TIMEOUT.plusSeconds(1));
+    }
+
+    /**
+     * Whether the gateway builds the {@code PutRecords} calls: on the direct data plane, when the
+     * client speaks JSON ({@code cbor} false, or unset and the SDK's JVM-wide switch off).
+     */
+    static boolean direct(DataPlane plane, Boolean cbor) {
+        boolean speaksCbor = cbor != null
+                ? cbor
+                : SdkSystemSetting.CBOR_ENABLED.getBooleanValue().orElse(true);
+        return plane == DataPlane.DIRECT && !speaksCbor;
     }
 
     /**
