@@ -10,6 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AccessKey;
 
 /**
  * A moto_server of the calling test's own that checks every request against IAM, as AWS does:
@@ -55,6 +60,30 @@ public final class AuthorizingMotoServer implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /**
+     * Creates an IAM user with one policy of {@code policy}'s statements and answers its keys; made
+     * while {@link #allowEverything()} holds.
+     */
+    public AccessKey userWith(String name, String policy) {
+        try (IamClient iam = IamClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.AWS_GLOBAL)
+                .credentialsProvider(credentials(FirehoseEmulator.ACCESS_KEY, FirehoseEmulator.SECRET_KEY))
+                .build()) {
+            iam.createUser(request -> request.userName(name));
+            String arn = iam.createPolicy(
+                            request -> request.policyName(name + "-policy").policyDocument(policy))
+                    .policy()
+                    .arn();
+            iam.attachUserPolicy(request -> request.userName(name).policyArn(arn));
+            return iam.createAccessKey(request -> request.userName(name)).accessKey();
+        }
+    }
+
+    public static StaticCredentialsProvider credentials(String id, String secret) {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret));
     }
 
     /** Lets every request through, signed or not, until {@link #enforce()}. */

@@ -2,7 +2,7 @@ package io.firehosegateway.sink.kinesis;
 
 import io.firehosegateway.sink.aws.AwsJsonRpcClient;
 import io.firehosegateway.sink.aws.JsonStrings;
-import java.nio.charset.StandardCharsets;
+import io.firehosegateway.sink.aws.WireBytes;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -41,13 +41,13 @@ final class KinesisWire {
             "kinesis", "Kinesis", "application/x-amz-json-1.1", "Kinesis_20131202", false);
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final byte[] RECORDS = ascii("{\"Records\":[");
-    private static final byte[] DATA = ascii("{\"Data\":\"");
-    private static final byte[] HASH_KEY = ascii("\",\"ExplicitHashKey\":");
-    private static final byte[] PARTITION_KEY_AFTER_DATA = ascii("\",\"PartitionKey\":");
-    private static final byte[] PARTITION_KEY = ascii(",\"PartitionKey\":");
-    private static final byte[] STREAM_NAME = ascii("],\"StreamName\":");
-    private static final byte[] STREAM_ARN = ascii("],\"StreamARN\":");
+    private static final byte[] RECORDS = WireBytes.ascii("{\"Records\":[");
+    private static final byte[] DATA = WireBytes.ascii("{\"Data\":\"");
+    private static final byte[] HASH_KEY = WireBytes.ascii("\",\"ExplicitHashKey\":");
+    private static final byte[] PARTITION_KEY_AFTER_DATA = WireBytes.ascii("\",\"PartitionKey\":");
+    private static final byte[] PARTITION_KEY = WireBytes.ascii(",\"PartitionKey\":");
+    private static final byte[] STREAM_NAME = WireBytes.ascii("],\"StreamName\":");
+    private static final byte[] STREAM_ARN = WireBytes.ascii("],\"StreamARN\":");
 
     private KinesisWire() {}
 
@@ -63,7 +63,7 @@ final class KinesisWire {
             byte[] partitionKey = JsonStrings.quoted(entry.partitionKey());
             keys.add(hashKey);
             keys.add(partitionKey);
-            size += DATA.length + base64Length(length) + partitionKey.length + 1;
+            size += DATA.length + WireBytes.base64Length(length) + partitionKey.length + 1;
             size += hashKey == null
                     ? PARTITION_KEY_AFTER_DATA.length
                     : HASH_KEY.length + hashKey.length + PARTITION_KEY.length;
@@ -74,30 +74,30 @@ final class KinesisWire {
         size += (arn ? STREAM_ARN.length : STREAM_NAME.length) + name.length;
         byte[] body = new byte[size];
         // One buffer for every record's base64 of this call: the JDK's encoder writes only from offset 0.
-        byte[] encoded = new byte[base64Length(largest)];
+        byte[] encoded = new byte[WireBytes.base64Length(largest)];
         Base64.Encoder base64 = Base64.getEncoder();
-        int at = put(body, 0, RECORDS);
+        int at = WireBytes.put(body, 0, RECORDS);
         for (int i = 0; i < entries.size(); i++) {
             if (i > 0) {
                 body[at++] = ',';
             }
-            at = put(body, at, DATA);
+            at = WireBytes.put(body, at, DATA);
             int length = base64.encode(entries.get(i).data().asByteArrayUnsafe(), encoded);
             System.arraycopy(encoded, 0, body, at, length);
             at += length;
             byte[] hashKey = keys.get(2 * i);
             if (hashKey == null) {
-                at = put(body, at, PARTITION_KEY_AFTER_DATA);
+                at = WireBytes.put(body, at, PARTITION_KEY_AFTER_DATA);
             } else {
-                at = put(body, at, HASH_KEY);
-                at = put(body, at, hashKey);
-                at = put(body, at, PARTITION_KEY);
+                at = WireBytes.put(body, at, HASH_KEY);
+                at = WireBytes.put(body, at, hashKey);
+                at = WireBytes.put(body, at, PARTITION_KEY);
             }
-            at = put(body, at, keys.get(2 * i + 1));
+            at = WireBytes.put(body, at, keys.get(2 * i + 1));
             body[at++] = '}';
         }
-        at = put(body, at, arn ? STREAM_ARN : STREAM_NAME);
-        at = put(body, at, name);
+        at = WireBytes.put(body, at, arn ? STREAM_ARN : STREAM_NAME);
+        at = WireBytes.put(body, at, name);
         body[at] = '}';
         return body;
     }
@@ -172,18 +172,5 @@ final class KinesisWire {
             case "KMSThrottlingException" -> KmsThrottlingException.builder();
             default -> KinesisException.builder();
         };
-    }
-
-    private static int base64Length(int bytes) {
-        return (bytes + 2) / 3 * 4;
-    }
-
-    private static int put(byte[] body, int at, byte[] part) {
-        System.arraycopy(part, 0, body, at, part.length);
-        return at + part.length;
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

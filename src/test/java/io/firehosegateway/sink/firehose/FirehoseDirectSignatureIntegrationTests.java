@@ -1,5 +1,6 @@
 package io.firehosegateway.sink.firehose;
 
+import static io.firehosegateway.support.AuthorizingMotoServer.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -21,12 +22,10 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 
 /**
@@ -55,14 +54,8 @@ class FirehoseDirectSignatureIntegrationTests {
         moto.allowEverything();
         emulator = new FirehoseEmulator(moto.endpoint());
         bucket = emulator.createStream(STREAM);
-        try (IamClient iam = IamClient.builder()
-                .endpointOverride(moto.endpoint())
-                .region(Region.AWS_GLOBAL)
-                .credentialsProvider(credentials(FirehoseEmulator.ACCESS_KEY, FirehoseEmulator.SECRET_KEY))
-                .build()) {
-            putter = userWith(iam, "putter", ALLOW_PUT);
-            describer = userWith(iam, "describer", ALLOW_DESCRIBE);
-        }
+        putter = moto.userWith("putter", ALLOW_PUT);
+        describer = moto.userWith("describer", ALLOW_DESCRIBE);
         moto.enforce();
     }
 
@@ -151,19 +144,5 @@ class FirehoseDirectSignatureIntegrationTests {
 
     private static StreamRoutes.Route route() {
         return new StreamRoutes.Route("events", STREAM, SinkKind.FIREHOSE);
-    }
-
-    private static StaticCredentialsProvider credentials(String id, String secret) {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret));
-    }
-
-    private static AccessKey userWith(IamClient iam, String name, String policy) {
-        iam.createUser(request -> request.userName(name));
-        String arn = iam.createPolicy(
-                        request -> request.policyName(name + "-policy").policyDocument(policy))
-                .policy()
-                .arn();
-        iam.attachUserPolicy(request -> request.userName(name).policyArn(arn));
-        return iam.createAccessKey(request -> request.userName(name)).accessKey();
     }
 }

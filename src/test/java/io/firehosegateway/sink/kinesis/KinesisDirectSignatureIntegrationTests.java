@@ -1,5 +1,6 @@
 package io.firehosegateway.sink.kinesis;
 
+import static io.firehosegateway.support.AuthorizingMotoServer.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -21,13 +22,11 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
@@ -58,14 +57,8 @@ class KinesisDirectSignatureIntegrationTests {
         emulator = new KinesisEmulator(moto.endpoint());
         emulator.createStream(STREAM, 1);
         arn = emulator.arn(STREAM);
-        try (IamClient iam = IamClient.builder()
-                .endpointOverride(moto.endpoint())
-                .region(Region.AWS_GLOBAL)
-                .credentialsProvider(credentials(KinesisEmulator.ACCESS_KEY, KinesisEmulator.SECRET_KEY))
-                .build()) {
-            putter = userWith(iam, "putter", ALLOW_PUT);
-            describer = userWith(iam, "describer", ALLOW_DESCRIBE);
-        }
+        putter = moto.userWith("putter", ALLOW_PUT);
+        describer = moto.userWith("describer", ALLOW_DESCRIBE);
         moto.enforce();
     }
 
@@ -172,19 +165,5 @@ class KinesisDirectSignatureIntegrationTests {
 
     private static StreamRoutes.Route route(String destination) {
         return new StreamRoutes.Route("events", destination, SinkKind.KINESIS);
-    }
-
-    private static StaticCredentialsProvider credentials(String id, String secret) {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret));
-    }
-
-    private static AccessKey userWith(IamClient iam, String name, String policy) {
-        iam.createUser(request -> request.userName(name));
-        String policyArn = iam.createPolicy(
-                        request -> request.policyName(name + "-policy").policyDocument(policy))
-                .policy()
-                .arn();
-        iam.attachUserPolicy(request -> request.userName(name).policyArn(policyArn));
-        return iam.createAccessKey(request -> request.userName(name)).accessKey();
     }
 }

@@ -1,5 +1,9 @@
 package io.firehosegateway.sink.kinesis;
 
+import static io.firehosegateway.support.WireTestData.CREDENTIALS;
+import static io.firehosegateway.support.WireTestData.HTTP_DATE;
+import static io.firehosegateway.support.WireTestData.bytes;
+import static io.firehosegateway.support.WireTestData.streamName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -21,12 +25,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
@@ -34,8 +35,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkGlobalTime;
@@ -57,11 +56,6 @@ class KinesisWireTests {
 
     private static final URI ENDPOINT = URI.create("http://127.0.0.1:4574");
     private static final String ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/";
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
-                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
-            .withZone(ZoneOffset.UTC);
-    private static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
 
     private final RecordingHttpClient http = new RecordingHttpClient(call -> ok(0));
     private final SettableClock clock = new SettableClock(Instant.now());
@@ -401,12 +395,6 @@ class KinesisWireTests {
         return SinkRecord.of(data.getBytes(StandardCharsets.UTF_8), data);
     }
 
-    private static byte[] bytes(Random random, int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
-    }
-
     /** Keys of 1 to 256 characters, some beyond ASCII and the BMP, some needing JSON escapes. */
     private static String partitionKey(Random random) {
         String alphabet = "abcXYZ019-_./:\"\\\té€😀";
@@ -421,15 +409,5 @@ class KinesisWireTests {
 
     private static String hashKey(Random random) {
         return new BigInteger(128, random).toString();
-    }
-
-    private static String streamName(Random random) {
-        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
-        StringBuilder name = new StringBuilder();
-        int length = 1 + random.nextInt(64);
-        for (int i = 0; i < length; i++) {
-            name.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return name.toString();
     }
 }
