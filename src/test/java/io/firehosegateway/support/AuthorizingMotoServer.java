@@ -63,14 +63,14 @@ public final class AuthorizingMotoServer implements AutoCloseable {
     }
 
     /**
-     * Creates an IAM user with one policy of its own ({@code policy}, a JSON document) and returns its
-     * keys; call it while {@link #allowEverything()} holds.
+     * Creates an IAM user with one policy of {@code policy}'s statements and answers its keys; made
+     * while {@link #allowEverything()} holds.
      */
     public AccessKey userWith(String name, String policy) {
         try (IamClient iam = IamClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.AWS_GLOBAL)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .credentialsProvider(credentials(FirehoseEmulator.ACCESS_KEY, FirehoseEmulator.SECRET_KEY))
                 .build()) {
             iam.createUser(request -> request.userName(name));
             String arn = iam.createPolicy(
@@ -80,6 +80,10 @@ public final class AuthorizingMotoServer implements AutoCloseable {
             iam.attachUserPolicy(request -> request.userName(name).policyArn(arn));
             return iam.createAccessKey(request -> request.userName(name)).accessKey();
         }
+    }
+
+    public static StaticCredentialsProvider credentials(String id, String secret) {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret));
     }
 
     /** Lets every request through, signed or not, until {@link #enforce()}. */

@@ -166,13 +166,22 @@ public final class AwsJsonRpcClient implements AutoCloseable {
      * @return the reader's result, or a failure as the SDK's client would give it
      */
     public <T> CompletableFuture<T> call(String operation, byte[] body, Function<byte[], T> reader) {
+        return call(endpoint, operation, body, reader);
+    }
+
+    /**
+     * Sends one call to {@code endpoint} instead of the client's own: for a service whose endpoint
+     * depends on the call's resource (Kinesis's stream ARN).
+     */
+    public <T> CompletableFuture<T> call(URI endpoint, String operation, byte[] body, Function<byte[], T> reader) {
         return credentials
                 .resolveIdentity()
-                .thenCompose(identity -> send(operation, body, identity))
+                .thenCompose(identity -> send(endpoint, operation, body, identity))
                 .thenApplyAsync(reader, completions);
     }
 
-    private CompletableFuture<byte[]> send(String operation, byte[] body, AwsCredentialsIdentity identity) {
+    private CompletableFuture<byte[]> send(
+            URI endpoint, String operation, byte[] body, AwsCredentialsIdentity identity) {
         SdkHttpRequest request = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.POST)
                 .uri(endpoint)

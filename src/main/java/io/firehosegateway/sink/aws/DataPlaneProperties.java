@@ -12,8 +12,9 @@ import org.springframework.validation.annotation.Validated;
  * @param dataPlane {@code direct}: the gateway writes each call's JSON body itself, signs it with the
  *     SDK's SigV4 signer and reads only what it needs of the answer, on the same HTTP client;
  *     {@code sdk}: the SDK's client builds and reads the call, the former path. Firehose's
- *     {@code PutRecordBatch} and SQS's {@code SendMessageBatch} have a direct path; Kinesis uses the
- *     SDK's either way.
+ *     {@code PutRecordBatch}, SQS's {@code SendMessageBatch} and Kinesis's {@code PutRecords} in its
+ *     JSON protocol ({@code gateway.kinesis.cbor: false}) have a direct path; Kinesis in CBOR uses
+ *     the SDK's either way.
  */
 @ConfigurationProperties("gateway.aws")
 @Validated

@@ -5,7 +5,7 @@ import io.firehosegateway.sink.RecordOutcome;
 import io.firehosegateway.sink.SinkRecord;
 import io.firehosegateway.sink.aws.AwsJsonRpcClient;
 import io.firehosegateway.sink.aws.JsonStrings;
-import java.nio.charset.StandardCharsets;
+import io.firehosegateway.sink.aws.WireBytes;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -35,11 +35,11 @@ final class FirehoseWire {
             "firehose", "Firehose", "application/x-amz-json-1.1", "Firehose_20150804", false);
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final byte[] STREAM = ascii("{\"DeliveryStreamName\":");
-    private static final byte[] RECORDS = ascii(",\"Records\":[");
-    private static final byte[] DATA = ascii("{\"Data\":\"");
-    private static final byte[] DATA_END = ascii("\"}");
-    private static final byte[] END = ascii("]}");
+    private static final byte[] STREAM = WireBytes.ascii("{\"DeliveryStreamName\":");
+    private static final byte[] RECORDS = WireBytes.ascii(",\"Records\":[");
+    private static final byte[] DATA = WireBytes.ascii("{\"Data\":\"");
+    private static final byte[] DATA_END = WireBytes.ascii("\"}");
+    private static final byte[] END = WireBytes.ascii("]}");
 
     private FirehoseWire() {}
 
@@ -50,27 +50,27 @@ final class FirehoseWire {
         int largest = 0;
         for (SinkRecord record : records) {
             int length = record.data().length;
-            size += DATA.length + base64Length(length) + DATA_END.length;
+            size += DATA.length + WireBytes.base64Length(length) + DATA_END.length;
             largest = Math.max(largest, length);
         }
         byte[] body = new byte[size];
         // One buffer for every record's base64 of this call: the JDK's encoder writes only from offset 0.
-        byte[] encoded = new byte[base64Length(largest)];
+        byte[] encoded = new byte[WireBytes.base64Length(largest)];
         Base64.Encoder base64 = Base64.getEncoder();
-        int at = put(body, 0, STREAM);
-        at = put(body, at, name);
-        at = put(body, at, RECORDS);
+        int at = WireBytes.put(body, 0, STREAM);
+        at = WireBytes.put(body, at, name);
+        at = WireBytes.put(body, at, RECORDS);
         for (int i = 0; i < records.size(); i++) {
             if (i > 0) {
                 body[at++] = ',';
             }
-            at = put(body, at, DATA);
+            at = WireBytes.put(body, at, DATA);
             int length = base64.encode(records.get(i).data(), encoded);
             System.arraycopy(encoded, 0, body, at, length);
             at += length;
-            at = put(body, at, DATA_END);
+            at = WireBytes.put(body, at, DATA_END);
         }
-        put(body, at, END);
+        WireBytes.put(body, at, END);
         return body;
     }
 
@@ -142,18 +142,5 @@ final class FirehoseWire {
         if (actual != expected) {
             throw new IllegalStateException("Firehose answered " + actual + " where " + expected + " was due");
         }
-    }
-
-    private static int base64Length(int bytes) {
-        return (bytes + 2) / 3 * 4;
-    }
-
-    private static int put(byte[] body, int at, byte[] part) {
-        System.arraycopy(part, 0, body, at, part.length);
-        return at + part.length;
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -24,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
@@ -41,7 +40,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * <p>A {@code pack-format: kpl} stream's records are single events, which this sink aggregates by
  * shard itself (see {@link #putAggregated}); its limits count events, not Kinesis records.
  */
-final class KinesisSink implements Sink {
+final class KinesisSink implements Sink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KinesisSink.class);
 
@@ -49,6 +48,7 @@ final class KinesisSink implements Sink {
     static final String SHARD_MAP_STALE = "ShardMapStale";
 
     private final KinesisAsyncClient client;
+    private final KinesisCalls puts;
     private final KinesisRetryClassifier classifier;
     private final KinesisStreamDescriptions descriptions;
     private final long maxBytesPerCall;
@@ -66,7 +66,22 @@ final class KinesisSink implements Sink {
             KinesisStreamDescriptions descriptions,
             long maxBytesPerCall,
             Duration describeWait) {
+        this(client, KinesisCalls.sdk(client), classifier, descriptions, maxBytesPerCall, describeWait);
+    }
+
+    /**
+     * A sink whose {@code PutRecords} go out as {@code calls}, which it closes; {@code client} lists
+     * shards.
+     */
+    KinesisSink(
+            KinesisAsyncClient client,
+            KinesisCalls calls,
+            KinesisRetryClassifier classifier,
+            KinesisStreamDescriptions descriptions,
+            long maxBytesPerCall,
+            Duration describeWait) {
         this.client = client;
+        this.puts = calls;
         this.classifier = classifier;
         this.descriptions = descriptions;
         this.maxBytesPerCall = maxBytesPerCall;
@@ -171,13 +186,7 @@ final class KinesisSink implements Sink {
                     .partitionKey(KinesisPartitionKeys.partitionKey(record.key()))
                     .build());
         }
-        PutRecordsRequest.Builder request = PutRecordsRequest.builder().records(entries);
-        if (KinesisStreamDescriptions.isArn(route.destination())) {
-            request.streamARN(route.destination());
-        } else {
-            request.streamName(route.destination());
-        }
-        return client.putRecords(request.build()).handle((response, error) -> {
+        return puts.putRecords(route.destination(), entries).handle((response, error) -> {
             if (error != null) {
                 throw new CompletionException(classifier.classify(error));
             }
@@ -210,8 +219,8 @@ final class KinesisSink implements Sink {
             List<List<KinesisAggregator.Packed>> calls = splitIntoCalls(plan.packed());
             List<CompletableFuture<Answer>> answers = new ArrayList<>(calls.size());
             for (List<KinesisAggregator.Packed> call : calls) {
-                answers.add(send(
-                                route,
+                answers.add(puts.putRecords(
+                                route.destination(),
                                 call.stream()
                                         .map(KinesisAggregator.Packed::entry)
                                         .toList())
@@ -249,16 +258,6 @@ final class KinesisSink implements Sink {
             calls.add(call);
         }
         return calls;
-    }
-
-    private CompletableFuture<PutRecordsResponse> send(StreamRoutes.Route route, List<PutRecordsRequestEntry> entries) {
-        PutRecordsRequest.Builder request = PutRecordsRequest.builder().records(entries);
-        if (KinesisStreamDescriptions.isArn(route.destination())) {
-            request.streamARN(route.destination());
-        } else {
-            request.streamName(route.destination());
-        }
-        return client.putRecords(request.build());
     }
 
     private CompletableFuture<BatchResult> outcomes(
@@ -391,5 +390,10 @@ final class KinesisSink implements Sink {
                                     entry.errorMessage()));
         }
         return new BatchResult(outcomes);
+    }
+
+    @Override
+    public void close() {
+        puts.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.firehosegateway.sink.firehose;
 
+import static io.firehosegateway.support.AuthorizingMotoServer.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -21,7 +22,6 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
@@ -144,9 +144,5 @@ class FirehoseDirectSignatureIntegrationTests {
 
     private static StreamRoutes.Route route() {
         return new StreamRoutes.Route("events", STREAM, SinkKind.FIREHOSE);
-    }
-
-    private static StaticCredentialsProvider credentials(String id, String secret) {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret));
     }
 }

@@ -1,5 +1,9 @@
 package io.firehosegateway.sink.firehose;
 
+import static io.firehosegateway.support.WireTestData.CREDENTIALS;
+import static io.firehosegateway.support.WireTestData.HTTP_DATE;
+import static io.firehosegateway.support.WireTestData.bytes;
+import static io.firehosegateway.support.WireTestData.streamName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -17,12 +21,9 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
@@ -30,8 +31,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkGlobalTime;
 import software.amazon.awssdk.regions.Region;
@@ -46,11 +45,6 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 class FirehoseWireTests {
 
     private static final URI ENDPOINT = URI.create("http://127.0.0.1:4573");
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
-                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
-            .withZone(ZoneOffset.UTC);
-    private static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
 
     private final RecordingHttpClient http = new RecordingHttpClient(call -> ok(0));
     private final SettableClock clock = new SettableClock(Instant.now());
@@ -266,21 +260,5 @@ class FirehoseWireTests {
 
     private static SinkRecord record(String data) {
         return SinkRecord.of(data.getBytes(java.nio.charset.StandardCharsets.UTF_8), data);
-    }
-
-    private static byte[] bytes(Random random, int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String streamName(Random random) {
-        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
-        StringBuilder name = new StringBuilder();
-        int length = 1 + random.nextInt(64);
-        for (int i = 0; i < length; i++) {
-            name.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return name.toString();
     }
 }

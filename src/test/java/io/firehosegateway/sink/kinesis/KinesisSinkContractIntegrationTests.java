@@ -47,13 +47,7 @@ class KinesisSinkContractIntegrationTests extends SinkContractTests {
                         .overrideConfiguration(override -> override.retryStrategy(AwsRetryStrategy.doNotRetry())
                                 .apiCallAttemptTimeout(Duration.ofSeconds(5)))
                         .build());
-        KinesisRetryClassifier classifier = new KinesisRetryClassifier();
-        KinesisSink sink = new KinesisSink(
-                client,
-                classifier,
-                new KinesisStreamDescriptions(client, classifier),
-                5 * 1024 * 1024,
-                Duration.ofSeconds(6));
+        KinesisSink sink = sink(client);
         return new SinkUnderTest() {
             @Override
             public Sink sink() {
@@ -93,10 +87,22 @@ class KinesisSinkContractIntegrationTests extends SinkContractTests {
 
             @Override
             public void close() throws Exception {
+                sink.close();
                 client.close();
                 proxy.close();
                 emulator.close();
             }
         };
+    }
+
+    /** The sink under test, on {@code client}: its {@code PutRecords} built by the SDK's client. */
+    KinesisSink sink(KinesisAsyncClient client) {
+        KinesisRetryClassifier classifier = new KinesisRetryClassifier();
+        return new KinesisSink(
+                client,
+                classifier,
+                new KinesisStreamDescriptions(client, classifier),
+                5 * 1024 * 1024,
+                Duration.ofSeconds(6));
     }
 }
