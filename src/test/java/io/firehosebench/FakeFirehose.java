@@ -120,6 +120,11 @@ public final class FakeFirehose implements AutoCloseable {
 
     public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        // The JDK's server leaves Nagle on: an answer's last small write then waits for the ACK the
+        // client delays, about 40 ms on every call whose answer spans segments (a 500-record
+        // PutRecordBatch), which a benchmark would read as the gateway's latency. Read once, when the
+        // first server is made.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         FakeFirehose fake = new FakeFirehose(port);
         fake.start();
         System.out.println("listening on " + fake.port());
