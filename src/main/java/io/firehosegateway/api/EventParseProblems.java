@@ -121,6 +121,18 @@ final class EventParseProblems {
                 .with("limit", maxNestingDepth);
     }
 
+    /**
+     * A number a schema cannot be checked on: its exponent lies beyond a decimal's scale (an {@code
+     * int}), as in {@code 1e2147483648}. Such JSON is valid, and a stream without a schema copies it.
+     */
+    static ProblemException numberNoDecimalHolds(EventPosition position, String number) {
+        String shown = number.length() > 64 ? number.substring(0, 64) + "..." : number;
+        return position.apply(new ProblemException(
+                ProblemType.JSON_LIMIT_EXCEEDED,
+                "The number " + shown + " has an exponent beyond what a decimal holds (-2147483648 to"
+                        + " 2147483647 digits of scale), so the stream's schema cannot be checked on it"));
+    }
+
     static ProblemException unexpected(EventPosition position, JsonToken token) {
         return position.apply(new ProblemException(ProblemType.MALFORMED_JSON, "Unexpected " + describe(token)));
     }

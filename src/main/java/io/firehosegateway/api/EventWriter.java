@@ -140,7 +140,11 @@ final class EventWriter implements AutoCloseable {
                     // Numbers are copied as written: re-encoding 1.10 or 1e400 would change them.
                     generator.writeNumber(parser.getText());
                     if (tree != null) {
-                        tree.number(parser);
+                        try {
+                            tree.number(parser);
+                        } catch (NumberFormatException e) {
+                            throw EventParseProblems.numberNoDecimalHolds(position, parser.getText());
+                        }
                     }
                 }
                 case VALUE_TRUE, VALUE_FALSE -> {

@@ -142,6 +142,44 @@ class SchemaBoundsIntegrationTests {
         }
     }
 
+    /**
+     * A number whose exponent no decimal can hold (a {@code BigDecimal}'s scale is an {@code int}) is
+     * JSON, but no schema can be checked on it: the request is refused whole, as a JSON limit, on every
+     * stream with a schema and on {@code validate}, never answered 500; the largest exponent a decimal
+     * holds is still checked against the bound.
+     */
+    @Test
+    void aNumberWhoseExponentNoDecimalHoldsIsRefusedWholeAsAJsonLimit() throws Exception {
+        String tag = Long.toHexString(System.nanoTime());
+        List<String> paths =
+                List.of("/events", "/streams/counts/events", "/streams/kinds/events", "/streams/events/validate");
+        List<String> unholdable =
+                List.of("99999999999999999e99999999999999999999999", "1e2147483648", "-1e-2147483649");
+        for (String path : paths) {
+            for (String number : unholdable) {
+                String what = path + " " + number;
+                HttpResponse<String> answer = post(
+                        path,
+                        "[{\"id\":\"ok-" + tag + "\",\"kind\":\"stock\",\"qty\":1}," + "{\"id\":\"huge-" + tag
+                                + "\",\"kind\":\"stock\",\"qty\":" + number + "}]");
+
+                assertThat(answer.statusCode()).as(what + ": " + answer.body()).isEqualTo(400);
+                assertThat(answer.headers().firstValue("Content-Type")).as(what).hasValue("application/problem+json");
+                JsonNode problem = json.readTree(answer.body());
+                assertThat(problem.get("type").asString()).as(what).isEqualTo("/problems/json-limit-exceeded");
+                assertThat(problem.get("detail").asString()).as(what).contains(number, "schema cannot be checked");
+                assertThat(problem.get("index").asInt()).as(what).isEqualTo(1);
+            }
+        }
+        assertViolation(post("/events", "{\"id\":\"edge\",\"qty\":1e2147483647}"), "1e2147483647", "/qty maximum");
+        assertViolation(post("/events", "{\"id\":\"edge\",\"qty\":-1e2147483647}"), "-1e2147483647", "/qty minimum");
+        for (String stream : List.of("events", "counts", "counts-invalid", "kinds")) {
+            assertThat(SchemaIntegrationTests.ids(sink.of(stream)))
+                    .as(stream)
+                    .doesNotContain("ok-" + tag, "huge-" + tag);
+        }
+    }
+
     private static void assertViolation(HttpResponse<String> answer, String what, String violation) {
         assertThat(answer.statusCode()).as(what + ": " + answer.body()).isEqualTo(400);
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
