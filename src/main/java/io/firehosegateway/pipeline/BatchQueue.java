@@ -20,6 +20,7 @@ final class BatchQueue {
     private final SinkLimits limits;
     private final int packBytes;
     private final long lingerNanos;
+    private final boolean sendWhenIdleAfterCalls;
     private final ScheduledExecutorService scheduler;
     private final Consumer<Lingering> lingerPassed;
     private final ArrayDeque<List<PendingRecord>> ready = new ArrayDeque<>();
@@ -28,18 +29,21 @@ final class BatchQueue {
     private boolean draining;
 
     /**
+     * @param delivery its linger, and whether a batch that filled during calls may still go at once
+     *     when the stream falls idle ({@code send-when-idle-after-calls})
      * @param lingerPassed called on the scheduler's thread when an open batch's linger passed; the
      *     dispatcher then takes its lock and calls {@link #lingerPassed(Lingering)}
      */
     BatchQueue(
             SinkLimits limits,
             int packBytes,
-            long lingerNanos,
+            PipelineProperties.Delivery delivery,
             ScheduledExecutorService scheduler,
             Consumer<Lingering> lingerPassed) {
         this.limits = limits;
         this.packBytes = packBytes;
-        this.lingerNanos = lingerNanos;
+        this.lingerNanos = delivery.linger().toNanos();
+        this.sendWhenIdleAfterCalls = delivery.sendWhenIdleAfterCalls();
         this.scheduler = scheduler;
         this.lingerPassed = lingerPassed;
     }
@@ -110,19 +114,33 @@ final class BatchQueue {
     }
 
     /**
+     * A call was answered. If it was the last in flight, an open batch that holds records filled
+     * while calls were in flight, and from now on waits out its linger even at an idle stream: the
+     * clients that the answers released are about to send; sent now, it would leave part-full and
+     * theirs make one more call.
+     *
+     * @param streamIdle whether no call is in flight now
+     */
+    void callEnded(boolean streamIdle) {
+        if (streamIdle && open != null && !open.builder.isEmpty() && !sendWhenIdleAfterCalls) {
+            open.filledDuringCalls = true;
+        }
+    }
+
+    /**
      * The batch that may go next, sealing the open one when it may go now, or {@code null}.
      *
      * @param idle whether the stream has no call in flight and sends a batch a client waits for at once
      */
     List<PendingRecord> peekSendable(boolean idle) {
         if (ready.isEmpty()) {
-            // An idle stream sends a batch a client waits for at once: lingering only pays while
-            // calls are in flight, when the requests that arrive meanwhile fill the next batch
-            // anyway. A batch nobody waits for (202 answered) lingers: fuller calls and packs
-            // cost less CPU and fewer billed units, and no client sees the delay.
+            // An idle stream sends a batch a client waits for at once if it opened there: lingering
+            // only pays while calls are in flight, when the requests that arrive meanwhile fill the
+            // next batch anyway. A batch nobody waits for (202 answered) lingers: fuller calls and
+            // packs cost less CPU and fewer billed units, and no client sees the delay.
             if (open == null
                     || open.builder.isEmpty()
-                    || !(open.lingerPassed || draining || (idle && open.builder.isAwaited()))) {
+                    || !(open.lingerPassed || draining || (idle && open.builder.isAwaited() && open.goesWhenIdle()))) {
                 return null;
             }
             ready.add(sealOpen());
@@ -189,9 +207,15 @@ final class BatchQueue {
         ScheduledFuture<?> timer;
         boolean lingerPassed;
         boolean lingeredTwice;
+        boolean filledDuringCalls;
 
         Lingering(BatchBuilder builder) {
             this.builder = builder;
+        }
+
+        /** A batch held for a second linger has waited out its first one already. */
+        boolean goesWhenIdle() {
+            return !filledDuringCalls || lingeredTwice;
         }
     }
 }

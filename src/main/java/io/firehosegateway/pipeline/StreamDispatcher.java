@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
  *       later events waiting behind it.
  * </ul>
  *
- * <p>A batch is sent when it is full, when its linger has passed, or, if a client is waiting for
- * one of its events, at once when no call is in flight ({@code send-when-idle}). While every slot
- * is busy, a lingered batch keeps filling instead of queueing as a small one, so under load batches
- * come out full; a batch at least half full when its linger passes lingers once more while calls
- * are in flight, for the same reason. After a call, records marked accepted are done for good; only the others are sent
- * again, after a backoff.
+ * <p>A batch is sent when it is full, when its linger has passed, or, if a client waits for one of
+ * its events, at once when no call is in flight and it was empty when the last call's answer left the
+ * stream idle ({@code send-when-idle}): a batch that filled during calls fills for its linger, as the
+ * clients those answers released are about to send. While every slot is busy, a lingered batch keeps
+ * filling; one at least half full when its linger passes lingers once more, for the same reason.
+ * After a call, records marked accepted are done for good; only the others are sent again, after a backoff.
  */
 final class StreamDispatcher implements StreamCalls.Dispatch {
 
@@ -79,8 +79,7 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
         this.sendWhenIdle = delivery.sendWhenIdle();
         this.scheduler = shared.timer();
         this.nanoClock = shared.nanoClock();
-        this.queue =
-                new BatchQueue(limits, policy.packBytes(), delivery.linger().toNanos(), scheduler, this::lingerPassed);
+        this.queue = new BatchQueue(limits, policy.packBytes(), delivery, scheduler, this::lingerPassed);
         this.concurrencyLimit = new ConcurrencyLimit(stream, policy.maxInFlight(), nanoClock);
         this.slots = new CallSlots(concurrencyLimit);
         this.quota = new QuotaGate(policy.quota(), wait -> schedule(this::quotaRefilled, wait));
@@ -296,9 +295,7 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
     }
 
     private void send(List<List<PendingRecord>> batches) {
-        for (List<PendingRecord> batch : batches) {
-            calls.send(batch);
-        }
+        batches.forEach(calls::send);
     }
 
     private void resume() {
@@ -372,6 +369,7 @@ final class StreamDispatcher implements StreamCalls.Dispatch {
     public void slotFreed() {
         sendAfter(() -> {
             slots.free();
+            queue.callEnded(slots.idle());
             return true;
         });
     }

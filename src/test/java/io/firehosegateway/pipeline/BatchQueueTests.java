@@ -8,6 +8,7 @@ import static org.mockito.Mockito.when;
 
 import io.firehosegateway.sink.firehose.FirehoseLimits;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -26,7 +27,13 @@ class BatchQueueTests {
     private final DeliveryTicket ticket = new DeliveryTicket("events", 10_000);
     private final Deque<Runnable> timers = new ArrayDeque<>();
     private final List<BatchQueue.Lingering> lingered = new ArrayList<>();
-    private final BatchQueue queue = new BatchQueue(FirehoseLimits.LIMITS, 0, LINGER_NANOS, scheduler(), lingered::add);
+    private final BatchQueue queue = new BatchQueue(FirehoseLimits.LIMITS, 0, delivery(), scheduler(), lingered::add);
+
+    private static PipelineProperties.Delivery delivery() {
+        return PipelineTestSupport.properties(
+                        DeliveryMode.CONFIRMED, Duration.ofSeconds(10), 0, Duration.ofNanos(LINGER_NANOS), 1)
+                .delivery();
+    }
 
     private ScheduledExecutorService scheduler() {
         ScheduledExecutorService scheduler = mock(ScheduledExecutorService.class);
@@ -103,5 +110,47 @@ class BatchQueueTests {
 
         assertThat(queue.lingerPassed(batch, true)).isTrue();
         assertThat(queue.peekSendable(false)).hasSize(300);
+    }
+
+    @Test
+    void aBatchThatFilledWhileCallsWereInFlightWaitsOutItsLingerWhenTheStreamFallsIdle() {
+        add(10);
+        queue.callEnded(true);
+
+        assertThat(queue.peekSendable(true)).isNull();
+
+        assertThat(queue.lingerPassed(lingerPasses(), false)).isTrue();
+        assertThat(queue.peekSendable(true)).hasSize(10);
+    }
+
+    @Test
+    void anEventArrivingAtAnIdleStreamWithNoBatchOpenGoesAtOnce() {
+        queue.callEnded(true);
+        add(1);
+
+        assertThat(queue.peekSendable(true)).hasSize(1);
+    }
+
+    @Test
+    void theBatchAfterAHeldOneGoesAtOnceIfItOpensAtAnIdleStream() {
+        add(10);
+        queue.callEnded(true);
+        queue.lingerPassed(lingerPasses(), false);
+        assertThat(queue.peekSendable(true)).hasSize(10);
+        queue.poll();
+        queue.callEnded(true);
+
+        add(1);
+
+        assertThat(queue.peekSendable(true)).hasSize(1);
+    }
+
+    @Test
+    void aHalfFullBatchHeldForASecondLingerStillGoesAtOnceWhenTheStreamFallsIdle() {
+        add(300);
+        queue.lingerPassed(lingerPasses(), true);
+        queue.callEnded(true);
+
+        assertThat(queue.peekSendable(true)).hasSize(300);
     }
 }

@@ -527,13 +527,15 @@ class PipelineDeliveryTests {
     void anIdleStreamSendsAwaitedEventsAtOnceAndRequestsArrivingDuringACallShareTheNext() throws Exception {
         CompletableFuture<BatchResult> firstCall = new CompletableFuture<>();
         ScriptedSink sink = new ScriptedSink((call, records) -> call == 0 ? firstCall : accept(records));
-        // A linger of minutes: only sending when idle can explain calls going out now.
+        // A linger of minutes: only sending when idle can explain calls going out now. The batch
+        // that filled during the call goes at its end only with send-when-idle-after-calls on.
         pipeline = pipeline(
                 properties(
                         DeliveryMode.CONFIRMED,
                         TIMEOUT,
                         0,
                         Duration.ofMinutes(5),
+                        true,
                         true,
                         100_000,
                         PipelineProperties.Quota.NONE,
@@ -557,6 +559,68 @@ class PipelineDeliveryTests {
             ticket.done().get(5, TimeUnit.SECONDS);
         }
         assertThat(sink.calls()).extracting(call -> call.records().size()).containsExactly(1, 9);
+    }
+
+    @Test
+    void aBatchThatFilledDuringACallWaitsOutItsLingerWhenTheCallLeavesTheStreamIdle() throws Exception {
+        CompletableFuture<BatchResult> firstCall = new CompletableFuture<>();
+        ScriptedSink sink = new ScriptedSink((call, records) -> call == 0 ? firstCall : accept(records));
+        pipeline = pipeline(
+                properties(
+                        DeliveryMode.CONFIRMED,
+                        TIMEOUT,
+                        0,
+                        Duration.ofMinutes(5),
+                        true,
+                        100_000,
+                        PipelineProperties.Quota.NONE,
+                        1),
+                sink,
+                registry);
+
+        DeliveryTicket first = submit(pipeline, events("first", 1), DeliveryMode.CONFIRMED);
+        List<DeliveryTicket> during = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            during.add(submit(pipeline, events("during" + i, 1), DeliveryMode.CONFIRMED));
+        }
+        // The answer is acted on, and the slot freed, on this thread before complete() returns.
+        firstCall.complete(BatchResult.allAccepted(1));
+        first.done().get(5, TimeUnit.SECONDS);
+
+        assertThat(sink.calls()).hasSize(1);
+        assertThat(during).noneMatch(ticket -> ticket.done().isDone());
+
+        // Stopping drains without lingers: the nine were held, not lost.
+        pipeline.stop();
+        for (DeliveryTicket ticket : during) {
+            ticket.done().get(5, TimeUnit.SECONDS);
+        }
+        assertThat(sink.calls()).extracting(call -> call.records().size()).containsExactly(1, 9);
+    }
+
+    @Test
+    void anEventArrivingAtAnIdleStreamAfterACallGoesAtOnce() throws Exception {
+        ScriptedSink sink = new ScriptedSink((call, records) -> accept(records));
+        pipeline = pipeline(
+                properties(
+                        DeliveryMode.CONFIRMED,
+                        TIMEOUT,
+                        0,
+                        Duration.ofMinutes(5),
+                        true,
+                        100_000,
+                        PipelineProperties.Quota.NONE,
+                        1),
+                sink,
+                registry);
+
+        for (int i = 0; i < 3; i++) {
+            submit(pipeline, events("lone" + i, 1), DeliveryMode.CONFIRMED)
+                    .done()
+                    .get(5, TimeUnit.SECONDS);
+        }
+
+        assertThat(sink.calls()).extracting(call -> call.records().size()).containsExactly(1, 1, 1);
     }
 
     @Test

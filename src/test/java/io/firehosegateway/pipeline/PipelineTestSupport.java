@@ -40,6 +40,23 @@ final class PipelineTestSupport {
             long maxRecords,
             PipelineProperties.Quota quota,
             int replicas) {
+        return properties(mode, timeout, packBytes, linger, sendWhenIdle, false, maxRecords, quota, replicas);
+    }
+
+    /**
+     * @param sendWhenIdleAfterCalls whether a batch that filled while calls were in flight goes at
+     *     once when the stream falls idle, as before {@code send-when-idle-after-calls} existed
+     */
+    static PipelineProperties properties(
+            DeliveryMode mode,
+            Duration timeout,
+            int packBytes,
+            Duration linger,
+            boolean sendWhenIdle,
+            boolean sendWhenIdleAfterCalls,
+            long maxRecords,
+            PipelineProperties.Quota quota,
+            int replicas) {
         return new PipelineProperties(
                 SinkKind.FIREHOSE,
                 "events",
@@ -62,6 +79,7 @@ final class PipelineTestSupport {
                         Path.of(System.getProperty("java.io.tmpdir"), "gateway-dead-letter-tests"),
                         linger,
                         sendWhenIdle,
+                        sendWhenIdleAfterCalls,
                         4,
                         Duration.ofMillis(1),
                         Duration.ofMillis(20)),
