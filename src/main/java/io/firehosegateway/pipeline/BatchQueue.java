@@ -114,10 +114,10 @@ final class BatchQueue {
     }
 
     /**
-     * A call was answered. If it was the last in flight, an open batch that holds records filled
-     * while calls were in flight, and from now on waits out its linger even at an idle stream: the
-     * clients that the answers released are about to send; sent now, it would leave part-full and
-     * theirs make one more call.
+     * A call was answered. With {@code send-when-idle-after-calls} off, if it was the last in flight,
+     * an open batch that holds records filled while calls were in flight, and from now on waits out
+     * its linger even at an idle stream: the clients that the answers released are about to send;
+     * sent now, it would leave part-full and theirs make one more call.
      *
      * @param streamIdle whether no call is in flight now
      */
@@ -134,9 +134,10 @@ final class BatchQueue {
      */
     List<PendingRecord> peekSendable(boolean idle) {
         if (ready.isEmpty()) {
-            // An idle stream sends a batch a client waits for at once if it opened there: lingering
-            // only pays while calls are in flight, when the requests that arrive meanwhile fill the
-            // next batch anyway. A batch nobody waits for (202 answered) lingers: fuller calls and
+            // An idle stream sends a batch a client waits for at once (unless it filled during calls,
+            // with send-when-idle-after-calls off): lingering only pays while calls are in flight,
+            // when the requests that arrive meanwhile fill the next batch anyway. A batch nobody waits for (202
+            // answered) lingers: fuller calls and
             // packs cost less CPU and fewer billed units, and no client sees the delay.
             if (open == null
                     || open.builder.isEmpty()

@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A batch is sent when it is full, when its linger has passed, or, if a client waits for one of
- * its events, at once when no call is in flight and it was empty when the last call's answer left the
- * stream idle ({@code send-when-idle}): a batch that filled during calls fills for its linger, as the
- * clients those answers released are about to send. While every slot is busy, a lingered batch keeps
- * filling; one at least half full when its linger passes lingers once more, for the same reason.
+ * its events, at once when no call is in flight ({@code send-when-idle}); with {@code
+ * send-when-idle-after-calls=false} only if it was empty when the last call's answer left the stream
+ * idle: a lone event still goes at once, a batch that filled during calls fills for its linger, as
+ * the clients those answers released are about to send. While every slot is busy, a lingered batch
+ * keeps filling; one at least half full when its linger passes lingers once more, for the same reason.
  * After a call, records marked accepted are done for good; only the others are sent again, after a backoff.
  */
 final class StreamDispatcher implements StreamCalls.Dispatch {

@@ -29,9 +29,18 @@ class BatchQueueTests {
     private final List<BatchQueue.Lingering> lingered = new ArrayList<>();
     private final BatchQueue queue = new BatchQueue(FirehoseLimits.LIMITS, 0, delivery(), scheduler(), lingered::add);
 
+    /** Its linger, and a batch that filled during calls waiting out its linger at an idle stream. */
     private static PipelineProperties.Delivery delivery() {
         return PipelineTestSupport.properties(
-                        DeliveryMode.CONFIRMED, Duration.ofSeconds(10), 0, Duration.ofNanos(LINGER_NANOS), 1)
+                        DeliveryMode.CONFIRMED,
+                        Duration.ofSeconds(10),
+                        0,
+                        Duration.ofNanos(LINGER_NANOS),
+                        true,
+                        false,
+                        1,
+                        PipelineProperties.Quota.NONE,
+                        1)
                 .delivery();
     }
 

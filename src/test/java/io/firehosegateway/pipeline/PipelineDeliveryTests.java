@@ -527,15 +527,13 @@ class PipelineDeliveryTests {
     void anIdleStreamSendsAwaitedEventsAtOnceAndRequestsArrivingDuringACallShareTheNext() throws Exception {
         CompletableFuture<BatchResult> firstCall = new CompletableFuture<>();
         ScriptedSink sink = new ScriptedSink((call, records) -> call == 0 ? firstCall : accept(records));
-        // A linger of minutes: only sending when idle can explain calls going out now. The batch
-        // that filled during the call goes at its end only with send-when-idle-after-calls on.
+        // A linger of minutes: only sending when idle can explain calls going out now.
         pipeline = pipeline(
                 properties(
                         DeliveryMode.CONFIRMED,
                         TIMEOUT,
                         0,
                         Duration.ofMinutes(5),
-                        true,
                         true,
                         100_000,
                         PipelineProperties.Quota.NONE,
@@ -561,22 +559,25 @@ class PipelineDeliveryTests {
         assertThat(sink.calls()).extracting(call -> call.records().size()).containsExactly(1, 9);
     }
 
+    /** A linger of minutes, and a batch that filled during calls waits it out at an idle stream. */
+    private static PipelineProperties holdingBatchesThatFilledDuringCalls() {
+        return properties(
+                DeliveryMode.CONFIRMED,
+                TIMEOUT,
+                0,
+                Duration.ofMinutes(5),
+                true,
+                false,
+                100_000,
+                PipelineProperties.Quota.NONE,
+                1);
+    }
+
     @Test
     void aBatchThatFilledDuringACallWaitsOutItsLingerWhenTheCallLeavesTheStreamIdle() throws Exception {
         CompletableFuture<BatchResult> firstCall = new CompletableFuture<>();
         ScriptedSink sink = new ScriptedSink((call, records) -> call == 0 ? firstCall : accept(records));
-        pipeline = pipeline(
-                properties(
-                        DeliveryMode.CONFIRMED,
-                        TIMEOUT,
-                        0,
-                        Duration.ofMinutes(5),
-                        true,
-                        100_000,
-                        PipelineProperties.Quota.NONE,
-                        1),
-                sink,
-                registry);
+        pipeline = pipeline(holdingBatchesThatFilledDuringCalls(), sink, registry);
 
         DeliveryTicket first = submit(pipeline, events("first", 1), DeliveryMode.CONFIRMED);
         List<DeliveryTicket> during = new ArrayList<>();
@@ -601,18 +602,7 @@ class PipelineDeliveryTests {
     @Test
     void anEventArrivingAtAnIdleStreamAfterACallGoesAtOnce() throws Exception {
         ScriptedSink sink = new ScriptedSink((call, records) -> accept(records));
-        pipeline = pipeline(
-                properties(
-                        DeliveryMode.CONFIRMED,
-                        TIMEOUT,
-                        0,
-                        Duration.ofMinutes(5),
-                        true,
-                        100_000,
-                        PipelineProperties.Quota.NONE,
-                        1),
-                sink,
-                registry);
+        pipeline = pipeline(holdingBatchesThatFilledDuringCalls(), sink, registry);
 
         for (int i = 0; i < 3; i++) {
             submit(pipeline, events("lone" + i, 1), DeliveryMode.CONFIRMED)

@@ -40,12 +40,12 @@ final class PipelineTestSupport {
             long maxRecords,
             PipelineProperties.Quota quota,
             int replicas) {
-        return properties(mode, timeout, packBytes, linger, sendWhenIdle, false, maxRecords, quota, replicas);
+        return properties(mode, timeout, packBytes, linger, sendWhenIdle, true, maxRecords, quota, replicas);
     }
 
     /**
      * @param sendWhenIdleAfterCalls whether a batch that filled while calls were in flight goes at
-     *     once when the stream falls idle, as before {@code send-when-idle-after-calls} existed
+     *     once when the stream falls idle (the default), or waits out its linger
      */
     static PipelineProperties properties(
             DeliveryMode mode,
