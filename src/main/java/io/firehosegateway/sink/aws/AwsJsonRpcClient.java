@@ -6,12 +6,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -56,7 +56,15 @@ import software.amazon.awssdk.identity.spi.IdentityProvider;
  * clock from the answer's {@code Date}, as the SDK does, so the pipeline's resend is taken.
  *
  * <p>Answers are read on a pool of its own, as the SDK completes its futures off the I/O threads,
- * so that the pipeline's work after a call never holds up the bytes of the others.
+ * so that the pipeline's work after a call never holds up the bytes of the others. That hand-off
+ * stays although the reader alone would not block: what follows it on the same thread is the
+ * pipeline's settlement of the call, the next call's building and signing, and in the journaled
+ * modes the journal's writes, and the I/O thread is one for every call of the sink.
+ *
+ * <p>What every call to one endpoint and operation sends alike (the parsed endpoint and the fixed
+ * headers) is built once; the invocation id, the length, the date, the credentials and the
+ * signature are each call's own. The SDK's signer keeps the signing key of a day, region and
+ * service itself, so the HMAC chain runs once a day, not once a call.
  */
 public final class AwsJsonRpcClient implements AutoCloseable {
 
@@ -86,16 +94,16 @@ public final class AwsJsonRpcClient implements AutoCloseable {
     private final String region;
     private final URI endpoint;
     private final Protocol protocol;
-    private final long attemptTimeoutMillis;
     private final ErrorFactory errors;
     private final Clock clock;
     private final Supplier<String> invocationIds;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
-    private final ScheduledThreadPoolExecutor timers;
+    private final AttemptDeadlines deadlines;
     private final ExecutorService completions;
+    private final ConcurrentMap<Destination, SdkHttpRequest> unsigned = new ConcurrentHashMap<>();
 
-    /** Seconds this host's clock runs ahead of the service's, learned from a refusal for skew. */
-    private volatile int timeOffset;
+    /** The service's clock: this host's, less the seconds a refusal for skew said it runs ahead. */
+    private volatile Clock signingClock;
 
     /**
      * A client for the data-plane calls of an SDK client: signed with its credentials provider (so
@@ -120,7 +128,7 @@ public final class AwsJsonRpcClient implements AutoCloseable {
                 attemptTimeout,
                 errors,
                 Clock.systemUTC(),
-                () -> UUID.randomUUID().toString());
+                new InvocationIds());
     }
 
     /**
@@ -142,14 +150,15 @@ public final class AwsJsonRpcClient implements AutoCloseable {
         this.region = region;
         this.endpoint = endpoint;
         this.protocol = protocol;
-        this.attemptTimeoutMillis = attemptTimeout.toMillis();
         this.errors = errors;
         this.clock = clock;
         this.invocationIds = invocationIds;
-        this.timeOffset = SdkGlobalTime.getGlobalTimeOffset();
+        this.signingClock = offset(clock, SdkGlobalTime.getGlobalTimeOffset());
         int pool = POOLS.incrementAndGet();
-        this.timers = new ScheduledThreadPoolExecutor(1, daemon("aws-rpc-timer-" + pool));
-        this.timers.setRemoveOnCancelPolicy(true);
+        this.deadlines = new AttemptDeadlines(
+                attemptTimeout.toMillis(),
+                System::nanoTime,
+                new ScheduledThreadPoolExecutor(1, daemon("aws-rpc-timer-" + pool)));
         // As many threads as the SDK's own completion pool starts; idle ones end.
         int threads = Math.max(8, Runtime.getRuntime().availableProcessors());
         ThreadPoolExecutor completions = new ThreadPoolExecutor(
@@ -182,29 +191,17 @@ public final class AwsJsonRpcClient implements AutoCloseable {
 
     private CompletableFuture<byte[]> send(
             URI endpoint, String operation, byte[] body, AwsCredentialsIdentity identity) {
-        SdkHttpRequest request = SdkHttpRequest.builder()
-                .method(SdkHttpMethod.POST)
-                .uri(endpoint)
-                .encodedPath(
-                        endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath())
-                .putHeader("amz-sdk-invocation-id", invocationIds.get())
-                .putHeader("amz-sdk-request", "attempt=1; max=1")
-                .putHeader("Content-Length", Integer.toString(body.length))
-                .putHeader("Content-Type", protocol.contentType())
-                .putHeader("X-Amz-Target", protocol.targetPrefix() + "." + operation)
-                .applyMutation(headers -> {
-                    if (protocol.queryCompatible()) {
-                        // Asks for the query protocol's error codes too, as the SDK's client does.
-                        headers.putHeader("x-amzn-query-mode", "true");
-                    }
-                })
-                .build();
+        SdkHttpRequest request =
+                unsigned.computeIfAbsent(new Destination(endpoint, operation), this::unsigned).toBuilder()
+                        .putHeader("amz-sdk-invocation-id", invocationIds.get())
+                        .putHeader("Content-Length", Integer.toString(body.length))
+                        .build();
         SdkHttpRequest signed = signer.sign(sign -> sign.request(request)
                         .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
                         .identity(identity)
                         .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, protocol.signingName())
-                        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.offset(clock, Duration.ofSeconds(-timeOffset))))
+                        .putProperty(HttpSigner.SIGNING_CLOCK, signingClock))
                 .request();
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         AnswerReader handler = new AnswerReader(answer);
@@ -218,16 +215,38 @@ public final class AwsJsonRpcClient implements AutoCloseable {
                 handler.onError(error);
             }
         });
-        ScheduledFuture<?> timer = timers.schedule(
-                () -> {
-                    if (answer.completeExceptionally(ApiCallAttemptTimeoutException.create(attemptTimeoutMillis))) {
-                        execution.cancel(true);
-                    }
-                },
-                attemptTimeoutMillis,
-                TimeUnit.MILLISECONDS);
-        answer.whenComplete((ignored, error) -> timer.cancel(false));
+        deadlines.watch(answer, execution);
         return answer;
+    }
+
+    /** An endpoint and an operation: what every call to them shares before it is signed. */
+    private record Destination(URI endpoint, String operation) {}
+
+    /**
+     * The headers every call of {@code destination} sends alike, and its parsed endpoint: built once,
+     * as parsing the URI and naming the target cost more per call than the rest of the request.
+     */
+    private SdkHttpRequest unsigned(Destination destination) {
+        URI endpoint = destination.endpoint();
+        return SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(endpoint)
+                .encodedPath(
+                        endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath())
+                .putHeader("amz-sdk-request", "attempt=1; max=1")
+                .putHeader("Content-Type", protocol.contentType())
+                .putHeader("X-Amz-Target", protocol.targetPrefix() + "." + destination.operation())
+                .applyMutation(headers -> {
+                    if (protocol.queryCompatible()) {
+                        // Asks for the query protocol's error codes too, as the SDK's client does.
+                        headers.putHeader("x-amzn-query-mode", "true");
+                    }
+                })
+                .build();
+    }
+
+    private static Clock offset(Clock clock, int secondsAhead) {
+        return Clock.offset(clock, Duration.ofSeconds(-secondsAhead));
     }
 
     /** Completes with the body of a 2xx answer, else with the failure the SDK's client would have thrown. */
@@ -300,7 +319,7 @@ public final class AwsJsonRpcClient implements AutoCloseable {
             AwsServiceException refusal = refusal(response, body);
             if (CLOCK_SKEW.shouldAdjust(refusal)) {
                 Integer adjustment = CLOCK_SKEW.getAdjustmentInSeconds(response);
-                timeOffset = adjustment;
+                signingClock = offset(clock, adjustment);
                 SdkGlobalTime.setGlobalTimeOffset(adjustment);
             }
             answer.completeExceptionally(refusal);
@@ -368,7 +387,7 @@ public final class AwsJsonRpcClient implements AutoCloseable {
 
     @Override
     public void close() {
-        timers.shutdownNow();
+        deadlines.close();
         completions.shutdown();
         http.close();
     }

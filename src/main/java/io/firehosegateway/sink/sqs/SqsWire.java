@@ -59,7 +59,8 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * {@code SendMessageBatch} on the wire, as the gateway builds it itself from the entries {@link
  * SqsSink} made: the body written as the SDK writes it, and the answer read for each entry's id,
- * its failure, and the MD5s the SDK checks, checked by the SDK's own interceptor.
+ * its failure, and the MD5s the SDK checks, checked as its own interceptor checks them ({@link
+ * SqsMd5s}, with the interceptor itself to fail a call).
  */
 final class SqsWire {
 
@@ -161,10 +162,19 @@ final class SqsWire {
                 .successful(successful)
                 .failed(failed)
                 .build();
+        if (!SqsMd5s.allMatch(entries, successful)) {
+            // The SDK's own check then fails the call with its exception, or finds it sound.
+            checkAsTheSdk(url, entries, response);
+        }
+        return response;
+    }
+
+    /** The SDK's check of the MD5s SQS answered: its exception when one does not match. */
+    static void checkAsTheSdk(
+            String url, List<SendMessageBatchRequestEntry> entries, SendMessageBatchResponse response) {
         SendMessageBatchRequest request =
                 SendMessageBatchRequest.builder().queueUrl(url).entries(entries).build();
         MD5.afterExecution(new Answered(request, response), CHECKS_ON);
-        return response;
     }
 
     private static SendMessageBatchResultEntry success(JsonParser parser) {
