@@ -36,27 +36,34 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (keys.open()) {
-            authenticate(ApiClient.OPEN);
-        } else {
-            String presented = presentedKey(request);
-            if (presented != null) {
-                keys.find(presented)
-                        .ifPresentOrElse(this::authenticate, () -> request.setAttribute(REJECTED_KEY, Boolean.TRUE));
-            } else if (request.getAttribute(UrlKeyFilter.ATTRIBUTE) instanceof String onUrl) {
-                // A URL is logged and kept along the way: only a key made to be public may travel in one.
-                keys.find(onUrl)
-                        .filter(ApiClient::browser)
-                        .ifPresentOrElse(this::authenticate, () -> request.setAttribute(REJECTED_KEY, Boolean.TRUE));
-            }
+        ApiClient client = clientOf(request, keys);
+        if (client != null) {
+            SecurityContext context = contexts.createEmptyContext();
+            context.setAuthentication(new ApiKeyAuthentication(client));
+            contexts.setContext(context);
         }
         chain.doFilter(request, response);
     }
 
-    private void authenticate(ApiClient client) {
-        SecurityContext context = contexts.createEmptyContext();
-        context.setAuthentication(new ApiKeyAuthentication(client));
-        contexts.setContext(context);
+    /** The client the request's key names, or null, the request then marked when a key was wrong. */
+    static ApiClient clientOf(HttpServletRequest request, ApiKeyRegistry keys) {
+        if (keys.open()) {
+            return ApiClient.OPEN;
+        }
+        String presented = presentedKey(request);
+        ApiClient client = null;
+        boolean sent = presented != null;
+        if (sent) {
+            client = keys.find(presented).orElse(null);
+        } else if (request.getAttribute(UrlKeyFilter.ATTRIBUTE) instanceof String onUrl) {
+            // A URL is logged and kept along the way: only a key made to be public may travel in one.
+            sent = true;
+            client = keys.find(onUrl).filter(ApiClient::browser).orElse(null);
+        }
+        if (sent && client == null) {
+            request.setAttribute(REJECTED_KEY, Boolean.TRUE);
+        }
+        return client;
     }
 
     /** The key the request carries, or null; {@code Authorization} wins when both headers are sent. */

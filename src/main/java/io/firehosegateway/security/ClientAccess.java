@@ -27,16 +27,23 @@ final class ClientAccess {
     /** {@code POST /events}: the client may send to the default stream. */
     AuthorizationManager<RequestAuthorizationContext> defaultStream() {
         return (authentication, context) ->
-                decide(authentication, client -> fromItsPages(client, context) && client.mayUse(defaultStream));
+                decide(authentication, client -> maySend(client, defaultStream, context.getRequest()));
     }
 
     /** {@code POST /streams/{stream}/events}: the client may send to the stream in the path. */
     AuthorizationManager<RequestAuthorizationContext> pathStream() {
-        return (authentication, context) -> {
-            String stream = context.getVariables().get("stream");
-            return decide(
-                    authentication, client -> fromItsPages(client, context) && stream != null && client.mayUse(stream));
-        };
+        return (authentication, context) -> decide(
+                authentication, client -> maySend(client, context.getVariables().get("stream"), context.getRequest()));
+    }
+
+    /** Whether the client may send events to the stream (null: none named) by this request. */
+    boolean maySend(ApiClient client, String stream, HttpServletRequest request) {
+        return fromItsPages(client, request) && stream != null && client.mayUse(stream);
+    }
+
+    /** The stream {@code POST /events} sends to. */
+    String defaultStreamName() {
+        return defaultStream;
     }
 
     /**
@@ -88,8 +95,8 @@ final class ClientAccess {
      * A browser key is public: what makes it useless elsewhere is that a browser tells the page's
      * origin, so it is taken only with an {@code Origin} it lists. A key kept by servers needs none.
      */
-    private static boolean fromItsPages(ApiClient client, RequestAuthorizationContext context) {
-        return !client.browser() || client.allowsOrigin(context.getRequest().getHeader(HttpHeaders.ORIGIN));
+    private static boolean fromItsPages(ApiClient client, HttpServletRequest request) {
+        return !client.browser() || client.allowsOrigin(request.getHeader(HttpHeaders.ORIGIN));
     }
 
     private static AuthorizationDecision decide(

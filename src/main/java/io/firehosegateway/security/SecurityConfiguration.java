@@ -12,6 +12,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,6 +27,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -34,12 +36,20 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 /**
  * The one filter chain. Stateless, with no CSRF protection since there are no cookies or sessions to
  * protect: a key authenticates each request, the rules below authorize it before its body is read,
- * and the rate limit comes last. Of actuator, only health, info and prometheus are reachable.
+ * and the rate limit comes last. Of actuator, only health, info and prometheus are reachable. The
+ * event endpoints, the gateway's hot path, get the same checks from {@link EventPathFilter} instead
+ * ({@code gateway.security.event-filter}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
     private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
+
+    /** Testing events against a stream's schema: for the keys that may send to it. */
+    private static final RequestMatcher STREAM_VALIDATE = PATHS.matcher(HttpMethod.POST, "/streams/{stream}/validate");
+
+    private static final RequestMatcher GENERATOR =
+            new OrRequestMatcher(PATHS.matcher("/events/generate"), PATHS.matcher("/events/generate/**"));
 
     /**
      * Spring Security's own observations follow {@code management.observations.enable.spring.security}
@@ -74,62 +84,94 @@ class SecurityConfiguration {
         return SecurityProblems.firewall(resolver);
     }
 
+    /** What the chain and the event paths' filter share; not a filter itself, so not registered as one. */
     @Bean
-    SecurityFilterChain gatewayFilterChain(
-            HttpSecurity http,
+    SecurityFilters securityFilters(
             ApiKeyRegistry keys,
             SecurityProperties properties,
             PipelineProperties pipeline,
             GatewayMetrics metrics,
             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver,
-            ObjectProvider<ClientAddressResolver> edge)
-            throws Exception {
+            ObjectProvider<ClientAddressResolver> edge) {
         // Without the edge (a slice of the web layer), the address the connection came from.
         ClientAddressResolver resolvedAddresses = edge.getIfAvailable();
         Function<HttpServletRequest, String> clientAddresses =
                 resolvedAddresses != null ? resolvedAddresses::clientAddress : HttpServletRequest::getRemoteAddr;
         SecurityProblems problems = new SecurityProblems(resolver, metrics);
-        ClientAccess access = new ClientAccess(pipeline.defaultStream());
         RequestMatcher events = PATHS.matcher(HttpMethod.POST, "/events");
         RequestMatcher streamEvents = PATHS.matcher(HttpMethod.POST, "/streams/{stream}/events");
         RequestMatcher pixel = PATHS.matcher(HttpMethod.GET, Pixel.PATH);
-        // Testing events against a stream's schema and reading it: for the keys that may send to it.
-        RequestMatcher streamValidate = PATHS.matcher(HttpMethod.POST, "/streams/{stream}/validate");
-        RequestMatcher streamSchema = PATHS.matcher(HttpMethod.GET, "/streams/{stream}/schema");
-        RequestMatcher generator =
-                new OrRequestMatcher(PATHS.matcher("/events/generate"), PATHS.matcher("/events/generate/**"));
         // Any method: a preflight is an OPTIONS request to the path the page will POST to.
         RequestMatcher eventPaths =
                 new OrRequestMatcher(PATHS.matcher("/events"), PATHS.matcher("/streams/{stream}/events"));
         RequestMatcher tracker = PATHS.matcher(HttpMethod.GET, BrowserCors.TRACKER);
+        return new SecurityFilters(
+                new ClientAccess(pipeline.defaultStream()),
+                new BrowserCors(eventPaths, tracker, keys),
+                problems,
+                new BeaconOutcomeFilter(new OrRequestMatcher(events, streamEvents), pixel, metrics),
+                new RateLimitFilter(
+                        new OrRequestMatcher(events, streamEvents, pixel, STREAM_VALIDATE, GENERATOR),
+                        properties.rateLimit(),
+                        problems,
+                        metrics,
+                        clientAddresses));
+    }
+
+    @Bean
+    SecurityFilterChain gatewayFilterChain(
+            HttpSecurity http, ApiKeyRegistry keys, SecurityProperties properties, SecurityFilters filters)
+            throws Exception {
+        if (properties.eventFilter()) {
+            // EventPathFilter answers these paths, right after the chain's firewall.
+            String defaultStream = filters.access().defaultStreamName();
+            http.securityMatcher(request -> EventPathFilter.streamOf(request, defaultStream) == null);
+        }
+        RequestMatcher streamSchema = PATHS.matcher(HttpMethod.GET, "/streams/{stream}/schema");
         return http.csrf(AbstractHttpConfigurer::disable)
-                .cors(cors -> cors.configurationSource(new BrowserCors(eventPaths, tracker, keys)))
+                .cors(cors -> cors.configurationSource(filters.cors()))
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
-                .addFilterBefore(
-                        new BeaconOutcomeFilter(new OrRequestMatcher(events, streamEvents), pixel, metrics),
-                        ApiKeyAuthenticationFilter.class)
-                .addFilterAfter(
-                        new RateLimitFilter(
-                                new OrRequestMatcher(events, streamEvents, pixel, streamValidate, generator),
-                                properties.rateLimit(),
-                                problems,
-                                metrics,
-                                clientAddresses),
-                        AuthorizationFilter.class)
-                .exceptionHandling(
-                        errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .addFilterBefore(filters.beacon(), ApiKeyAuthenticationFilter.class)
+                .addFilterAfter(filters.rateLimit(), AuthorizationFilter.class)
+                .exceptionHandling(errors ->
+                        errors.authenticationEntryPoint(filters.problems()).accessDeniedHandler(filters.problems()))
                 .authorizeHttpRequests(requests -> authorize(
                         requests,
-                        access,
-                        events,
-                        streamEvents,
-                        pixel,
-                        List.of(streamValidate, streamSchema),
-                        generator))
+                        filters.access(),
+                        PATHS.matcher(HttpMethod.POST, "/events"),
+                        PATHS.matcher(HttpMethod.POST, "/streams/{stream}/events"),
+                        PATHS.matcher(HttpMethod.GET, Pixel.PATH),
+                        List.of(STREAM_VALIDATE, streamSchema),
+                        GENERATOR))
                 .build();
+    }
+
+    /**
+     * The event paths' checks, the chain's own header writer among them, where the chain used to run
+     * them: right after it, with nothing between.
+     */
+    @Bean
+    FilterRegistrationBean<EventPathFilter> eventPathFilter(
+            SecurityFilterChain gatewayFilterChain,
+            SecurityFilters filters,
+            ApiKeyRegistry keys,
+            SecurityProperties properties,
+            @Value("${spring.security.filter.order:" + SecurityFilterProperties.DEFAULT_FILTER_ORDER + "}")
+                    int chainOrder) {
+        HeaderWriterFilter headers = gatewayFilterChain.getFilters().stream()
+                .filter(HeaderWriterFilter.class::isInstance)
+                .map(HeaderWriterFilter.class::cast)
+                .findFirst()
+                .orElseThrow();
+        FilterRegistrationBean<EventPathFilter> registration =
+                new FilterRegistrationBean<>(new EventPathFilter(headers, filters, keys));
+        registration.setOrder(chainOrder + 1);
+        registration.setDispatcherTypes(DispatcherType.REQUEST);
+        registration.setEnabled(properties.eventFilter());
+        return registration;
     }
 
     /** The rules, the first that matches a request deciding. */

@@ -34,6 +34,17 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
     @Override
     public void commence(
             HttpServletRequest request, HttpServletResponse response, AuthenticationException authException) {
+        unauthorized(request, response);
+    }
+
+    @Override
+    public void handle(
+            HttpServletRequest request, HttpServletResponse response, AccessDeniedException accessDeniedException) {
+        forbidden(request, response);
+    }
+
+    /** Answers 401, saying whether the key was wrong or missing. */
+    void unauthorized(HttpServletRequest request, HttpServletResponse response) {
         metrics.securityRequest(NO_KEY, GatewayMetrics.OUTCOME_UNAUTHORIZED);
         boolean rejected = request.getAttribute(ApiKeyAuthenticationFilter.REJECTED_KEY) != null;
         response.setHeader(
@@ -48,9 +59,8 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
         resolve(request, response, new ProblemException(ProblemType.UNAUTHORIZED, detail));
     }
 
-    @Override
-    public void handle(
-            HttpServletRequest request, HttpServletResponse response, AccessDeniedException accessDeniedException) {
+    /** Answers 403 for the request's client. */
+    void forbidden(HttpServletRequest request, HttpServletResponse response) {
         String key = ApiKeyAuthentication.current().map(ApiClient::name).orElse(NO_KEY);
         metrics.securityRequest(key, GatewayMetrics.OUTCOME_FORBIDDEN);
         resolve(

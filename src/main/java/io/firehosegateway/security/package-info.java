@@ -6,7 +6,9 @@
  * io.firehosegateway.security.ApiKeyAuthenticationFilter} turns a valid key into an {@link
  * io.firehosegateway.security.ApiClient}, the chain's authorization rules check the client's streams
  * and generator right before a body is read, and {@link io.firehosegateway.security.RateLimitFilter}
- * spends the client's tokens last. Keys are held only as SHA-256 digests, compared in constant time,
+ * spends the client's tokens last. The event endpoints, where almost every request goes, get the
+ * same checks from one plain filter, {@link io.firehosegateway.security.EventPathFilter}, which
+ * uses the chain's header writer, CORS rules, rate limit and problems. Keys are held only as SHA-256 digests, compared in constant time,
  * and named by their name in logs and metrics. With no keys configured every request is the client
  * {@link io.firehosegateway.security.ApiClient#OPEN}, and the gateway says so once at start. The
  * keys file is read again by {@link io.firehosegateway.security.ApiKeysFileWatcher}, which refuses a

@@ -1,0 +1,240 @@
+package io.firehosegateway.security;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firehosegateway.GatewayApplication;
+import io.firehosegateway.support.RecordingSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The event endpoints answered by {@link EventPathFilter} and by Spring Security's chain, side by
+ * side: two gateways, the same keys, the same requests (with and without a key, a wrong key, a key
+ * limited to another stream, a browser key from its page, from another and on the URL, preflights,
+ * methods the endpoints do not take, what the firewall refuses), and each answer compared as it
+ * came over the wire: status line, every header line in order, body. Only {@code Date} and the
+ * event ids the gateway makes differ; the request ids are the test's own. Afterwards the security,
+ * beacon and request meters of the two agree, and so do the events delivered, with the key's name
+ * the controller read from the request's principal.
+ */
+class EventPathFilterIntegrationTests {
+
+    static final String INGEST = "ingest-key-1111111111111111";
+    static final String AUDITOR = "auditor-key-222222222222222";
+    static final String SHOP = "shop-browser-key-333333333";
+    static final String ORIGIN = "https://shop.example.com";
+
+    private static final Pattern DATE = Pattern.compile("(?m)^Date: [^\r\n]*\r\n");
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    @TempDir
+    static Path temp;
+
+    static ConfigurableApplicationContext chain;
+    static ConfigurableApplicationContext filter;
+
+    @BeforeAll
+    static void start() {
+        chain = start(false);
+        filter = start(true);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chain != null) {
+            chain.close();
+        }
+        if (filter != null) {
+            filter.close();
+        }
+    }
+
+    private static ConfigurableApplicationContext start(boolean eventFilter) {
+        return new SpringApplicationBuilder(GatewayApplication.class, RecordingSink.Configuration.class)
+                .properties(
+                        "server.port=0",
+                        "gateway.sink=firehose",
+                        "gateway.delivery.dead-letter-directory=" + temp.resolve("dead-letter-" + eventFilter),
+                        "gateway.streams.audit.pack-bytes=0B",
+                        "gateway.streams.clicks.pack-bytes=0B",
+                        // What the controller reads of the request's principal and headers, recorded.
+                        "gateway.streams.events.metadata.facts=key,request-id,origin",
+                        "gateway.streams.clicks.metadata.facts=key,request-id,origin",
+                        "gateway.security.event-filter=" + eventFilter,
+                        "gateway.security.api-keys[0].name=ingest",
+                        "gateway.security.api-keys[0].key=" + INGEST,
+                        "gateway.security.api-keys[0].generator=true",
+                        "gateway.security.api-keys[1].name=auditor",
+                        "gateway.security.api-keys[1].key=" + AUDITOR,
+                        "gateway.security.api-keys[1].streams=audit",
+                        "gateway.security.api-keys[2].name=shop",
+                        "gateway.security.api-keys[2].key=" + SHOP,
+                        "gateway.security.api-keys[2].streams=clicks",
+                        "gateway.security.api-keys[2].origins=" + ORIGIN)
+                .run();
+    }
+
+    @Test
+    void answersEveryRequestAsTheChainDoes() {
+        List<String> requests = requests();
+        List<String> differences = new ArrayList<>();
+        Set<Integer> statuses = new TreeSet<>();
+        for (int i = 0; i < requests.size(); i++) {
+            String request = requests.get(i).replace("{id}", "diff-" + i);
+            String byChain = comparable(exchange(port(chain), request));
+            String byFilter = comparable(exchange(port(filter), request));
+            statuses.add(Integer.parseInt(byChain.substring(9, 12)));
+            if (!byChain.equals(byFilter)) {
+                differences.add(request + "\n--- chain:\n" + byChain + "\n--- filter:\n" + byFilter);
+            }
+        }
+
+        assertThat(differences).as("%d requests", requests.size()).isEmpty();
+        assertThat(statuses).as("the requests reach every kind of answer").contains(200, 400, 401, 403, 404, 405, 415);
+        assertThat(meters(filter)).isEqualTo(meters(chain)).isNotEmpty();
+        assertThat(delivered(filter)).isEqualTo(delivered(chain)).anyMatch(record -> record.contains("\"shop\""));
+    }
+
+    /** Every path, key, origin and method in combination, then preflights and what the firewall refuses. */
+    private static List<String> requests() {
+        List<String> paths = List.of(
+                "/events",
+                "/events?ids=true",
+                "/events/",
+                "/streams/audit/events",
+                "/streams/clicks/events",
+                "/streams/nope/events",
+                "/streams/a%20b/events",
+                "/streams/clicks/events?key=" + SHOP,
+                "/events?key=" + SHOP,
+                "/streams/clicks/events?key=wrong-url-key-000000000",
+                "/streams/clicks/validate",
+                // The chain's other rules, unchanged: a job that never was, so no answer depends on timing.
+                "/events/generate/0190f0e5-0000-7000-8000-000000000000");
+        List<String> keys = List.of(
+                "",
+                "Authorization: Bearer " + INGEST + "\r\n",
+                "X-API-Key: " + AUDITOR + "\r\n",
+                "Authorization: Bearer wrong-key-000000000000000\r\n",
+                "X-API-Key: " + SHOP + "\r\n",
+                "Authorization: Basic " + INGEST + "\r\n",
+                "Authorization: Bearer " + AUDITOR + "\r\nX-API-Key: " + INGEST + "\r\n");
+        List<String> origins = List.of("", "Origin: " + ORIGIN + "\r\n", "Origin: https://evil.example\r\n");
+        List<String[]> methods = List.of(
+                new String[] {"POST", "application/json", "{\"a\":1}"},
+                new String[] {"POST", "text/plain;charset=UTF-8", "{\"a\":2}"},
+                new String[] {"POST", "application/json", "{\"a\":"},
+                new String[] {"POST", "application/xml", "<a/>"},
+                new String[] {"GET", null, null},
+                new String[] {"PUT", "application/json", "{\"a\":3}"},
+                new String[] {"OPTIONS", null, null});
+        List<String> requests = new ArrayList<>();
+        for (String path : paths) {
+            for (String key : keys) {
+                for (String origin : origins) {
+                    for (String[] method : methods) {
+                        requests.add(request(method[0], path, key + origin, method[1], method[2]));
+                    }
+                }
+            }
+        }
+        List<String> preflights = List.of(
+                "Access-Control-Request-Method: POST\r\n",
+                "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type,x-api-key\r\n",
+                "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: x-other\r\n",
+                "Access-Control-Request-Method: DELETE\r\n");
+        for (String path : paths) {
+            for (String origin : origins) {
+                for (String preflight : preflights) {
+                    requests.add(request("OPTIONS", path, origin + preflight, null, null));
+                }
+            }
+        }
+        String key = "Authorization: Bearer " + INGEST + "\r\n";
+        for (String refused : List.of(
+                "/events;jsessionid=1", "/streams/%2e%2e/events", "/streams/a%2Fb/events", "//events", "/events%00")) {
+            requests.add(request("POST", refused, key, "application/json", "{\"a\":4}"));
+        }
+        requests.add(request("FOO", "/events", key, "application/json", "{\"a\":5}"));
+        requests.add(request("DELETE", "/streams/clicks/events", key, null, null));
+        requests.add(request("HEAD", "/events", key, null, null));
+        return requests;
+    }
+
+    private static String request(String method, String path, String headers, String contentType, String body) {
+        StringBuilder request = new StringBuilder()
+                .append(method)
+                .append(' ')
+                .append(path)
+                .append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Request-Id: {id}\r\n")
+                .append(headers);
+        if (contentType != null) {
+            request.append("Content-Type: ").append(contentType).append("\r\n");
+        }
+        if (body != null) {
+            request.append("Content-Length: ")
+                    .append(body.getBytes(UTF_8).length)
+                    .append("\r\n\r\n")
+                    .append(body);
+        } else {
+            request.append("\r\n");
+        }
+        return request.toString();
+    }
+
+    /** The answer as it came over the wire, with the date and the ids the gateway made left out. */
+    private static String comparable(String answer) {
+        return UUID.matcher(DATE.matcher(answer).replaceFirst("")).replaceAll("<uuid>");
+    }
+
+    private static String exchange(int port, String request) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 30_000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(UTF_8));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The meters both filters count by: security outcomes, beacons, and requests by route and status. */
+    private static List<String> meters(ConfigurableApplicationContext gateway) {
+        String scrape = exchange(
+                port(gateway), "GET /actuator/prometheus HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        return scrape.lines()
+                .filter(line -> line.startsWith("gateway_security_requests_total")
+                        || line.startsWith("gateway_beacon_requests_total")
+                        || (line.startsWith("http_server_requests_seconds_count") && !line.contains("/actuator")))
+                .sorted()
+                .collect(Collectors.toList());
+    }
+
+    private static List<String> delivered(ConfigurableApplicationContext gateway) {
+        return gateway.getBean(RecordingSink.class).records().stream()
+                .map(record -> UUID.matcher(record).replaceAll("<uuid>"))
+                .toList();
+    }
+
+    private static int port(ConfigurableApplicationContext gateway) {
+        return Integer.parseInt(gateway.getEnvironment().getRequiredProperty("local.server.port"));
+    }
+}
