@@ -8,6 +8,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -21,7 +22,19 @@ abstract sealed class PartitionKeys {
     /** The key of every event is its id. */
     static final PartitionKeys EVENT_ID = new ById();
 
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    /**
+     * Without Jackson's default limits: every event here passed the gateway's own ({@code
+     * gateway.limits}), which may allow longer names, deeper nesting or longer numbers, and an
+     * admitted event refused here would be a server error.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .maxNestingDepth(Integer.MAX_VALUE)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
+            .build();
 
     /** Keys at the JSON Pointer {@code pointer}, such as {@code /user/id}. */
     static PartitionKeys at(String pointer) {

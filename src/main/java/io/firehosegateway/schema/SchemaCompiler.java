@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,7 +37,15 @@ final class SchemaCompiler {
     private static final String FILE = "file:";
     private static final String DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    /**
+     * A schema's decimals as written, as the events' are ({@link StreamSchemas}): read as doubles, an
+     * {@code enum} or {@code minimum} of {@code 1e400} would be infinity and one of {@code 0.1000000000000000001}
+     * would be {@code 0.1}, so numbers the schema allows would fail and others pass.
+     */
+    private final JsonMapper json = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
     private final boolean formatAssertions;
 
     SchemaCompiler(boolean formatAssertions) {

@@ -36,6 +36,11 @@ import org.springframework.test.web.servlet.MockMvc;
             "gateway.streams.audit.schemas[0].schema=classpath:io/firehosegateway/api/fuzz-schemas/audit-login.json",
             "gateway.streams.audit.schemas[1].value=logout",
             "gateway.streams.audit.schemas[1].schema=classpath:io/firehosegateway/api/fuzz-schemas/audit-logout.json",
+            // Numbers against every numeric keyword: through the shortcut (measure), networknt alone (ratio).
+            "gateway.streams.audit.schemas[2].value=measure",
+            "gateway.streams.audit.schemas[2].schema=classpath:io/firehosegateway/api/fuzz-schemas/audit-measure.json",
+            "gateway.streams.audit.schemas[3].value=ratio",
+            "gateway.streams.audit.schemas[3].schema=classpath:io/firehosegateway/api/fuzz-schemas/audit-ratio.json",
             // Metadata-bearing: every fact on the default stream, after its schema; the schema-by
             // stream's hash and request id under another member; the generator's stream.
             "gateway.streams.events.metadata.member=_meta",

@@ -78,4 +78,26 @@ class PartitionKeysTests {
         assertThat(keys.keyOf(event("e-1", "{\"k\":\"hot\"}"))).isEqualTo("hot");
         assertThat(keys.keyOf(event("e-2", "{\"k\":{\"no\":1}}"))).isEqualTo("e-2");
     }
+
+    /**
+     * The gateway's own limits admitted these events, and some of them allow more than Jackson's
+     * defaults (a name as long as a string, 50,000 characters by default to Jackson; nesting to 1,000,
+     * 500 to Jackson; numbers of any length, 1,000 to Jackson): finding the key must not read them
+     * again under the defaults, which refused each of these as not JSON (a 500 answer).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a name past the Jackson default length | {\"%s\":1,\"k\":\"hot\"} | n",
+                "nesting past the Jackson default depth | {\"deep\":%s,\"k\":\"hot\"} | [",
+                "a number past the Jackson default length | {\"n\":%s,\"k\":\"hot\"} | 9",
+            })
+    void eventsTheGatewaysLimitsAdmittedAreReadWithoutJacksonsDefaultLimits(String what, String template, String unit) {
+        String filler = unit.equals("[") ? "[".repeat(600) + "]".repeat(600) : unit.repeat(60_000);
+        Event admitted = event("e-1", template.formatted(filler));
+
+        assertThat(PartitionKeys.at("/k").keyed(List.of(admitted)).get(0).key()).isEqualTo("hot");
+        assertThat(PartitionKeys.at("/k").keyOf(admitted)).isEqualTo("hot");
+    }
 }

@@ -119,6 +119,22 @@ class SinkRoutingIntegrationTests {
         assertThat(kinesis.sent()).hasSize(before);
     }
 
+    /**
+     * A member name of 60,000 characters is within the gateway's limits (as long as a string) but
+     * past Jackson's default for names: finding the key read the event again under that default and
+     * answered 500.
+     */
+    @Test
+    void aKeyAfterANameThatOnlyTheGatewaysLimitsAllowIsFound() throws Exception {
+        String name = "n".repeat(60_000);
+
+        HttpResponse<String> response =
+                post("/streams/orders/events", "{\"id\":\"long-name\",\"" + name + "\":1,\"user\":{\"id\":\"u-9\"}}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(kinesis.sent()).extracting(SinkRecord::id, SinkRecord::key).contains(tuple("long-name", "u-9"));
+    }
+
     private HttpResponse<String> post(String path, String body) throws Exception {
         return post(path, body, "application/json");
     }
