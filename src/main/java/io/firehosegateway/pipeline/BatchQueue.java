@@ -21,12 +21,15 @@ final class BatchQueue {
     private final int packBytes;
     private final long lingerNanos;
     private final boolean sendWhenIdleAfterCalls;
+    private final boolean lingerAgainAfterFull;
     private final ScheduledExecutorService scheduler;
     private final Consumer<Lingering> lingerPassed;
     private final ArrayDeque<List<PendingRecord>> ready = new ArrayDeque<>();
     private Lingering open;
     private List<PendingRecord> tooLarge = new ArrayList<>(1);
     private boolean draining;
+    /** Whether the batch sealed last was full: the stream filled a call before its linger passed. */
+    private boolean lastSealedFull;
 
     /**
      * @param delivery its linger, and whether a batch that filled during calls may still go at once
@@ -44,6 +47,7 @@ final class BatchQueue {
         this.packBytes = packBytes;
         this.lingerNanos = delivery.linger().toNanos();
         this.sendWhenIdleAfterCalls = delivery.sendWhenIdleAfterCalls();
+        this.lingerAgainAfterFull = delivery.lingerAgainAfterFull();
         this.scheduler = scheduler;
         this.lingerPassed = lingerPassed;
     }
@@ -57,7 +61,7 @@ final class BatchQueue {
             return;
         }
         if (!open.builder.isEmpty()) {
-            ready.add(sealOpen());
+            ready.add(sealFull());
             if (openBatch().builder.tryAdd(framed, key, id, ticket, index, deadlineNanos)) {
                 return;
             }
@@ -74,7 +78,7 @@ final class BatchQueue {
             return;
         }
         if (!open.builder.isEmpty()) {
-            ready.add(sealOpen());
+            ready.add(sealFull());
             if (openBatch().builder.tryAdd(record)) {
                 return;
             }
@@ -104,7 +108,7 @@ final class BatchQueue {
     /** Seals the open batch if no further event could join it. */
     void sealIfFull() {
         if (open != null && open.builder.isFull()) {
-            ready.add(sealOpen());
+            ready.add(sealFull());
         }
     }
 
@@ -156,11 +160,12 @@ final class BatchQueue {
 
     /**
      * Marks the batch's linger passed; false when it was sealed meanwhile, or when it lingers once
-     * more. A batch at least half full while calls are in flight lingers a second time: at
-     * saturation the answers of the calls in flight release the clients whose next requests would
-     * fill it, and sent now it leaves part-full, one more call for the same events. A stream with no
-     * call in flight still sends a batch a client waits for at once, held or not, and a batch under
-     * half full goes as before, so light loads see no added wait.
+     * more. While calls are in flight a batch lingers a second time when it is at least half full,
+     * or ({@code linger-again-after-full}) when the batch before it filled: at saturation the
+     * answers of the calls in flight release the clients whose next requests would fill it, and sent
+     * now it leaves part-full, one more call for the same events. A stream with no call in flight
+     * still sends a batch a client waits for at once, held or not, and a batch under half full after
+     * one that was not full goes as before, so loads that never fill a call see no added wait.
      *
      * @param callsInFlight whether the stream has a call in flight
      */
@@ -168,7 +173,8 @@ final class BatchQueue {
         if (open != batch) {
             return false;
         }
-        if (callsInFlight && !batch.lingeredTwice && !draining && batch.builder.isHalfFull()) {
+        boolean atCallPace = batch.builder.isHalfFull() || (lingerAgainAfterFull && batch.followsFull);
+        if (callsInFlight && !batch.lingeredTwice && !draining && atCallPace) {
             batch.lingeredTwice = true;
             batch.timer = scheduler.schedule(() -> lingerPassed.accept(batch), lingerNanos, TimeUnit.NANOSECONDS);
             return false;
@@ -184,7 +190,7 @@ final class BatchQueue {
 
     private Lingering openBatch() {
         if (open == null) {
-            Lingering batch = new Lingering(new BatchBuilder(limits, packBytes));
+            Lingering batch = new Lingering(new BatchBuilder(limits, packBytes), lastSealedFull);
             if (!draining) {
                 batch.timer = scheduler.schedule(() -> lingerPassed.accept(batch), lingerNanos, TimeUnit.NANOSECONDS);
             }
@@ -193,7 +199,15 @@ final class BatchQueue {
         return open;
     }
 
+    /** Seals the open batch because no further record fits. */
+    private List<PendingRecord> sealFull() {
+        List<PendingRecord> batch = sealOpen();
+        lastSealedFull = true;
+        return batch;
+    }
+
     private List<PendingRecord> sealOpen() {
+        lastSealedFull = false;
         Lingering sealed = open;
         open = null;
         if (sealed.timer != null) {
@@ -209,9 +223,12 @@ final class BatchQueue {
         boolean lingerPassed;
         boolean lingeredTwice;
         boolean filledDuringCalls;
+        /** Whether the batch before it was sealed full. */
+        final boolean followsFull;
 
-        Lingering(BatchBuilder builder) {
+        Lingering(BatchBuilder builder, boolean followsFull) {
             this.builder = builder;
+            this.followsFull = followsFull;
         }
 
         /** A batch held for a second linger has waited out its first one already. */

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * send-when-idle-after-calls=false} only if it was empty when the last call's answer left the stream
  * idle: a lone event still goes at once, a batch that filled during calls fills for its linger, as
  * the clients those answers released are about to send. While every slot is busy, a lingered batch
- * keeps filling; one at least half full when its linger passes lingers once more, for the same reason.
+ * keeps filling; one at least half full when its linger passes lingers once more, for the same reason,
+ * and so does one opened when the batch before it filled ({@code linger-again-after-full}).
  * After a call, records marked accepted are done for good; only the others are sent again, after a backoff.
  */
 final class StreamDispatcher implements StreamCalls.Dispatch {

@@ -162,4 +162,88 @@ class BatchQueueTests {
 
         assertThat(queue.peekSendable(true)).hasSize(300);
     }
+
+    @Test
+    void aBatchOpenedWhenTheOneBeforeFilledLingersOnceMoreWhileACallIsInFlight() {
+        add(600);
+        assertThat(queue.poll()).hasSize(500);
+
+        assertThat(queue.lingerPassed(lingerPasses(), true)).isFalse();
+        assertThat(queue.peekSendable(false)).isNull();
+
+        add(400);
+        queue.sealIfFull();
+        assertThat(queue.peekSendable(false)).hasSize(500);
+    }
+
+    @Test
+    void aBatchOpenedWhenTheOneBeforeFilledGoesAtItsSecondLingerEvenIfNotFull() {
+        add(600);
+        queue.poll();
+        queue.lingerPassed(lingerPasses(), true);
+
+        assertThat(queue.lingerPassed(lingerPasses(), true)).isTrue();
+        assertThat(queue.peekSendable(false)).hasSize(100);
+    }
+
+    @Test
+    void aBatchOpenedWhenTheOneBeforeFilledGoesAtItsLingerWhenNoCallIsInFlight() {
+        add(600);
+        queue.poll();
+
+        assertThat(queue.lingerPassed(lingerPasses(), false)).isTrue();
+        assertThat(queue.peekSendable(false)).hasSize(100);
+    }
+
+    @Test
+    void aBatchOpenedWhenTheOneBeforeFilledStillGoesAtOnceWhenTheStreamFallsIdle() {
+        add(600);
+        queue.poll();
+        queue.lingerPassed(lingerPasses(), true);
+        queue.callEnded(true);
+
+        assertThat(queue.peekSendable(true)).hasSize(100);
+    }
+
+    @Test
+    void aBatchOpenedWhenTheOneBeforeLeftPartFullGoesAtItsLinger() {
+        add(600);
+        queue.poll();
+        queue.lingerPassed(lingerPasses(), true);
+        queue.lingerPassed(lingerPasses(), true);
+        assertThat(queue.peekSendable(false)).hasSize(100);
+        queue.poll();
+
+        add(100);
+
+        assertThat(queue.lingerPassed(lingerPasses(), true)).isTrue();
+        assertThat(queue.peekSendable(false)).hasSize(100);
+    }
+
+    @Test
+    void withLingerAgainAfterFullOffABatchOpenedWhenTheOneBeforeFilledGoesAtItsLinger() {
+        PipelineProperties.Delivery defaults = delivery();
+        PipelineProperties.Delivery off = new PipelineProperties.Delivery(
+                defaults.mode(),
+                defaults.timeout(),
+                defaults.configurationFaultPause(),
+                defaults.drainTimeout(),
+                defaults.deadLetterDirectory(),
+                defaults.linger(),
+                defaults.sendWhenIdle(),
+                defaults.sendWhenIdleAfterCalls(),
+                false,
+                defaults.maxInFlight(),
+                defaults.initialBackoff(),
+                defaults.maxBackoff());
+        BatchQueue withoutRule = new BatchQueue(FirehoseLimits.LIMITS, 0, off, scheduler(), lingered::add);
+        byte[] framed = "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 600; i++) {
+            withoutRule.add(framed, null, "id", ticket, i, CLIENT_WAITS);
+        }
+        withoutRule.poll();
+
+        assertThat(withoutRule.lingerPassed(lingerPasses(), true)).isTrue();
+        assertThat(withoutRule.peekSendable(false)).hasSize(100);
+    }
 }
