@@ -421,7 +421,6 @@ public record PipelineProperties(
                     linger,
                     sendWhenIdle,
                     true,
-                    true,
                     maxInFlight,
                     initialBackoff,
                     maxBackoff);

@@ -54,9 +54,13 @@ class BatchQueueTests {
     }
 
     private void add(int events) {
+        add(queue, events);
+    }
+
+    private void add(BatchQueue to, int events) {
         byte[] framed = "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < events; i++) {
-            queue.add(framed, null, "id", ticket, i, CLIENT_WAITS);
+            to.add(framed, null, "id", ticket, i, CLIENT_WAITS);
         }
     }
 
@@ -237,10 +241,7 @@ class BatchQueueTests {
                 defaults.initialBackoff(),
                 defaults.maxBackoff());
         BatchQueue withoutRule = new BatchQueue(FirehoseLimits.LIMITS, 0, off, scheduler(), lingered::add);
-        byte[] framed = "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < 600; i++) {
-            withoutRule.add(framed, null, "id", ticket, i, CLIENT_WAITS);
-        }
+        add(withoutRule, 600);
         withoutRule.poll();
 
         assertThat(withoutRule.lingerPassed(lingerPasses(), true)).isTrue();
