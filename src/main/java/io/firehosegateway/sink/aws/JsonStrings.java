@@ -25,10 +25,15 @@ public final class JsonStrings {
     /** Writes {@code text} to {@code out} in quotes, escaped, as UTF-8. */
     public static void write(ByteArrayOutputStream out, String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        write(out, utf8, utf8.length);
+    }
+
+    /** Writes the text whose UTF-8 is {@code utf8}'s first {@code length} bytes to {@code out}, in quotes, escaped. */
+    public static void write(ByteArrayOutputStream out, byte[] utf8, int length) {
         out.write('"');
         // Runs that need no escape go in one copy each: most text is one run.
         int run = 0;
-        for (int i = 0; i < utf8.length; i++) {
+        for (int i = 0; i < length; i++) {
             int c = utf8[i] & 0xff;
             if (c >= 0xf0) {
                 // A code point beyond the BMP: the SDK's writer escapes it as its UTF-16 surrogate pair.
@@ -68,7 +73,7 @@ public final class JsonStrings {
                 }
             }
         }
-        out.write(utf8, run, utf8.length - run);
+        out.write(utf8, run, length - run);
         out.write('"');
     }
 

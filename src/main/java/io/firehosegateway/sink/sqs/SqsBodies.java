@@ -18,21 +18,29 @@ final class SqsBodies {
 
     /** The body of a record's bytes: one framed event, its trailing newline dropped. */
     static String body(byte[] framed) {
-        int length = framed.length;
-        if (length > 0 && framed[length - 1] == '\n') {
-            length--;
-        }
+        int length = unframedLength(framed);
         String text = new String(framed, 0, length, StandardCharsets.UTF_8);
         return needsEscapes(framed, length) ? escape(text) : text;
     }
 
     /** The UTF-8 bytes of {@link #body(byte[])}, without building it when nothing needs escaping. */
     static int bodySize(byte[] framed) {
-        int length = framed.length;
-        if (length > 0 && framed[length - 1] == '\n') {
-            length--;
-        }
+        int length = unframedLength(framed);
         return needsEscapes(framed, length) ? utf8Length(body(framed)) : length;
+    }
+
+    /**
+     * The UTF-8 bytes of {@link #body(byte[])}: {@code framed} itself, to be read up to {@link
+     * #unframedLength}, when nothing needs escaping, so the usual body is neither decoded nor copied.
+     */
+    static byte[] bodyBytes(byte[] framed) {
+        return needsEscapes(framed, unframedLength(framed)) ? body(framed).getBytes(StandardCharsets.UTF_8) : framed;
+    }
+
+    /** How many of a record's bytes are its event: all but a trailing newline. */
+    static int unframedLength(byte[] framed) {
+        int length = framed.length;
+        return length > 0 && framed[length - 1] == '\n' ? length - 1 : length;
     }
 
     /** {@code text} with every character SQS refuses written as a {@code \\u} escape. */

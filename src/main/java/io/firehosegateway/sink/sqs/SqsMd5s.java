@@ -1,5 +1,6 @@
 package io.firehosegateway.sink.sqs;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,6 +26,9 @@ final class SqsMd5s {
 
     private static final byte STRING_TYPE = 1;
     private static final HexFormat HEX = HexFormat.of();
+    private static final String STRING = "String";
+    private static final byte[] EVENT_ID_HEAD = attributeHead(SqsSink.EVENT_ID_ATTRIBUTE);
+    private static final byte[] STREAM_HEAD = attributeHead(SqsSink.STREAM_ATTRIBUTE);
 
     private SqsMd5s() {}
 
@@ -44,6 +48,38 @@ final class SqsMd5s {
             if (attributes != null
                     && !attributes.isEmpty()
                     && !matchesAttributes(md5, attributes, answered.md5OfMessageAttributes())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when every entry SQS took answers the MD5s the SDK would compute for its message: the
+     * body's over the bytes sent, and the attributes' over the event id's bytes between parts that
+     * are the same for every message of the call.
+     */
+    static boolean allMatch(SqsBatch batch, List<SqsAnswer.Accepted> successful) {
+        MessageDigest md5 = md5();
+        byte[] length = new byte[4];
+        byte[] stream = null;
+        for (SqsAnswer.Accepted answered : successful) {
+            SqsMessage message = batch.message(answered.id());
+            if (message == null) {
+                return false;
+            }
+            md5.update(message.body(), 0, message.bodyLength());
+            if (!hexEquals(md5.digest(), answered.md5OfMessageBody())) {
+                return false;
+            }
+            if (stream == null) {
+                stream = streamAttribute(batch.stream());
+            }
+            // In name order, as the interceptor digests them: "event-id" sorts before "stream".
+            md5.update(EVENT_ID_HEAD);
+            update(md5, length, message.eventId());
+            md5.update(stream);
+            if (!hexEquals(md5.digest(), answered.md5OfMessageAttributes())) {
                 return false;
             }
         }
@@ -70,7 +106,10 @@ final class SqsMd5s {
     }
 
     private static void update(MessageDigest md5, byte[] length, String text) {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        update(md5, length, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void update(MessageDigest md5, byte[] length, byte[] utf8) {
         int n = utf8.length;
         length[0] = (byte) (n >>> 24);
         length[1] = (byte) (n >>> 16);
@@ -78,6 +117,46 @@ final class SqsMd5s {
         length[3] = (byte) n;
         md5.update(length);
         md5.update(utf8);
+    }
+
+    /** What the digest of a string attribute named {@code name} takes before its value: name, type and kind. */
+    private static byte[] attributeHead(String name) {
+        ByteArrayOutputStream head = new ByteArrayOutputStream(32);
+        lengthPrefixed(head, name.getBytes(StandardCharsets.UTF_8));
+        lengthPrefixed(head, STRING.getBytes(StandardCharsets.UTF_8));
+        head.write(STRING_TYPE);
+        return head.toByteArray();
+    }
+
+    /** The digest's part for the call's {@value SqsSink#STREAM_ATTRIBUTE} attribute, whole. */
+    private static byte[] streamAttribute(String stream) {
+        ByteArrayOutputStream part = new ByteArrayOutputStream(64);
+        part.writeBytes(STREAM_HEAD);
+        lengthPrefixed(part, stream.getBytes(StandardCharsets.UTF_8));
+        return part.toByteArray();
+    }
+
+    private static void lengthPrefixed(ByteArrayOutputStream out, byte[] utf8) {
+        int n = utf8.length;
+        out.write(n >>> 24);
+        out.write(n >>> 16);
+        out.write(n >>> 8);
+        out.write(n);
+        out.writeBytes(utf8);
+    }
+
+    /** Whether {@code hex} is {@code digest} in lower-case hex, as the SDK compares them, without formatting it. */
+    private static boolean hexEquals(byte[] digest, String hex) {
+        if (hex == null || hex.length() != digest.length * 2) {
+            return false;
+        }
+        for (int i = 0; i < digest.length; i++) {
+            if (hex.charAt(2 * i) != HEX.toHighHexDigit(digest[i])
+                    || hex.charAt(2 * i + 1) != HEX.toLowHexDigit(digest[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static SendMessageBatchRequestEntry find(List<SendMessageBatchRequestEntry> sent, String id) {

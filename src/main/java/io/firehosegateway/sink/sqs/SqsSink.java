@@ -13,15 +13,9 @@ import io.firehosegateway.sink.aws.AwsJsonRpcClient;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 /**
  * Sends each batch as one {@code SendMessageBatch} call, one message per event, and maps the answer
@@ -116,14 +110,12 @@ final class SqsSink implements Sink, AutoCloseable {
     private CompletableFuture<BatchResult> send(StreamRoutes.Route route, String url, List<SinkRecord> records) {
         boolean fifo = SqsQueues.isFifo(route.destination());
         RecordOutcome[] outcomes = new RecordOutcome[records.size()];
-        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(records.size());
+        List<SqsMessage> messages = new ArrayList<>(records.size());
         long callBytes = 0;
-        MessageAttributeValue stream = string(route.stream());
         for (int i = 0; i < records.size(); i++) {
             SinkRecord record = records.get(i);
-            String body = SqsBodies.body(record.data());
             String eventId = SqsMessageIds.eventIdAttribute(record.id());
-            int size = SqsBodies.utf8Length(body) + attributesSize(route, eventId);
+            int size = SqsBodies.bodySize(record.data()) + attributesSize(route, eventId);
             if (size > SqsLimits.MAX_MESSAGE_BYTES) {
                 // Only escapes can take a body past the limit the pipeline batched by: never send it.
                 outcomes[i] = new RecordOutcome(
@@ -142,29 +134,28 @@ final class SqsSink implements Sink, AutoCloseable {
                 continue;
             }
             callBytes += size;
-            SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
-                    .id(SqsMessageIds.entryId(i))
-                    .messageBody(body)
-                    .messageAttributes(Map.of(EVENT_ID_ATTRIBUTE, string(eventId), STREAM_ATTRIBUTE, stream));
+            String group = null;
+            String deduplication = null;
             if (fifo) {
-                entry.messageGroupId(SqsMessageIds.fifoId(record.key()))
-                        .messageDeduplicationId(SqsMessageIds.fifoId(record.id()));
+                group = SqsMessageIds.fifoId(record.key());
+                deduplication = SqsMessageIds.fifoId(record.id());
             } else if (record.key() != null && (route.keyed() || !record.key().equals(record.id()))) {
                 // A key other than the id was found by a partition-key, maybe one set when it was journaled.
-                entry.messageGroupId(SqsMessageIds.fifoId(record.key()));
+                group = SqsMessageIds.fifoId(record.key());
             }
-            entries.add(entry.build());
+            messages.add(SqsMessage.of(SqsMessageIds.entryId(i), record.data(), eventId, group, deduplication));
         }
-        if (entries.isEmpty()) {
+        if (messages.isEmpty()) {
             return CompletableFuture.completedFuture(new BatchResult(Arrays.asList(outcomes)));
         }
-        return sendMessageBatch(url, entries)
+        SqsBatch batch = new SqsBatch(url, route.stream(), messages);
+        return sendMessageBatch(batch)
                 .handle((response, error) -> {
                     if (error == null) {
                         return CompletableFuture.completedFuture(toResult(response, outcomes));
                     }
                     SinkException failure = classifier.classify(error);
-                    if (!fifo || !groupQuotaThrottling(failure) || !oneGroup(entries)) {
+                    if (!fifo || !groupQuotaThrottling(failure) || !oneGroup(messages)) {
                         return CompletableFuture.<BatchResult>failedFuture(failure);
                     }
                     return queues.quotaPerGroup(url).thenApply(perGroup -> {
@@ -177,15 +168,14 @@ final class SqsSink implements Sink, AutoCloseable {
                 .thenCompose(result -> result);
     }
 
-    private CompletableFuture<SendMessageBatchResponse> sendMessageBatch(
-            String url, List<SendMessageBatchRequestEntry> entries) {
+    private CompletableFuture<SqsAnswer> sendMessageBatch(SqsBatch batch) {
         if (direct == null) {
-            return client.sendMessageBatch(request -> request.queueUrl(url).entries(entries));
+            return client.sendMessageBatch(
+                            request -> request.queueUrl(batch.url()).entries(batch.toSdk()))
+                    .thenApply(SqsAnswer::of);
         }
         return direct.call(
-                "SendMessageBatch",
-                SqsWire.sendMessageBatch(url, entries),
-                answer -> SqsWire.readAnswer(answer, url, entries));
+                "SendMessageBatch", SqsWire.sendMessageBatch(batch), answer -> SqsWire.readAnswer(answer, batch));
     }
 
     /**
@@ -197,10 +187,10 @@ final class SqsSink implements Sink, AutoCloseable {
                 && !SqsErrorClassifier.normalize(failure.code()).startsWith("kms");
     }
 
-    private static boolean oneGroup(List<SendMessageBatchRequestEntry> entries) {
-        String group = entries.get(0).messageGroupId();
-        for (SendMessageBatchRequestEntry entry : entries) {
-            if (!entry.messageGroupId().equals(group)) {
+    private static boolean oneGroup(List<SqsMessage> messages) {
+        String group = messages.get(0).groupId();
+        for (SqsMessage message : messages) {
+            if (!message.groupId().equals(group)) {
                 return false;
             }
         }
@@ -222,15 +212,15 @@ final class SqsSink implements Sink, AutoCloseable {
         return new BatchResult(Arrays.asList(answered));
     }
 
-    private BatchResult toResult(SendMessageBatchResponse response, RecordOutcome[] outcomes) {
+    private BatchResult toResult(SqsAnswer response, RecordOutcome[] outcomes) {
         RecordOutcome[] answered = outcomes.clone();
-        for (SendMessageBatchResultEntry entry : response.successful()) {
+        for (SqsAnswer.Accepted entry : response.successful()) {
             int index = SqsMessageIds.entryIndex(entry.id(), answered.length);
             if (index >= 0 && answered[index] == null) {
                 answered[index] = RecordOutcome.ACCEPTED;
             }
         }
-        for (BatchResultErrorEntry entry : response.failed()) {
+        for (SqsAnswer.Refused entry : response.failed()) {
             int index = SqsMessageIds.entryIndex(entry.id(), answered.length);
             if (index >= 0 && answered[index] == null) {
                 answered[index] = new RecordOutcome(
@@ -245,13 +235,6 @@ final class SqsSink implements Sink, AutoCloseable {
             }
         }
         return new BatchResult(Arrays.asList(answered));
-    }
-
-    private static MessageAttributeValue string(String value) {
-        return MessageAttributeValue.builder()
-                .dataType(STRING)
-                .stringValue(value)
-                .build();
     }
 
     /**

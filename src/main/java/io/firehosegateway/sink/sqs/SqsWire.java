@@ -24,7 +24,6 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.sqs.internal.MessageMD5ChecksumInterceptor;
 import software.amazon.awssdk.services.sqs.model.BatchEntryIdsNotDistinctException;
 import software.amazon.awssdk.services.sqs.model.BatchRequestTooLongException;
-import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.EmptyBatchRequestException;
 import software.amazon.awssdk.services.sqs.model.InvalidAddressException;
 import software.amazon.awssdk.services.sqs.model.InvalidBatchEntryIdException;
@@ -46,7 +45,6 @@ import software.amazon.awssdk.services.sqs.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 import software.amazon.awssdk.services.sqs.model.TooManyEntriesInBatchRequestException;
 import software.amazon.awssdk.services.sqs.model.UnsupportedOperationException;
@@ -80,6 +78,9 @@ final class SqsWire {
     private static final byte[] DATA_TYPE = ascii(",\"DataType\":");
     private static final byte[] DEDUPLICATION_ID = ascii(",\"MessageDeduplicationId\":");
     private static final byte[] GROUP_ID = ascii(",\"MessageGroupId\":");
+    private static final byte[] EVENT_ID_VALUE =
+            concat(MESSAGE_ATTRIBUTES, JsonStrings.quoted(SqsSink.EVENT_ID_ATTRIBUTE), STRING_VALUE);
+    private static final byte[] STRING_DATA_TYPE = concat(DATA_TYPE, JsonStrings.quoted("String"), ascii("}"));
 
     private SqsWire() {}
 
@@ -133,12 +134,60 @@ final class SqsWire {
     }
 
     /**
-     * The answer as the SDK's response holds what {@link SqsSink} reads of it, after the SDK's check
-     * of the MD5s of each message sent: a mismatch fails the call as it fails the SDK's.
+     * The body of {@code batch}'s call: the bytes {@link #sendMessageBatch(String, List)} writes for
+     * its messages' SDK entries, from the bytes in hand. Each message's attributes are its event id
+     * between parts written once for the call.
      */
-    static SendMessageBatchResponse readAnswer(byte[] answer, String url, List<SendMessageBatchRequestEntry> entries) {
-        List<SendMessageBatchResultEntry> successful = new ArrayList<>(entries.size());
-        List<BatchResultErrorEntry> failed = new ArrayList<>();
+    static byte[] sendMessageBatch(SqsBatch batch) {
+        List<SqsMessage> messages = batch.messages();
+        ByteArrayOutputStream attributesEnd = new ByteArrayOutputStream(96);
+        attributesEnd.writeBytes(STRING_DATA_TYPE);
+        attributesEnd.write(',');
+        JsonStrings.write(attributesEnd, SqsSink.STREAM_ATTRIBUTE);
+        attributesEnd.writeBytes(STRING_VALUE);
+        JsonStrings.write(attributesEnd, batch.stream());
+        attributesEnd.writeBytes(STRING_DATA_TYPE);
+        attributesEnd.write('}');
+        byte[] end = attributesEnd.toByteArray();
+        int estimate = 64 + batch.url().length();
+        for (SqsMessage message : messages) {
+            estimate += 128 + end.length + message.bodyLength() + message.eventId().length;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(estimate);
+        out.writeBytes(QUEUE_URL);
+        JsonStrings.write(out, batch.url());
+        out.writeBytes(ENTRIES);
+        for (int i = 0; i < messages.size(); i++) {
+            SqsMessage message = messages.get(i);
+            out.writeBytes(i == 0 ? FIRST_ID : NEXT_ID);
+            JsonStrings.write(out, message.id());
+            out.writeBytes(MESSAGE_BODY);
+            JsonStrings.write(out, message.body(), message.bodyLength());
+            out.writeBytes(EVENT_ID_VALUE);
+            JsonStrings.write(out, message.eventId(), message.eventId().length);
+            out.writeBytes(end);
+            if (message.deduplicationId() != null) {
+                out.writeBytes(DEDUPLICATION_ID);
+                JsonStrings.write(out, message.deduplicationId());
+            }
+            if (message.groupId() != null) {
+                out.writeBytes(GROUP_ID);
+                JsonStrings.write(out, message.groupId());
+            }
+            out.write('}');
+        }
+        out.write(']');
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    /**
+     * The answer to {@code batch}, read for what {@link SqsSink} needs of it, after the SDK's check of
+     * the MD5s of each message sent: a mismatch fails the call as it fails the SDK's.
+     */
+    static SqsAnswer readAnswer(byte[] answer, SqsBatch batch) {
+        List<SqsAnswer.Accepted> successful = new ArrayList<>(batch.messages().size());
+        List<SqsAnswer.Refused> failed = new ArrayList<>();
         try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), answer)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalStateException("SQS answered " + parser.currentToken() + " where an object was due");
@@ -158,15 +207,12 @@ final class SqsWire {
                 }
             }
         }
-        SendMessageBatchResponse response = SendMessageBatchResponse.builder()
-                .successful(successful)
-                .failed(failed)
-                .build();
-        if (!SqsMd5s.allMatch(entries, successful)) {
+        SqsAnswer read = new SqsAnswer(successful, failed);
+        if (!SqsMd5s.allMatch(batch, successful)) {
             // The SDK's own check then fails the call with its exception, or finds it sound.
-            checkAsTheSdk(url, entries, response);
+            checkAsTheSdk(batch.url(), batch.toSdk(), read.toSdk());
         }
-        return response;
+        return read;
     }
 
     /** The SDK's check of the MD5s SQS answered: its exception when one does not match. */
@@ -177,8 +223,11 @@ final class SqsWire {
         MD5.afterExecution(new Answered(request, response), CHECKS_ON);
     }
 
-    private static SendMessageBatchResultEntry success(JsonParser parser) {
-        SendMessageBatchResultEntry.Builder entry = SendMessageBatchResultEntry.builder();
+    /** An entry SQS took: only its id and MD5s are read, the strings SQS answers beside them skipped undecoded. */
+    private static SqsAnswer.Accepted success(JsonParser parser) {
+        String id = null;
+        String md5OfBody = null;
+        String md5OfAttributes = null;
         for (String name = parser.nextName(); name != null; name = parser.nextName()) {
             JsonToken value = parser.nextToken();
             if (value != JsonToken.VALUE_STRING) {
@@ -186,35 +235,35 @@ final class SqsWire {
                 continue;
             }
             switch (name) {
-                case "Id" -> entry.id(parser.getString());
-                case "MessageId" -> entry.messageId(parser.getString());
-                case "MD5OfMessageBody" -> entry.md5OfMessageBody(parser.getString());
-                case "MD5OfMessageAttributes" -> entry.md5OfMessageAttributes(parser.getString());
-                case "MD5OfMessageSystemAttributes" -> entry.md5OfMessageSystemAttributes(parser.getString());
-                case "SequenceNumber" -> entry.sequenceNumber(parser.getString());
+                case "Id" -> id = parser.getString();
+                case "MD5OfMessageBody" -> md5OfBody = parser.getString();
+                case "MD5OfMessageAttributes" -> md5OfAttributes = parser.getString();
                 default -> {}
             }
         }
-        return entry.build();
+        return new SqsAnswer.Accepted(id, md5OfBody, md5OfAttributes);
     }
 
-    private static BatchResultErrorEntry failure(JsonParser parser) {
-        BatchResultErrorEntry.Builder entry = BatchResultErrorEntry.builder();
+    private static SqsAnswer.Refused failure(JsonParser parser) {
+        String id = null;
+        String code = null;
+        String message = null;
+        Boolean senderFault = null;
         for (String name = parser.nextName(); name != null; name = parser.nextName()) {
             JsonToken value = parser.nextToken();
             if ("SenderFault".equals(name) && (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE)) {
-                entry.senderFault(value == JsonToken.VALUE_TRUE);
+                senderFault = value == JsonToken.VALUE_TRUE;
             } else if (value != JsonToken.VALUE_STRING) {
                 parser.skipChildren();
             } else if ("Id".equals(name)) {
-                entry.id(parser.getString());
+                id = parser.getString();
             } else if ("Code".equals(name)) {
-                entry.code(parser.getString());
+                code = parser.getString();
             } else if ("Message".equals(name)) {
-                entry.message(parser.getString());
+                message = parser.getString();
             }
         }
-        return entry.build();
+        return new SqsAnswer.Refused(id, code, message, senderFault);
     }
 
     /** The SDK's exception for an error code of SQS's JSON protocol, so that the classifier reads both paths alike. */
@@ -285,6 +334,14 @@ final class SqsWire {
         public Optional<InputStream> responseBody() {
             return Optional.empty();
         }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 
     private static byte[] ascii(String text) {
