@@ -1,5 +1,6 @@
 package io.firehosegateway.security;
 
+import io.firehosegateway.api.EventPaths;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -9,8 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.server.PathContainer;
-import org.springframework.http.server.RequestPath;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -19,8 +18,6 @@ import org.springframework.security.web.servletapi.SecurityContextHolderAwareReq
 import org.springframework.web.cors.CorsProcessor;
 import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.cors.DefaultCorsProcessor;
-import org.springframework.web.util.pattern.PathPattern;
-import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * What Spring Security's chain does for the event endpoints ({@code /events}, {@code
@@ -32,10 +29,6 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * the rate limit, from the instances the chain uses for the other paths.
  */
 final class EventPathFilter implements Filter {
-
-    private static final PathPattern EVENTS = PathPatternParser.defaultInstance.parse("/events");
-    private static final PathPattern STREAM_EVENTS =
-            PathPatternParser.defaultInstance.parse("/streams/{stream}/events");
 
     /** The chain's default, for {@code isUserInRole}. */
     private static final String ROLE_PREFIX = "ROLE_";
@@ -57,13 +50,7 @@ final class EventPathFilter implements Filter {
      * path: matched as the chain's path patterns match, on the path within the application.
      */
     static String streamOf(HttpServletRequest request, String defaultStream) {
-        PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
-                .pathWithinApplication();
-        if (EVENTS.matches(path)) {
-            return defaultStream;
-        }
-        PathPattern.PathMatchInfo match = STREAM_EVENTS.matchAndExtract(path);
-        return match == null ? null : match.getUriVariables().get("stream");
+        return EventPaths.streamOf(request, defaultStream);
     }
 
     @Override

@@ -1,21 +1,19 @@
 package io.firehosegateway.security;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static io.firehosegateway.support.WireAnswers.comparable;
+import static io.firehosegateway.support.WireAnswers.delivered;
+import static io.firehosegateway.support.WireAnswers.exchange;
+import static io.firehosegateway.support.WireAnswers.port;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firehosegateway.GatewayApplication;
 import io.firehosegateway.support.RecordingSink;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,9 +38,6 @@ class EventPathFilterIntegrationTests {
     static final String AUDITOR = "auditor-key-222222222222222";
     static final String SHOP = "shop-browser-key-333333333";
     static final String ORIGIN = "https://shop.example.com";
-
-    private static final Pattern DATE = Pattern.compile("(?m)^Date: [^\r\n]*\r\n");
-    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     @TempDir
     static Path temp;
@@ -98,8 +93,8 @@ class EventPathFilterIntegrationTests {
         Set<Integer> statuses = new TreeSet<>();
         for (int i = 0; i < requests.size(); i++) {
             String request = requests.get(i).replace("{id}", "diff-" + i);
-            String byChain = comparable(exchange(port(chain), request));
-            String byFilter = comparable(exchange(port(filter), request));
+            String byChain = comparable(exchange(port(chain), request.getBytes(UTF_8)));
+            String byFilter = comparable(exchange(port(filter), request.getBytes(UTF_8)));
             statuses.add(Integer.parseInt(byChain.substring(9, 12)));
             if (!byChain.equals(byFilter)) {
                 differences.add(request + "\n--- chain:\n" + byChain + "\n--- filter:\n" + byFilter);
@@ -199,42 +194,16 @@ class EventPathFilterIntegrationTests {
         return request.toString();
     }
 
-    /** The answer as it came over the wire, with the date and the ids the gateway made left out. */
-    private static String comparable(String answer) {
-        return UUID.matcher(DATE.matcher(answer).replaceFirst("")).replaceAll("<uuid>");
-    }
-
-    private static String exchange(int port, String request) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 30_000);
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(request.getBytes(UTF_8));
-            socket.getOutputStream().flush();
-            return new String(socket.getInputStream().readAllBytes(), ISO_8859_1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** The meters both filters count by: security outcomes, beacons, and requests by route and status. */
     private static List<String> meters(ConfigurableApplicationContext gateway) {
         String scrape = exchange(
-                port(gateway), "GET /actuator/prometheus HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+                port(gateway),
+                "GET /actuator/prometheus HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(UTF_8));
         return scrape.lines()
                 .filter(line -> line.startsWith("gateway_security_requests_total")
                         || line.startsWith("gateway_beacon_requests_total")
                         || (line.startsWith("http_server_requests_seconds_count") && !line.contains("/actuator")))
                 .sorted()
                 .collect(Collectors.toList());
-    }
-
-    private static List<String> delivered(ConfigurableApplicationContext gateway) {
-        return gateway.getBean(RecordingSink.class).records().stream()
-                .map(record -> UUID.matcher(record).replaceAll("<uuid>"))
-                .toList();
-    }
-
-    private static int port(ConfigurableApplicationContext gateway) {
-        return Integer.parseInt(gateway.getEnvironment().getRequiredProperty("local.server.port"));
     }
 }
