@@ -17,7 +17,6 @@ import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.servletapi.SecurityContextHolderAwareRequestWrapper;
 import org.springframework.web.cors.CorsProcessor;
 import org.springframework.web.cors.CorsUtils;
-import org.springframework.web.cors.DefaultCorsProcessor;
 
 /**
  * What Spring Security's chain does for the event endpoints ({@code /events}, {@code
@@ -36,7 +35,7 @@ final class EventPathFilter implements Filter {
     private final HeaderWriterFilter headers;
     private final SecurityFilters filters;
     private final ApiKeyRegistry keys;
-    private final CorsProcessor cors = new DefaultCorsProcessor();
+    private final CorsProcessor cors = new ContentTypeBlindCors();
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
     EventPathFilter(HeaderWriterFilter headers, SecurityFilters filters, ApiKeyRegistry keys) {

@@ -195,6 +195,13 @@ class BadInputIntegrationTests {
                 post("form", "/events", "application/x-www-form-urlencoded", "id=a")
                         .expect(415, "unsupported-media-type"),
                 post("no content type", "/events", null, "{\"id\":\"a\"}").expect(415, "unsupported-media-type"),
+                post("wildcard subtype", "/events", "application/*", "{\"id\":\"a\"}")
+                        .expect(415, "unsupported-media-type"),
+                post("wildcard subtype to a stream", "/streams/events/events", "application/*", "{\"id\":\"a\"}")
+                        .expect(415, "unsupported-media-type"),
+                post("wildcard type", "/events", "*/*", "{\"id\":\"a\"}").expect(415, "unsupported-media-type"),
+                post("wildcard subtype with a charset", "/events", "text/*; charset=utf-8", "{\"id\":\"a\"}")
+                        .expect(415, "unsupported-media-type"),
                 post(
                                 "Latin-1 charset",
                                 "/events",
