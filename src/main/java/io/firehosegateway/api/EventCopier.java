@@ -3,6 +3,9 @@ package io.firehosegateway.api;
 import io.firehosegateway.event.Event;
 import io.firehosegateway.problem.ProblemException;
 import io.firehosegateway.problem.ProblemType;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -37,6 +40,10 @@ final class EventCopier {
         /** The offset after the last byte held. */
         long end();
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final JsonFactory factory;
     private final EventWriter writer;
@@ -171,18 +178,45 @@ final class EventCopier {
      * Copies a checked object without the whitespace between its tokens, as the writer writes it;
      * false when a string has a {@code \\u} escape, which the writer would decode, or is longer than
      * {@code maxStringLength} UTF-16 units, which the parser refuses once it decodes it.
+     *
+     * <p>Most of an event's bytes are plain ASCII inside strings: those are checked and copied eight
+     * at a time, as a byte-at-a-time copy cost a tenth of a 100-event request's CPU.
      */
     static boolean compact(byte[] in, int from, int to, int maxStringLength, GrowableBytes into) {
         into.reset();
         byte[] o = into.room(to - from);
         int n = 0;
-        boolean inString = false;
-        int length = 0;
-        for (int i = from; i < to; i++) {
-            byte b = in[i];
-            if (inString) {
+        int i = from;
+        while (i < to) {
+            byte b = in[i++];
+            if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+                continue;
+            }
+            o[n++] = b;
+            if (b != '"') {
+                continue;
+            }
+            int length = 0;
+            while (true) {
+                if (i + Long.BYTES <= to) {
+                    // Eight bytes are stored and as many as are plain kept: n trails i, so they stay within the room.
+                    long word = readLong(in, i);
+                    long special = special(word);
+                    LONGS.set(o, n, word);
+                    int plain = special == 0 ? Long.BYTES : Long.numberOfTrailingZeros(special) >>> 3;
+                    n += plain;
+                    i += plain;
+                    length += plain;
+                    if (special == 0) {
+                        continue;
+                    }
+                }
+                b = in[i++];
+                if (b == '"') {
+                    break;
+                }
                 if (b == '\\') {
-                    byte escaped = in[++i];
+                    byte escaped = in[i++];
                     if (escaped == 'u') {
                         return false;
                     }
@@ -193,24 +227,36 @@ final class EventCopier {
                     length++;
                     continue;
                 }
-                if (b == '"') {
-                    if (length > maxStringLength) {
-                        return false;
-                    }
-                    inString = false;
-                } else if ((b & 0xC0) != 0x80) {
-                    // One UTF-16 unit per character, two for one outside the basic plane (a 4-byte lead).
+                // One UTF-16 unit per character, two for one outside the basic plane (a 4-byte lead).
+                if ((b & 0xC0) != 0x80) {
                     length += (b & 0xF8) == 0xF0 ? 2 : 1;
                 }
-            } else if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
-                continue;
-            } else if (b == '"') {
-                inString = true;
-                length = 0;
+                o[n++] = b;
             }
-            o[n++] = b;
+            if (length > maxStringLength) {
+                return false;
+            }
+            o[n++] = '"';
         }
         into.size(n);
         return true;
+    }
+
+    private static long readLong(byte[] in, int offset) {
+        return (long) LONGS.get(in, offset);
+    }
+
+    /**
+     * The high bit of the first byte of {@code word} (its lowest, read little-endian) that is not
+     * plain ASCII or is a quote or a backslash; zero when all eight are plain. Bits above that one
+     * may be set falsely.
+     */
+    private static long special(long word) {
+        return (word | hasZeroByte(word ^ (ONES * '"')) | hasZeroByte(word ^ (ONES * '\\'))) & HIGH_BITS;
+    }
+
+    /** The high bit of the lowest zero byte of {@code word} set, if any; bits above it may be set falsely. */
+    private static long hasZeroByte(long word) {
+        return (word - ONES) & ~word & HIGH_BITS;
     }
 }
