@@ -1,5 +1,9 @@
 package io.firehosegateway.api;
 
+import static io.firehosegateway.support.KeyedGateways.AUDITOR;
+import static io.firehosegateway.support.KeyedGateways.INGEST;
+import static io.firehosegateway.support.KeyedGateways.ORIGIN;
+import static io.firehosegateway.support.KeyedGateways.SHOP;
 import static io.firehosegateway.support.WireAnswers.comparable;
 import static io.firehosegateway.support.WireAnswers.delivered;
 import static io.firehosegateway.support.WireAnswers.exchange;
@@ -8,8 +12,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firehosegateway.GatewayApplication;
-import io.firehosegateway.support.RecordingSink;
+import io.firehosegateway.support.KeyedGateways;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,10 +47,6 @@ import org.springframework.web.context.support.ServletRequestHandledEvent;
  */
 class EventEndpointFilterIntegrationTests {
 
-    static final String INGEST = "ingest-key-1111111111111111";
-    static final String AUDITOR = "auditor-key-222222222222222";
-    static final String SHOP = "shop-browser-key-333333333";
-    static final String ORIGIN = "https://shop.example.com";
     static final String NEGOTIATED = "/streams/events/events";
 
     @TempDir
@@ -77,37 +76,22 @@ class EventEndpointFilterIntegrationTests {
     }
 
     private static ConfigurableApplicationContext start(boolean directDispatch) {
-        return new SpringApplicationBuilder(GatewayApplication.class, RecordingSink.Configuration.class)
-                .listeners(event -> {
-                    if (event instanceof ServletRequestHandledEvent handled
-                            && handled.getStatusCode() < 300
-                            && handled.getMethod().equals("POST")
-                            && handled.getRequestUrl().endsWith("/events")) {
-                        handledByMvc.get(directDispatch).add(handled.getMethod() + " " + handled.getRequestUrl());
-                    }
-                })
-                .properties(
-                        "server.port=0",
-                        "gateway.sink=firehose",
-                        "gateway.delivery.dead-letter-directory=" + temp.resolve("dead-letter-" + directDispatch),
-                        "gateway.idempotency.directory=" + temp.resolve("idempotency-" + directDispatch),
-                        "gateway.limits.max-request-size=1KB",
-                        "gateway.limits.list-ids-up-to=2",
-                        "gateway.streams.audit.pack-bytes=0B",
-                        "gateway.streams.clicks.pack-bytes=0B",
-                        "gateway.streams.events.metadata.facts=key,request-id,origin",
-                        "gateway.streams.clicks.metadata.facts=key,request-id,origin",
-                        "gateway.edge.direct-dispatch=" + directDispatch,
-                        "gateway.security.api-keys[0].name=ingest",
-                        "gateway.security.api-keys[0].key=" + INGEST,
-                        "gateway.security.api-keys[1].name=auditor",
-                        "gateway.security.api-keys[1].key=" + AUDITOR,
-                        "gateway.security.api-keys[1].streams=audit",
-                        "gateway.security.api-keys[2].name=shop",
-                        "gateway.security.api-keys[2].key=" + SHOP,
-                        "gateway.security.api-keys[2].streams=clicks",
-                        "gateway.security.api-keys[2].origins=" + ORIGIN)
-                .run();
+        SpringApplicationBuilder builder = new SpringApplicationBuilder().listeners(event -> {
+            if (event instanceof ServletRequestHandledEvent handled
+                    && handled.getStatusCode() < 300
+                    && handled.getMethod().equals("POST")
+                    && handled.getRequestUrl().endsWith("/events")) {
+                handledByMvc.get(directDispatch).add(handled.getMethod() + " " + handled.getRequestUrl());
+            }
+        });
+        Path files = temp.resolve("direct-dispatch-" + directDispatch);
+        return KeyedGateways.start(
+                builder,
+                files,
+                "gateway.idempotency.directory=" + files.resolve("idempotency"),
+                "gateway.limits.max-request-size=1KB",
+                "gateway.limits.list-ids-up-to=2",
+                "gateway.edge.direct-dispatch=" + directDispatch);
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.firehosegateway.security;
 
+import static io.firehosegateway.support.KeyedGateways.AUDITOR;
+import static io.firehosegateway.support.KeyedGateways.INGEST;
+import static io.firehosegateway.support.KeyedGateways.ORIGIN;
+import static io.firehosegateway.support.KeyedGateways.SHOP;
 import static io.firehosegateway.support.WireAnswers.comparable;
 import static io.firehosegateway.support.WireAnswers.delivered;
 import static io.firehosegateway.support.WireAnswers.exchange;
@@ -7,8 +11,7 @@ import static io.firehosegateway.support.WireAnswers.port;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firehosegateway.GatewayApplication;
-import io.firehosegateway.support.RecordingSink;
+import io.firehosegateway.support.KeyedGateways;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +37,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class EventPathFilterIntegrationTests {
 
-    static final String INGEST = "ingest-key-1111111111111111";
-    static final String AUDITOR = "auditor-key-222222222222222";
-    static final String SHOP = "shop-browser-key-333333333";
-    static final String ORIGIN = "https://shop.example.com";
-
     @TempDir
     static Path temp;
 
@@ -62,28 +60,11 @@ class EventPathFilterIntegrationTests {
     }
 
     private static ConfigurableApplicationContext start(boolean eventFilter) {
-        return new SpringApplicationBuilder(GatewayApplication.class, RecordingSink.Configuration.class)
-                .properties(
-                        "server.port=0",
-                        "gateway.sink=firehose",
-                        "gateway.delivery.dead-letter-directory=" + temp.resolve("dead-letter-" + eventFilter),
-                        "gateway.streams.audit.pack-bytes=0B",
-                        "gateway.streams.clicks.pack-bytes=0B",
-                        // What the controller reads of the request's principal and headers, recorded.
-                        "gateway.streams.events.metadata.facts=key,request-id,origin",
-                        "gateway.streams.clicks.metadata.facts=key,request-id,origin",
-                        "gateway.security.event-filter=" + eventFilter,
-                        "gateway.security.api-keys[0].name=ingest",
-                        "gateway.security.api-keys[0].key=" + INGEST,
-                        "gateway.security.api-keys[0].generator=true",
-                        "gateway.security.api-keys[1].name=auditor",
-                        "gateway.security.api-keys[1].key=" + AUDITOR,
-                        "gateway.security.api-keys[1].streams=audit",
-                        "gateway.security.api-keys[2].name=shop",
-                        "gateway.security.api-keys[2].key=" + SHOP,
-                        "gateway.security.api-keys[2].streams=clicks",
-                        "gateway.security.api-keys[2].origins=" + ORIGIN)
-                .run();
+        return KeyedGateways.start(
+                new SpringApplicationBuilder(),
+                temp.resolve("event-filter-" + eventFilter),
+                "gateway.security.event-filter=" + eventFilter,
+                "gateway.security.api-keys[0].generator=true");
     }
 
     @Test
