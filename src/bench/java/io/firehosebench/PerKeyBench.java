@@ -211,6 +211,8 @@ public final class PerKeyBench {
                         Path.of(System.getProperty("java.io.tmpdir"), "perkey-bench-dead-letter"),
                         Duration.ofMillis(5),
                         true,
+                        true,
+                        true,
                         16,
                         Duration.ofMillis(50),
                         Duration.ofSeconds(5)),

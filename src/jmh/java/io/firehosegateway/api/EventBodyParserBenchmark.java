@@ -117,6 +117,8 @@ public class EventBodyParserBenchmark {
                                 Path.of("target/dead-letter"),
                                 Duration.ofMillis(5),
                                 true,
+                                true,
+                                true,
                                 1,
                                 Duration.ofMillis(50),
                                 Duration.ofSeconds(1)),

@@ -125,6 +125,8 @@ public class SchemaValidationBenchmark {
                             Path.of("target/dead-letter"),
                             Duration.ofMillis(5),
                             true,
+                            true,
+                            true,
                             16,
                             Duration.ofMillis(50),
                             Duration.ofSeconds(5)),

@@ -61,6 +61,8 @@ class EventBodyParserTests {
                                 java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "parser-tests-dead-letter"),
                                 Duration.ofMillis(5),
                                 true,
+                                true,
+                                true,
                                 1,
                                 Duration.ofMillis(50),
                                 Duration.ofSeconds(1)),

@@ -72,6 +72,8 @@ class DeadLetterFailureTests {
                         deadLetters,
                         Duration.ofMillis(2),
                         true,
+                        true,
+                        true,
                         4,
                         Duration.ofMillis(1),
                         Duration.ofMillis(20)),

@@ -70,6 +70,8 @@ final class OrderingTestSupport {
                         Path.of(System.getProperty("java.io.tmpdir"), "gateway-dead-letter-tests"),
                         Duration.ofMillis(2),
                         true,
+                        true,
+                        true,
                         4,
                         Duration.ofMillis(1),
                         Duration.ofMillis(5)),

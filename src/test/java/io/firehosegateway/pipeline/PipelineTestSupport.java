@@ -80,6 +80,7 @@ final class PipelineTestSupport {
                         linger,
                         sendWhenIdle,
                         sendWhenIdleAfterCalls,
+                        true,
                         4,
                         Duration.ofMillis(1),
                         Duration.ofMillis(20)),

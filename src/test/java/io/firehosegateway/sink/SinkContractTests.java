@@ -215,6 +215,8 @@ public abstract class SinkContractTests {
                         temp.resolve("dead-letter"),
                         Duration.ofMillis(20),
                         false,
+                        true,
+                        true,
                         4,
                         Duration.ofMillis(5),
                         Duration.ofMillis(100)),

@@ -189,6 +189,8 @@ class SqsFifoGroupThrottlingIntegrationTests {
                         temp.resolve("dead-letter"),
                         Duration.ofMillis(5),
                         false,
+                        true,
+                        true,
                         MAX_IN_FLIGHT,
                         Duration.ofMillis(5),
                         Duration.ofMillis(100)),
